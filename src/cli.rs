@@ -1,0 +1,127 @@
+//! The command line, declared with clap's derive API. It lives in the
+//! library so tests (and shell completions) can reach the same definition
+//! the binary parses.
+
+use std::ffi::OsString;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::clock::Clock;
+use crate::mode::Mode;
+use crate::render::Format;
+
+const EXAMPLES: &str = "\
+Examples:
+  saywhen serial 1:hello 2:world      # ~3 s: the delays add up
+  saywhen tasks  1:hello 2:world      # ~2 s: the longest delay
+  saywhen gather 1:hello 2:world      # ~2 s: the longest delay
+  saywhen --virtual-time serial 1h:a 2h:b   # instant, reports exactly 3h
+  saywhen tasks 250ms:fast 1.5s:slow --format json
+
+A PAIR is DELAY:MESSAGE, split at the first ':'. DELAY is seconds (1, 0.25,
+1.5) or a duration (250ms, 2s, 1m30s, 2h), at most 365 days.";
+
+/// Make async concurrency visible: say each message when its delay elapses,
+/// and see why serial takes the sum of the delays while tasks and gather
+/// take only the longest.
+#[derive(Debug, Parser)]
+#[command(
+    name = "saywhen",
+    version,
+    after_help = EXAMPLES,
+    subcommand_value_name = "MODE",
+    subcommand_help_heading = "Modes",
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    #[command(flatten)]
+    pub options: Options,
+}
+
+/// Options that may come before or after the mode.
+#[derive(Debug, Args)]
+pub struct Options {
+    /// Run on tokio's paused clock: instant, exact and repeatable
+    #[arg(long, global = true)]
+    pub virtual_time: bool,
+
+    /// What to print on stdout
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Await each pair in turn, like `await say_after(...)` twice: wall = the sum of the delays
+    Serial(PairArgs),
+    /// tokio::spawn every pair, then await the handles, like asyncio.create_task: wall = the longest delay
+    Tasks(PairArgs),
+    /// Join all pairs' futures in one task, like asyncio.gather: wall = the longest delay
+    Gather(PairArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PairArgs {
+    /// DELAY:MESSAGE pairs, e.g. 1:hello 250ms:world
+    #[arg(value_name = "PAIR", required = true)]
+    pub pairs: Vec<OsString>,
+}
+
+impl Command {
+    /// The mode to run and its pairs.
+    pub fn mode(&self) -> (Mode, &PairArgs) {
+        match self {
+            Command::Serial(args) => (Mode::Serial, args),
+            Command::Tasks(args) => (Mode::Tasks, args),
+            Command::Gather(args) => (Mode::Gather, args),
+        }
+    }
+}
+
+impl Options {
+    pub fn clock(&self) -> Clock {
+        if self.virtual_time {
+            Clock::Virtual
+        } else {
+            Clock::Real
+        }
+    }
+}
+
+impl Cli {
+    /// Parses the command line like `Cli::try_parse_from`, with one
+    /// addition: a negative delay (`-1:hi`) looks like an option to clap,
+    /// which would call it an "unexpected argument"; it gets the same clear
+    /// message as any other invalid pair instead.
+    pub fn try_parse_args<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+        Cli::try_parse_from(&args).map_err(|error| {
+            match error.kind() {
+                clap::error::ErrorKind::UnknownArgument => negative_pair(&args),
+                _ => None,
+            }
+            .unwrap_or(error)
+        })
+    }
+}
+
+/// The first argument that is a pair with a negative delay, as an error.
+fn negative_pair(args: &[OsString]) -> Option<clap::Error> {
+    let text = args.iter().skip(1).filter_map(|a| a.to_str()).find(|a| {
+        a.strip_prefix('-')
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+    })?;
+    let reason = text.parse::<crate::Pair>().err()?;
+    let message = format!("invalid pair '{}': {reason}", crate::escape::Escaped(text));
+    Some(clap::Error::raw(
+        clap::error::ErrorKind::InvalidValue,
+        message + "\n",
+    ))
+}

@@ -1,0 +1,39 @@
+//! The errors a user can meet, and the exit code each one maps to.
+
+use std::io;
+
+use crate::plan::PlanError;
+use crate::run::RunError;
+
+/// Everything that can stop saywhen.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error(transparent)]
+    Run(#[from] RunError),
+    #[error("could not write the output: {0}")]
+    Output(#[from] io::Error),
+}
+
+/// Bad usage or bad input (clap's convention).
+pub const EXIT_USAGE: u8 = 2;
+/// An internal failure: the runtime or a task broke (sysexits' EX_SOFTWARE).
+pub const EXIT_SOFTWARE: u8 = 70;
+/// Output could not be written (sysexits' EX_IOERR).
+pub const EXIT_IO: u8 = 74;
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Plan(_) => EXIT_USAGE,
+            Error::Run(_) => EXIT_SOFTWARE,
+            Error::Output(_) => EXIT_IO,
+        }
+    }
+
+    /// A closed stdout (`saywhen ... | head -1`) is not worth a message.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}

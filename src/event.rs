@@ -1,0 +1,48 @@
+//! Events: what a run reports while it happens. Modes emit them through the
+//! recorder; a sink (usually the printer thread) turns them into live output.
+
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+use jiff::ZonedDateTime;
+
+use crate::clock::Clock;
+use crate::mode::Mode;
+
+/// One thing that happened during a run. Offsets are from the run's start.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// The run began: the `started at` line.
+    Started {
+        mode: Mode,
+        clock: Clock,
+        at: ZonedDateTime,
+        pairs: usize,
+        expected: Duration,
+    },
+    /// Pair `index` finished its sleep and said its message.
+    Said { index: usize, at: Duration },
+    /// Every pair is done: the `finished at` line.
+    Finished { at: ZonedDateTime, wall: Duration },
+}
+
+/// Where events go. Called from inside the runtime, so it must not block.
+pub trait EventSink: Send + Sync {
+    fn event(&self, event: Event);
+}
+
+/// A sink that drops every event: for runs whose output is only the report.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Silent;
+
+impl EventSink for Silent {
+    fn event(&self, _event: Event) {}
+}
+
+impl EventSink for Sender<Event> {
+    fn event(&self, event: Event) {
+        // The receiver only goes away when output has failed (a closed
+        // pipe); that error is reported by the printer, not here.
+        let _ = self.send(event);
+    }
+}

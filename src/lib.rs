@@ -1,0 +1,60 @@
+//! saywhen makes async concurrency visible. It runs `DELAY:MESSAGE` pairs
+//! on tokio, says each message the moment its delay elapses, and measures
+//! the whole: serial takes the sum of the delays, tasks and gather only the
+//! longest. It retells the Python asyncio tutorial in Rust's terms.
+//!
+//! # Layout
+//!
+//! Data flows one way: argv → [`Plan`] → a [`Mode`] runs it, emitting
+//! [`Event`]s → [`Report`] → a [`Renderer`].
+//!
+//! - [`pair`]: one `DELAY:MESSAGE` pair and its exact parser.
+//! - [`plan`]: the checked list of pairs, and where each came from.
+//! - [`mode`]: serial, tasks, gather: one file each, side by side.
+//! - [`clock`]: the real clock or tokio's paused (virtual) one.
+//! - [`record`]: where a running mode writes down its timings.
+//! - [`event`]: what a run reports while it happens.
+//! - [`run`](mod@run): one mode on one clock, from start to report.
+//! - [`report`]: what happened, measured.
+//! - [`render`]: the human view and the machine formats.
+//! - [`printer`]: the thread that owns stdout during a run.
+//! - [`units`], [`escape`]: how durations and user text are written.
+//! - [`cli`], [`app`], [`error`]: the command line and what it does.
+//!
+//! # Using the library
+//!
+//! ```
+//! use std::sync::Arc;
+//! use saywhen::{Clock, Mode, Plan, Silent};
+//!
+//! let plan = Plan::new(vec!["1:hello".parse()?, "2:world".parse()?])?;
+//! let report = saywhen::run(Arc::new(plan), Mode::Serial, Clock::Virtual, Arc::new(Silent))?;
+//! assert_eq!(report.wall, std::time::Duration::from_secs(3));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod error;
+pub mod escape;
+pub mod event;
+pub mod mode;
+pub mod pair;
+pub mod plan;
+pub mod printer;
+pub mod record;
+pub mod render;
+pub mod report;
+pub mod run;
+pub mod units;
+
+pub use clock::Clock;
+pub use error::Error;
+pub use event::{Event, EventSink, Silent};
+pub use mode::Mode;
+pub use pair::Pair;
+pub use plan::Plan;
+pub use render::{Format, Renderer};
+pub use report::Report;
+pub use run::{RunError, run, run_async};

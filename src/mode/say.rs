@@ -1,0 +1,23 @@
+//! `say_after`: sleep, then say. The whole unit of work, as in the tutorial:
+//!
+//! ```python
+//! async def say_after(delay, what):
+//!     await asyncio.sleep(delay)
+//!     print(what)
+//! ```
+
+use std::time::Duration;
+
+use crate::record::Recorder;
+
+/// Sleeps `delay`, then says pair `index`.
+///
+/// It takes the recorder by value so the future owns everything it needs and
+/// can be handed to `tokio::spawn`, which requires `'static` futures.
+/// Nothing happens until the future is polled: like a coroutine object in
+/// Python, calling `say_after` only *describes* the work.
+pub async fn say_after(index: usize, delay: Duration, recorder: Recorder) {
+    recorder.begin(index);
+    tokio::time::sleep(delay).await;
+    recorder.say(index);
+}

@@ -1,0 +1,25 @@
+//! tasks: `asyncio.create_task(say_after(...))` for every pair, then await
+//! each task. `tokio::spawn` hands each future to the runtime, which starts
+//! it right away: all the sleeps overlap, so wall = the longest delay, and
+//! messages appear in the order their deadlines come, not the order given.
+
+use tokio::task::JoinHandle;
+
+use crate::mode::say_after;
+use crate::plan::Plan;
+use crate::record::Recorder;
+use crate::run::RunError;
+
+pub async fn run(plan: &Plan, recorder: &Recorder) -> Result<(), RunError> {
+    let handles: Vec<JoinHandle<()>> = plan
+        .pairs()
+        .iter()
+        .enumerate()
+        .map(|(index, pair)| tokio::spawn(say_after(index, pair.delay, recorder.clone())))
+        .collect();
+    // Awaiting a handle only waits; the task has been running since spawn.
+    for handle in handles {
+        handle.await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! The recorder: where a running mode writes down when each pair began and
+//! finished. It is shared by every task of a run, so it is lock-free: one
+//! pair of atomic slots per pair, written once each. Because the record is
+//! kept as the run goes (rather than returned at the end), a run that is cut
+//! short still knows exactly what happened.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::event::{Event, EventSink};
+
+/// A cheap, cloneable handle on one run's record.
+#[derive(Clone)]
+pub struct Recorder(Arc<Shared>);
+
+struct Shared {
+    /// The run's start on the monotonic clock (tokio's, so the virtual clock
+    /// drives it too).
+    start: Instant,
+    slots: Box<[Slot]>,
+    sink: Arc<dyn EventSink>,
+}
+
+/// Offsets from the start in nanoseconds, plus one; 0 means "not yet".
+#[derive(Default)]
+struct Slot {
+    began: AtomicU64,
+    finished: AtomicU64,
+}
+
+/// What the record says of one pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Timing {
+    pub began: Option<Duration>,
+    pub finished: Option<Duration>,
+}
+
+impl Recorder {
+    /// A record for `pairs` pairs, starting now.
+    pub fn new(pairs: usize, sink: Arc<dyn EventSink>) -> Recorder {
+        let slots = (0..pairs).map(|_| Slot::default()).collect();
+        Recorder(Arc::new(Shared {
+            start: Instant::now(),
+            slots,
+            sink,
+        }))
+    }
+
+    pub fn start(&self) -> Instant {
+        self.0.start
+    }
+
+    /// Time since the start of the run.
+    pub fn elapsed(&self) -> Duration {
+        self.0.start.elapsed()
+    }
+
+    /// Pair `index` begins waiting now.
+    pub fn begin(&self, index: usize) {
+        store(&self.0.slots[index].began, self.elapsed());
+    }
+
+    /// Pair `index` has waited its delay: note the time and say it.
+    pub fn say(&self, index: usize) {
+        let at = self.elapsed();
+        store(&self.0.slots[index].finished, at);
+        self.0.sink.event(Event::Said { index, at });
+    }
+
+    /// Passes a run-level event (started, finished) to the sink.
+    pub fn emit(&self, event: Event) {
+        self.0.sink.event(event);
+    }
+
+    /// What has been recorded so far, in pair order.
+    pub fn timings(&self) -> Vec<Timing> {
+        self.0
+            .slots
+            .iter()
+            .map(|slot| Timing {
+                began: load(&slot.began),
+                finished: load(&slot.finished),
+            })
+            .collect()
+    }
+}
+
+fn store(slot: &AtomicU64, at: Duration) {
+    // u64 nanoseconds last 584 years; saturate rather than wrap beyond.
+    let nanos = u64::try_from(at.as_nanos()).unwrap_or(u64::MAX - 1);
+    // Relaxed is enough: the slots are only read after the run has ended,
+    // and ending a run (joining tasks, leaving block_on) synchronises.
+    slot.store(nanos + 1, Ordering::Relaxed);
+}
+
+fn load(slot: &AtomicU64) -> Option<Duration> {
+    match slot.load(Ordering::Relaxed) {
+        0 => None,
+        n => Some(Duration::from_nanos(n - 1)),
+    }
+}

@@ -1,0 +1,96 @@
+//! The report: what happened in one run, measured. Renderers read it; they
+//! never run anything.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::{SignedDuration, ZonedDateTime};
+
+use crate::clock::Clock;
+use crate::mode::Mode;
+use crate::pair::Pair;
+use crate::plan::Plan;
+use crate::record::Timing;
+
+/// One finished run.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub mode: Mode,
+    pub clock: Clock,
+    /// Local wall-clock time when the run began.
+    pub started_at: ZonedDateTime,
+    /// `started_at` + `wall` (so under the virtual clock, virtual time).
+    pub finished_at: ZonedDateTime,
+    /// What the run should take on a perfect clock (see `Mode::expected_wall`).
+    pub expected: Duration,
+    /// What it took, on the monotonic clock.
+    pub wall: Duration,
+    pub plan: Arc<Plan>,
+    /// When each pair began and finished, in pair order.
+    pub timings: Vec<Timing>,
+}
+
+/// Whether a pair got to say its message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Done,
+    /// The run ended before this pair finished.
+    Unfinished,
+}
+
+/// One pair's line of the report.
+#[derive(Debug, Clone, Copy)]
+pub struct PairReport<'a> {
+    /// 0-based, in argument order.
+    pub index: usize,
+    pub pair: &'a Pair,
+    pub began: Option<Duration>,
+    pub finished: Option<Duration>,
+}
+
+impl Report {
+    /// Measured minus expected wall: what the runtime and timer added.
+    pub fn overhead(&self) -> SignedDuration {
+        signed(self.wall) - signed(self.expected)
+    }
+
+    /// Every pair with its timing, in argument order.
+    pub fn pairs(&self) -> impl ExactSizeIterator<Item = PairReport<'_>> + '_ {
+        self.plan
+            .pairs()
+            .iter()
+            .zip(&self.timings)
+            .enumerate()
+            .map(|(index, (pair, timing))| PairReport {
+                index,
+                pair,
+                began: timing.began,
+                finished: timing.finished,
+            })
+    }
+}
+
+impl PairReport<'_> {
+    pub fn status(&self) -> Status {
+        match self.finished {
+            Some(_) => Status::Done,
+            None => Status::Unfinished,
+        }
+    }
+
+    /// When the pair should have finished: its start plus its delay.
+    pub fn intended_finish(&self) -> Option<Duration> {
+        self.began.and_then(|b| b.checked_add(self.pair.delay))
+    }
+
+    /// How much later than intended the pair finished: the timer's slack
+    /// and the scheduler's delay for this one sleep.
+    pub fn late(&self) -> Option<SignedDuration> {
+        Some(signed(self.finished?) - signed(self.intended_finish()?))
+    }
+}
+
+/// A duration as a signed one (saturating: no run lasts 292 billion years).
+pub fn signed(d: Duration) -> SignedDuration {
+    SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX)
+}

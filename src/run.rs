@@ -1,0 +1,97 @@
+//! Running a plan: one mode, one clock, from the `started at` line to the
+//! report. Two entry points: [`run`] builds its own runtime (what the binary
+//! uses); [`run_async`] runs on a runtime the caller already has.
+
+use std::io;
+use std::sync::Arc;
+
+use jiff::{SignedDuration, ZonedDateTime};
+use tokio::runtime::Handle;
+use tokio::task::JoinError;
+
+use crate::clock::Clock;
+use crate::event::{Event, EventSink};
+use crate::mode::Mode;
+use crate::plan::Plan;
+use crate::record::Recorder;
+use crate::report::Report;
+
+/// Why a run could not be carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// tokio panics with "Cannot start a runtime from within a runtime";
+    /// this is the same mistake, reported instead of panicking.
+    #[error(
+        "cannot start a tokio runtime from within a runtime (use saywhen::run_async from async code)"
+    )]
+    NestedRuntime,
+    #[error("could not start the tokio runtime: {0}")]
+    Runtime(#[from] io::Error),
+    #[error("a task failed: {0}")]
+    Task(#[from] JoinError),
+}
+
+/// Runs `plan` in `mode` on a new runtime for `clock`, blocking until done.
+///
+/// Fails with [`RunError::NestedRuntime`] when called from inside a tokio
+/// runtime, where blocking would panic; call [`run_async`] there instead.
+pub fn run(
+    plan: Arc<Plan>,
+    mode: Mode,
+    clock: Clock,
+    sink: Arc<dyn EventSink>,
+) -> Result<Report, RunError> {
+    if Handle::try_current().is_ok() {
+        return Err(RunError::NestedRuntime);
+    }
+    clock
+        .runtime()?
+        .block_on(run_async(plan, mode, clock, sink))
+}
+
+/// Runs `plan` in `mode` on the current tokio runtime.
+///
+/// `clock` names the clock the caller's runtime uses (a paused runtime is
+/// [`Clock::Virtual`]); it labels the report, it does not change the runtime.
+pub async fn run_async(
+    plan: Arc<Plan>,
+    mode: Mode,
+    clock: Clock,
+    sink: Arc<dyn EventSink>,
+) -> Result<Report, RunError> {
+    let started_at = ZonedDateTime::now();
+    let recorder = Recorder::new(plan.len(), sink);
+    recorder.emit(Event::Started {
+        mode,
+        clock,
+        at: started_at.clone(),
+        pairs: plan.len(),
+        expected: mode.expected_wall(&plan),
+    });
+    mode.run(&plan, &recorder).await?;
+    let wall = recorder.elapsed();
+    let finished_at = after(&started_at, wall);
+    recorder.emit(Event::Finished {
+        at: finished_at.clone(),
+        wall,
+    });
+    Ok(Report {
+        mode,
+        clock,
+        started_at,
+        finished_at,
+        expected: mode.expected_wall(&plan),
+        wall,
+        timings: recorder.timings(),
+        plan,
+    })
+}
+
+/// The wall-clock time `elapsed` after `start`. Under the virtual clock this
+/// is the real start plus virtual time, as the report promises.
+fn after(start: &ZonedDateTime, elapsed: std::time::Duration) -> ZonedDateTime {
+    SignedDuration::try_from(elapsed)
+        .ok()
+        .and_then(|d| start.checked_add(d).ok())
+        .unwrap_or_else(|| start.clone())
+}

@@ -1,0 +1,149 @@
+//! How durations are written: rounded and readable for people (`1.001s`,
+//! `250ms`, `1m30s`), seconds rounded to the microsecond for machines.
+
+use std::time::Duration;
+
+use jiff::SignedDuration;
+
+const MICRO: u128 = 1_000;
+const MILLI: u128 = 1_000_000;
+const SECOND: u128 = 1_000_000_000;
+const MINUTE: u128 = 60 * SECOND;
+
+/// A duration for people: three decimals in the largest fitting unit below
+/// a minute, then `1m30s`, `2h`, `1d2h` (trailing zeros trimmed).
+pub fn human(d: Duration) -> String {
+    let nanos = d.as_nanos();
+    if nanos == 0 {
+        return "0s".to_owned();
+    }
+    if nanos < MICRO {
+        return format!("{nanos}ns");
+    }
+    if nanos < MILLI {
+        return decimal(nanos, MICRO, "µs");
+    }
+    let micros = round(nanos, MICRO);
+    if micros < SECOND / MICRO {
+        return decimal(micros, MICRO, "ms");
+    }
+    let millis = round(nanos, MILLI);
+    if millis * MILLI < MINUTE {
+        return decimal(millis, 1_000, "s");
+    }
+    compound(millis)
+}
+
+/// A signed duration for people: `+1.2ms`, `-3ms`, `0s`.
+pub fn human_signed(d: SignedDuration) -> String {
+    let magnitude = d.unsigned_abs();
+    match d.signum() {
+        1 => format!("+{}", human(magnitude)),
+        -1 => format!("-{}", human(magnitude)),
+        _ => "0s".to_owned(),
+    }
+}
+
+/// An offset from the start of a run: `+1.001s`.
+pub fn offset(d: Duration) -> String {
+    format!("+{}", human(d))
+}
+
+/// Seconds for machines, rounded to the microsecond (no float noise such as
+/// 1.0010000000000001 for 1.001 s).
+pub fn seconds(d: Duration) -> f64 {
+    round(d.as_nanos(), MICRO) as f64 / 1e6
+}
+
+/// Signed seconds for machines, rounded to the microsecond.
+pub fn seconds_signed(d: SignedDuration) -> f64 {
+    let magnitude = seconds(d.unsigned_abs());
+    if d.is_negative() {
+        -magnitude
+    } else {
+        magnitude
+    }
+}
+
+/// `value / unit`, rounded half up.
+fn round(value: u128, unit: u128) -> u128 {
+    (value + unit / 2) / unit
+}
+
+/// `scaled` holds thousandths of `unit_name`: writes `12.345ms`, `250ms`.
+fn decimal(scaled: u128, per_unit: u128, unit_name: &str) -> String {
+    let whole = scaled / per_unit;
+    let fraction = scaled % per_unit;
+    if fraction == 0 {
+        return format!("{whole}{unit_name}");
+    }
+    let digits = format!("{fraction:03}");
+    format!("{whole}.{}{unit_name}", digits.trim_end_matches('0'))
+}
+
+/// A whole number of milliseconds of a minute or more: `1m30.5s`, `2h`,
+/// `1d1h1s`; zero parts are left out.
+fn compound(millis: u128) -> String {
+    let seconds = millis / 1_000;
+    let parts = [
+        (seconds / 86_400, "d"),
+        (seconds / 3_600 % 24, "h"),
+        (seconds / 60 % 60, "m"),
+    ];
+    let mut out: String = parts
+        .iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, unit)| format!("{count}{unit}"))
+        .collect();
+    let rest = millis % 60_000;
+    if rest > 0 {
+        out.push_str(&decimal(rest, 1_000, "s"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(nanos: u64) -> String {
+        human(Duration::from_nanos(nanos))
+    }
+
+    #[test]
+    fn picks_a_readable_unit() {
+        assert_eq!(h(0), "0s");
+        assert_eq!(h(7), "7ns");
+        assert_eq!(h(312_500), "312.5µs");
+        assert_eq!(h(1_500_000), "1.5ms");
+        assert_eq!(h(250_000_000), "250ms");
+        assert_eq!(h(1_001_234_567), "1.001s");
+        assert_eq!(h(2_000_000_000), "2s");
+        assert_eq!(h(90_500_000_000), "1m30.5s");
+        assert_eq!(h(3 * 3_600_000_000_000), "3h");
+        assert_eq!(h(90_061_000_000_000), "1d1h1m1s");
+        assert_eq!(human(crate::pair::MAX_DELAY), "365d");
+    }
+
+    #[test]
+    fn rounding_carries_into_the_next_unit() {
+        assert_eq!(h(999_999_600), "1s");
+        assert_eq!(h(59_999_600_000), "1m");
+        assert_eq!(h(1_234_567), "1.235ms");
+    }
+
+    #[test]
+    fn signed_and_offsets() {
+        assert_eq!(human_signed(SignedDuration::from_micros(1_200)), "+1.2ms");
+        assert_eq!(human_signed(SignedDuration::from_millis(-3)), "-3ms");
+        assert_eq!(human_signed(SignedDuration::ZERO), "0s");
+        assert_eq!(offset(Duration::from_millis(1001)), "+1.001s");
+    }
+
+    #[test]
+    fn machine_seconds_are_rounded_to_the_microsecond() {
+        assert_eq!(seconds(Duration::from_nanos(1_001_000_400)), 1.001);
+        assert_eq!(seconds(Duration::from_nanos(1_500)), 0.000002);
+        assert_eq!(seconds_signed(SignedDuration::from_millis(-5)), -0.005);
+    }
+}
