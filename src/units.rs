@@ -10,8 +10,9 @@ const MILLI: u128 = 1_000_000;
 const SECOND: u128 = 1_000_000_000;
 const MINUTE: u128 = 60 * SECOND;
 
-/// A duration for people: three decimals in the largest fitting unit below
-/// a minute, then `1m30s`, `2h`, `1d2h` (trailing zeros trimmed).
+/// A duration for people: four significant digits below a second
+/// (`250ms`, `1.235ms`), milliseconds below a minute (`1.001s`), then
+/// `1m30s`, `2h`, `1d2h`; trailing zeros trimmed.
 pub fn human(d: Duration) -> String {
     let nanos = d.as_nanos();
     if nanos == 0 {
@@ -21,11 +22,11 @@ pub fn human(d: Duration) -> String {
         return format!("{nanos}ns");
     }
     if nanos < MILLI {
-        return decimal(nanos, MICRO, "µs");
+        return significant(nanos, MICRO, "µs");
     }
     let micros = round(nanos, MICRO);
     if micros < SECOND / MICRO {
-        return decimal(micros, MICRO, "ms");
+        return significant(micros * MICRO, MILLI, "ms");
     }
     let millis = round(nanos, MILLI);
     if millis * MILLI < MINUTE {
@@ -63,6 +64,22 @@ pub fn seconds_signed(d: SignedDuration) -> f64 {
     } else {
         magnitude
     }
+}
+
+/// `nanos` in `unit`, to four significant digits (`312.5µs`, `12.35ms`,
+/// `1.235ms`); a value that rounds up to 1000 units moves to the next unit.
+fn significant(nanos: u128, unit: u128, unit_name: &str) -> String {
+    let decimals: u32 = match nanos / unit {
+        0..=9 => 3,
+        10..=99 => 2,
+        _ => 1,
+    };
+    let step = unit / 10u128.pow(decimals);
+    let steps = round(nanos, step);
+    if steps * step >= 1_000 * unit {
+        return human(Duration::from_nanos((steps * step) as u64));
+    }
+    decimal(steps * 10u128.pow(3 - decimals), 1_000, unit_name)
 }
 
 /// `value / unit`, rounded half up.
@@ -130,6 +147,10 @@ mod tests {
         assert_eq!(h(999_999_600), "1s");
         assert_eq!(h(59_999_600_000), "1m");
         assert_eq!(h(1_234_567), "1.235ms");
+        assert_eq!(h(301_426_000), "301.4ms");
+        assert_eq!(h(12_345_678), "12.35ms");
+        assert_eq!(h(999_960_000), "1s");
+        assert_eq!(h(999_960), "1ms");
     }
 
     #[test]

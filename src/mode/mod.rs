@@ -51,6 +51,15 @@ impl Mode {
         }
     }
 
+    /// What the mode does, in a few words.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Mode::Serial => "await each pair in turn",
+            Mode::Tasks => "tokio::spawn each pair, await the handles",
+            Mode::Gather => "join_all the pairs' futures in one task",
+        }
+    }
+
     /// The wall time this mode should take for `plan` on a perfect clock.
     pub fn expected_wall(self, plan: &Plan) -> Duration {
         match self {

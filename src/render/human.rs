@@ -24,8 +24,8 @@ use crate::units::{human, human_signed, offset};
 pub struct Human;
 
 /// Offsets are right-aligned to this width so live lines line up: it fits
-/// every offset below a minute (`+999.999ms`, `+59.999s`) and most above.
-const OFFSET_WIDTH: usize = 10;
+/// every offset below a minute (`+999.9ms`, `+59.999s`).
+const OFFSET_WIDTH: usize = 8;
 
 /// `HH:MM:SS`, the tutorial's `%X`.
 const CLOCK_TIME: &str = "%H:%M:%S";
@@ -88,7 +88,7 @@ fn totals_table(report: &Report) -> Table {
     table.load_style(presets::UTF8_FULL_CONDENSED).add_rows([
         [
             "mode".to_owned(),
-            format!("{}: {}", report.mode, report.mode.about()),
+            format!("{} ({})", report.mode, report.mode.summary()),
         ],
         ["clock".to_owned(), report.clock.to_string()],
         [
