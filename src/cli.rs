@@ -7,7 +7,6 @@ use std::ffi::OsString;
 use clap::{Args, Parser, Subcommand};
 
 use crate::clock::Clock;
-use crate::mode::Mode;
 use crate::render::Format;
 
 const EXAMPLES: &str = "\
@@ -41,13 +40,29 @@ pub struct Cli {
     pub options: Options,
 }
 
-/// Options that may come before or after the mode.
+/// Options that may come before or after the mode. Grouped by concern,
+/// one struct per group, so each can grow on its own.
 #[derive(Debug, Args)]
 pub struct Options {
+    #[command(flatten)]
+    pub run: RunOptions,
+    #[command(flatten)]
+    pub output: OutputOptions,
+}
+
+/// How the pairs are run.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Run")]
+pub struct RunOptions {
     /// Run on tokio's paused clock: instant, exact and repeatable
     #[arg(long, global = true)]
     pub virtual_time: bool,
+}
 
+/// What goes to stdout.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct OutputOptions {
     /// What to print on stdout
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -70,18 +85,7 @@ pub struct PairArgs {
     pub pairs: Vec<OsString>,
 }
 
-impl Command {
-    /// The mode to run and its pairs.
-    pub fn mode(&self) -> (Mode, &PairArgs) {
-        match self {
-            Command::Serial(args) => (Mode::Serial, args),
-            Command::Tasks(args) => (Mode::Tasks, args),
-            Command::Gather(args) => (Mode::Gather, args),
-        }
-    }
-}
-
-impl Options {
+impl RunOptions {
     pub fn clock(&self) -> Clock {
         if self.virtual_time {
             Clock::Virtual

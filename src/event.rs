@@ -22,6 +22,8 @@ pub enum Event {
     },
     /// Pair `index` finished its sleep and said its message.
     Said { index: usize, at: Duration },
+    /// Pair `index` was cancelled before it could say its message.
+    Cancelled { index: usize, at: Duration },
     /// Every pair is done: the `finished at` line.
     Finished { at: ZonedDateTime, wall: Duration },
 }

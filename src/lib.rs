@@ -25,10 +25,11 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use saywhen::{Clock, Mode, Plan, Silent};
+//! use saywhen::{Clock, Mode, Plan, RunSpec, Silent};
 //!
 //! let plan = Plan::new(vec!["1:hello".parse()?, "2:world".parse()?])?;
-//! let report = saywhen::run(Arc::new(plan), Mode::Serial, Clock::Virtual, Arc::new(Silent))?;
+//! let spec = RunSpec::new(Mode::Serial, Clock::Virtual);
+//! let report = saywhen::run(Arc::new(plan), &spec, Arc::new(Silent))?;
 //! assert_eq!(report.wall, std::time::Duration::from_secs(3));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -57,4 +58,4 @@ pub use pair::Pair;
 pub use plan::Plan;
 pub use render::{Format, Renderer};
 pub use report::Report;
-pub use run::{RunError, run, run_async};
+pub use run::{RunError, RunSpec, run, run_async};

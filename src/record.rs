@@ -25,17 +25,24 @@ struct Shared {
 }
 
 /// Offsets from the start in nanoseconds, plus one; 0 means "not yet".
+/// The top bit of `ended` marks a pair that was cancelled rather than done.
 #[derive(Default)]
 struct Slot {
     began: AtomicU64,
-    finished: AtomicU64,
+    ended: AtomicU64,
 }
+
+const CANCELLED: u64 = 1 << 63;
 
 /// What the record says of one pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Timing {
+    /// When the pair began waiting; `None` if it never did.
     pub began: Option<Duration>,
-    pub finished: Option<Duration>,
+    /// When it said its message, or was cancelled; `None` if neither.
+    pub ended: Option<Duration>,
+    /// `true` when `ended` is a cancellation, not a message said.
+    pub cancelled: bool,
 }
 
 impl Recorder {
@@ -60,14 +67,21 @@ impl Recorder {
 
     /// Pair `index` begins waiting now.
     pub fn begin(&self, index: usize) {
-        store(&self.0.slots[index].began, self.elapsed());
+        store(&self.0.slots[index].began, self.elapsed(), 0);
     }
 
     /// Pair `index` has waited its delay: note the time and say it.
     pub fn say(&self, index: usize) {
         let at = self.elapsed();
-        store(&self.0.slots[index].finished, at);
+        store(&self.0.slots[index].ended, at, 0);
         self.0.sink.event(Event::Said { index, at });
+    }
+
+    /// Pair `index` was cancelled before it could say its message.
+    pub fn cancel(&self, index: usize) {
+        let at = self.elapsed();
+        store(&self.0.slots[index].ended, at, CANCELLED);
+        self.0.sink.event(Event::Cancelled { index, at });
     }
 
     /// Passes a run-level event (started, finished) to the sink.
@@ -80,24 +94,28 @@ impl Recorder {
         self.0
             .slots
             .iter()
-            .map(|slot| Timing {
-                began: load(&slot.began),
-                finished: load(&slot.finished),
+            .map(|slot| {
+                let ended = slot.ended.load(Ordering::Relaxed);
+                Timing {
+                    began: offset(slot.began.load(Ordering::Relaxed)),
+                    ended: offset(ended & !CANCELLED),
+                    cancelled: ended & CANCELLED != 0,
+                }
             })
             .collect()
     }
 }
 
-fn store(slot: &AtomicU64, at: Duration) {
-    // u64 nanoseconds last 584 years; saturate rather than wrap beyond.
-    let nanos = u64::try_from(at.as_nanos()).unwrap_or(u64::MAX - 1);
+fn store(slot: &AtomicU64, at: Duration, flags: u64) {
+    // 63 bits of nanoseconds last 292 years; saturate rather than wrap.
+    let nanos = u64::try_from(at.as_nanos()).map_or(CANCELLED - 2, |n| n.min(CANCELLED - 2));
     // Relaxed is enough: the slots are only read after the run has ended,
     // and ending a run (joining tasks, leaving block_on) synchronises.
-    slot.store(nanos + 1, Ordering::Relaxed);
+    slot.store((nanos + 1) | flags, Ordering::Relaxed);
 }
 
-fn load(slot: &AtomicU64) -> Option<Duration> {
-    match slot.load(Ordering::Relaxed) {
+fn offset(stored: u64) -> Option<Duration> {
+    match stored {
         0 => None,
         n => Some(Duration::from_nanos(n - 1)),
     }

@@ -30,12 +30,25 @@ pub struct Report {
     pub timings: Vec<Timing>,
 }
 
-/// Whether a pair got to say its message.
+/// How a pair's wait ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
+    /// It waited its delay and said its message.
     Done,
-    /// The run ended before this pair finished.
-    Unfinished,
+    /// It was cancelled (a timeout, a lost race) before it could.
+    Cancelled,
+    /// The run was stopped (Ctrl-C, SIGTERM) before it ended.
+    Interrupted,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Done => "done",
+            Status::Cancelled => "cancelled",
+            Status::Interrupted => "interrupted",
+        }
+    }
 }
 
 /// One pair's line of the report.
@@ -44,8 +57,7 @@ pub struct PairReport<'a> {
     /// 0-based, in argument order.
     pub index: usize,
     pub pair: &'a Pair,
-    pub began: Option<Duration>,
-    pub finished: Option<Duration>,
+    pub timing: Timing,
 }
 
 impl Report {
@@ -61,32 +73,56 @@ impl Report {
             .iter()
             .zip(&self.timings)
             .enumerate()
-            .map(|(index, (pair, timing))| PairReport {
+            .map(|(index, (pair, &timing))| PairReport {
                 index,
                 pair,
-                began: timing.began,
-                finished: timing.finished,
+                timing,
             })
     }
 }
 
 impl PairReport<'_> {
     pub fn status(&self) -> Status {
-        match self.finished {
-            Some(_) => Status::Done,
-            None => Status::Unfinished,
+        match self.timing {
+            Timing {
+                ended: Some(_),
+                cancelled: false,
+                ..
+            } => Status::Done,
+            Timing {
+                ended: Some(_),
+                cancelled: true,
+                ..
+            } => Status::Cancelled,
+            Timing { ended: None, .. } => Status::Interrupted,
         }
+    }
+
+    /// When the pair began waiting, if it did.
+    pub fn began(&self) -> Option<Duration> {
+        self.timing.began
+    }
+
+    /// When the pair said its message (`None` if it was cancelled or
+    /// interrupted).
+    pub fn finished(&self) -> Option<Duration> {
+        self.timing.ended.filter(|_| !self.timing.cancelled)
+    }
+
+    /// When the pair's wait ended, however it ended.
+    pub fn ended(&self) -> Option<Duration> {
+        self.timing.ended
     }
 
     /// When the pair should have finished: its start plus its delay.
     pub fn intended_finish(&self) -> Option<Duration> {
-        self.began.and_then(|b| b.checked_add(self.pair.delay))
+        self.began().and_then(|b| b.checked_add(self.pair.delay))
     }
 
-    /// How much later than intended the pair finished: the timer's slack
-    /// and the scheduler's delay for this one sleep.
+    /// How much later than intended the pair said its message: the timer's
+    /// slack and the scheduler's delay for this one sleep.
     pub fn late(&self) -> Option<SignedDuration> {
-        Some(signed(self.finished?) - signed(self.intended_finish()?))
+        Some(signed(self.finished()?) - signed(self.intended_finish()?))
     }
 }
 

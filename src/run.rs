@@ -31,34 +31,43 @@ pub enum RunError {
     Task(#[from] JoinError),
 }
 
-/// Runs `plan` in `mode` on a new runtime for `clock`, blocking until done.
+/// How to run a plan: the mode, the clock, and the options that shape a run.
+/// Build it with [`RunSpec::new`] and set the other fields as needed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RunSpec {
+    pub mode: Mode,
+    pub clock: Clock,
+}
+
+impl RunSpec {
+    pub fn new(mode: Mode, clock: Clock) -> RunSpec {
+        RunSpec { mode, clock }
+    }
+}
+
+/// Runs `plan` as `spec` says, on a new runtime, blocking until done.
 ///
 /// Fails with [`RunError::NestedRuntime`] when called from inside a tokio
 /// runtime, where blocking would panic; call [`run_async`] there instead.
-pub fn run(
-    plan: Arc<Plan>,
-    mode: Mode,
-    clock: Clock,
-    sink: Arc<dyn EventSink>,
-) -> Result<Report, RunError> {
+pub fn run(plan: Arc<Plan>, spec: &RunSpec, sink: Arc<dyn EventSink>) -> Result<Report, RunError> {
     if Handle::try_current().is_ok() {
         return Err(RunError::NestedRuntime);
     }
-    clock
-        .runtime()?
-        .block_on(run_async(plan, mode, clock, sink))
+    spec.clock.runtime()?.block_on(run_async(plan, spec, sink))
 }
 
-/// Runs `plan` in `mode` on the current tokio runtime.
+/// Runs `plan` as `spec` says, on the current tokio runtime.
 ///
-/// `clock` names the clock the caller's runtime uses (a paused runtime is
-/// [`Clock::Virtual`]); it labels the report, it does not change the runtime.
+/// `spec.clock` names the clock the caller's runtime uses (a paused runtime
+/// is [`Clock::Virtual`]); it labels the report, it does not change the
+/// runtime.
 pub async fn run_async(
     plan: Arc<Plan>,
-    mode: Mode,
-    clock: Clock,
+    spec: &RunSpec,
     sink: Arc<dyn EventSink>,
 ) -> Result<Report, RunError> {
+    let RunSpec { mode, clock } = spec.clone();
     let started_at = ZonedDateTime::now();
     let recorder = Recorder::new(plan.len(), sink);
     recorder.emit(Event::Started {

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use saywhen::{Clock, Mode, Pair, Plan, RunError, Silent};
+use saywhen::{Clock, Mode, Pair, Plan, RunError, RunSpec, Silent};
 
 /// `n` pairs; pair `i` waits 1 s + (i mod `spread`) ms.
 fn plan_of(n: usize, spread: u64) -> Arc<Plan> {
@@ -28,7 +28,12 @@ fn plan_of(n: usize, spread: u64) -> Arc<Plan> {
 fn gather_of_100_000_pairs_is_linear() {
     let plan = plan_of(100_000, 1);
     let started = Instant::now();
-    let report = saywhen::run(plan, Mode::Gather, Clock::Virtual, Arc::new(Silent)).unwrap();
+    let report = saywhen::run(
+        plan,
+        &RunSpec::new(Mode::Gather, Clock::Virtual),
+        Arc::new(Silent),
+    )
+    .unwrap();
     let took = started.elapsed();
     assert_eq!(report.wall, Duration::from_secs(1));
     assert!(
@@ -42,7 +47,12 @@ fn gather_of_100_000_pairs_is_linear() {
 #[test]
 fn tasks_of_100_000_pairs_finish_in_deadline_order() {
     let plan = plan_of(100_000, 1000);
-    let report = saywhen::run(plan, Mode::Tasks, Clock::Virtual, Arc::new(Silent)).unwrap();
+    let report = saywhen::run(
+        plan,
+        &RunSpec::new(Mode::Tasks, Clock::Virtual),
+        Arc::new(Silent),
+    )
+    .unwrap();
     assert_eq!(report.wall, Duration::from_millis(1999));
     assert_eq!(report.expected, Duration::from_millis(1999));
 }
@@ -52,7 +62,11 @@ fn tasks_of_100_000_pairs_finish_in_deadline_order() {
 #[tokio::test]
 async fn the_blocking_entry_point_refuses_to_nest() {
     let plan = plan_of(1, 1);
-    let result = saywhen::run(plan, Mode::Serial, Clock::Virtual, Arc::new(Silent));
+    let result = saywhen::run(
+        plan,
+        &RunSpec::new(Mode::Serial, Clock::Virtual),
+        Arc::new(Silent),
+    );
     assert!(matches!(result, Err(RunError::NestedRuntime)));
 }
 
@@ -62,8 +76,12 @@ async fn the_blocking_entry_point_refuses_to_nest() {
 async fn the_async_entry_point_runs_on_the_callers_runtime() {
     let plan =
         Arc::new(Plan::new(vec!["1d:a".parse().unwrap(), "12h:b".parse().unwrap()]).unwrap());
-    let report = saywhen::run_async(plan, Mode::Serial, Clock::Virtual, Arc::new(Silent))
-        .await
-        .unwrap();
+    let report = saywhen::run_async(
+        plan,
+        &RunSpec::new(Mode::Serial, Clock::Virtual),
+        Arc::new(Silent),
+    )
+    .await
+    .unwrap();
     assert_eq!(report.wall, Duration::from_secs(36 * 3600));
 }

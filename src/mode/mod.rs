@@ -40,17 +40,6 @@ impl Mode {
         }
     }
 
-    /// What the mode does, in one line.
-    pub fn about(self) -> &'static str {
-        match self {
-            Mode::Serial => "await each pair's sleep in turn, like `await say_after(...)` twice",
-            Mode::Tasks => {
-                "tokio::spawn every pair, then await the handles, like asyncio.create_task"
-            }
-            Mode::Gather => "join all pairs' futures in one task, like asyncio.gather",
-        }
-    }
-
     /// What the mode does, in a few words.
     pub fn summary(self) -> &'static str {
         match self {

@@ -16,7 +16,7 @@ use crate::escape::Escaped;
 use crate::event::Event;
 use crate::plan::Plan;
 use crate::render::Renderer;
-use crate::report::Report;
+use crate::report::{Report, Status};
 use crate::units::{human, human_signed, offset};
 
 /// Renders for people.
@@ -47,6 +47,13 @@ impl Renderer for Human {
                 Escaped(plan.message(*index)),
                 width = OFFSET_WIDTH
             ),
+            Event::Cancelled { index, at } => writeln!(
+                out,
+                "{:>width$}  {} (cancelled)",
+                offset(*at),
+                Escaped(plan.message(*index)),
+                width = OFFSET_WIDTH
+            ),
             Event::Finished { at, .. } => {
                 writeln!(out, "finished at {}", at.strftime(CLOCK_TIME))
             }
@@ -70,8 +77,12 @@ fn pairs_table(report: &Report) -> Table {
             (pair.index + 1).to_string(),
             Escaped(&pair.pair.message).to_string(),
             human(pair.pair.delay),
-            pair.began.map_or_else(|| "-".into(), offset),
-            pair.finished.map_or_else(|| "not finished".into(), offset),
+            pair.began().map_or_else(|| "-".into(), offset),
+            match (pair.status(), pair.ended()) {
+                (Status::Done, Some(at)) => offset(at),
+                (status, Some(at)) => format!("{} {}", status.name(), offset(at)),
+                (status, None) => status.name().to_owned(),
+            },
             pair.late().map_or_else(|| "-".into(), human_signed),
         ]);
     }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde::ser::Serializer;
 
 use crate::render::Renderer;
-use crate::report::{PairReport, Report, Status};
+use crate::report::{PairReport, Report};
 use crate::units::{seconds, seconds_signed};
 
 /// The version of the JSON documents' layout; bumped on breaking changes.
@@ -81,13 +81,10 @@ impl<'a> From<PairReport<'a>> for PairDocument<'a> {
             index: pair.index,
             message: &pair.pair.message,
             delay_s: seconds(pair.pair.delay),
-            start_s: pair.began.map(seconds),
-            finish_s: pair.finished.map(seconds),
+            start_s: pair.began().map(seconds),
+            finish_s: pair.ended().map(seconds),
             late_s: pair.late().map(seconds_signed),
-            status: match pair.status() {
-                Status::Done => "done",
-                Status::Unfinished => "unfinished",
-            },
+            status: pair.status().name(),
         }
     }
 }

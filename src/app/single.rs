@@ -1,0 +1,20 @@
+//! `saywhen <MODE> <PAIR>...`: one mode, one run, with live output.
+
+use std::sync::Arc;
+
+use crate::cli::{Options, PairArgs};
+use crate::error::Error;
+use crate::mode::Mode;
+use crate::plan::Plan;
+use crate::printer::Printer;
+use crate::run::{RunSpec, run};
+
+/// Makes the plan, runs it with a printer attached, prints the report.
+pub fn execute(mode: Mode, args: &PairArgs, options: &Options) -> Result<(), Error> {
+    let plan = Arc::new(Plan::from_args(&args.pairs)?);
+    let spec = RunSpec::new(mode, options.run.clock());
+    let printer = Printer::spawn(plan.clone(), options.output.format.renderer())?;
+    let report = run(plan, &spec, printer.sink())?;
+    printer.finish(&report)?;
+    Ok(())
+}
