@@ -3,6 +3,7 @@
 //! the binary parses.
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -48,6 +49,17 @@ pub struct Options {
     pub run: RunOptions,
     #[command(flatten)]
     pub output: OutputOptions,
+    #[command(flatten)]
+    pub input: InputOptions,
+}
+
+/// Where pairs come from besides the command line.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Input")]
+pub struct InputOptions {
+    /// Also read pairs from PATH (- for stdin), one DELAY:MESSAGE per line, after those given as arguments; blank lines and lines starting with # are skipped
+    #[arg(long, global = true, value_name = "PATH")]
+    pub file: Option<PathBuf>,
 }
 
 /// How the pairs are run.
@@ -81,7 +93,10 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct PairArgs {
     /// DELAY:MESSAGE pairs, e.g. 1:hello 250ms:world
-    #[arg(value_name = "PAIR", required = true)]
+    // Not `required`: the pairs may all come from `--file`, which clap cannot
+    // see here when it is given before the mode; an empty plan is refused
+    // when the plan is made instead.
+    #[arg(value_name = "PAIR")]
     pub pairs: Vec<OsString>,
 }
 

@@ -10,6 +10,7 @@
 //!
 //! - [`pair`]: one `DELAY:MESSAGE` pair and its exact parser.
 //! - [`plan`]: the checked list of pairs, and where each came from.
+//! - [`pair_file`]: pairs read from a file or stdin (`--file`).
 //! - [`mode`]: serial, tasks, gather: one file each, side by side.
 //! - [`clock`]: the real clock or tokio's paused (virtual) one.
 //! - [`record`]: where a running mode writes down its timings.
@@ -42,6 +43,7 @@ pub mod escape;
 pub mod event;
 pub mod mode;
 pub mod pair;
+pub mod pair_file;
 pub mod plan;
 pub mod printer;
 pub mod record;

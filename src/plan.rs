@@ -3,6 +3,8 @@
 
 use std::ffi::OsString;
 use std::fmt;
+use std::io;
+use std::path::Path;
 use std::time::Duration;
 
 use crate::escape::Escaped;
@@ -34,8 +36,12 @@ pub enum PlanError {
     },
     #[error("{origin} is not valid UTF-8: a pair is text such as 1:hello")]
     NotUtf8 { origin: Origin },
-    #[error("no pairs to run (try: saywhen serial 1:hello 2:world)")]
+    #[error(
+        "no pairs to run: give DELAY:MESSAGE pairs or --file PATH (try: saywhen serial 1:hello 2:world)"
+    )]
     NoPairs,
+    #[error("cannot read pairs from {file}: {source}")]
+    Read { file: String, source: io::Error },
 }
 
 impl fmt::Display for Origin {
@@ -58,6 +64,12 @@ impl Plan {
 
     /// Parses the PAIR arguments of the command line.
     pub fn from_args(args: &[OsString]) -> Result<Plan, PlanError> {
+        Plan::from_args_and_file(args, None)
+    }
+
+    /// Parses the PAIR arguments, then appends the pairs of `file` (`-` is
+    /// stdin; see [`pair_file`](crate::pair_file)).
+    pub fn from_args_and_file(args: &[OsString], file: Option<&Path>) -> Result<Plan, PlanError> {
         let mut pairs = Vec::with_capacity(args.len());
         for (i, arg) in args.iter().enumerate() {
             let origin = Origin::Argument(i + 1);
@@ -65,6 +77,9 @@ impl Plan {
                 origin: origin.clone(),
             })?;
             pairs.push(parse(text, origin)?);
+        }
+        if let Some(file) = file {
+            crate::pair_file::read_pairs(file, &mut pairs)?;
         }
         Plan::new(pairs)
     }

@@ -56,7 +56,10 @@ fn every_rejection_names_the_problem() {
         &["serial", "18446744073709551615s:x"],
         "longer than the maximum delay",
     );
-    rejects(&["serial"], "required arguments were not provided");
+    rejects(
+        &["serial"],
+        "no pairs to run: give DELAY:MESSAGE pairs or --file PATH",
+    );
     rejects(&["bogus", "1:a"], "unrecognized subcommand 'bogus'");
     rejects(
         &["serial", "1:a", "--bogus"],

@@ -11,7 +11,10 @@ use crate::run::{RunSpec, run};
 
 /// Makes the plan, runs it with a printer attached, prints the report.
 pub fn execute(mode: Mode, args: &PairArgs, options: &Options) -> Result<(), Error> {
-    let plan = Arc::new(Plan::from_args(&args.pairs)?);
+    let plan = Arc::new(Plan::from_args_and_file(
+        &args.pairs,
+        options.input.file.as_deref(),
+    )?);
     let spec = RunSpec::new(mode, options.run.clock());
     let printer = Printer::spawn(plan.clone(), options.output.format.renderer())?;
     let report = run(plan, &spec, printer.sink())?;
