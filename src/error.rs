@@ -4,6 +4,7 @@ use std::io;
 
 use crate::plan::PlanError;
 use crate::run::RunError;
+use crate::stop::StopReason;
 
 /// Everything that can stop saywhen.
 #[derive(Debug, thiserror::Error)]
@@ -14,6 +15,9 @@ pub enum Error {
     Run(#[from] RunError),
     #[error("could not write the output: {0}")]
     Output(#[from] io::Error),
+    /// The run was stopped early; its report has been printed.
+    #[error("interrupted by {0}: unfinished pairs are reported as interrupted")]
+    Stopped(StopReason),
 }
 
 /// Bad usage or bad input (clap's convention).
@@ -29,11 +33,16 @@ impl Error {
             Error::Plan(_) => EXIT_USAGE,
             Error::Run(_) => EXIT_SOFTWARE,
             Error::Output(_) => EXIT_IO,
+            Error::Stopped(reason) => reason.exit_code(),
         }
     }
 
     /// A closed stdout (`saywhen ... | head -1`) is not worth a message.
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, Error::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+        match self {
+            Error::Output(e) => e.kind() == io::ErrorKind::BrokenPipe,
+            Error::Stopped(reason) => *reason == StopReason::OutputClosed,
+            _ => false,
+        }
     }
 }

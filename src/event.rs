@@ -8,6 +8,7 @@ use jiff::ZonedDateTime;
 
 use crate::clock::Clock;
 use crate::mode::Mode;
+use crate::stop::StopReason;
 
 /// One thing that happened during a run. Offsets are from the run's start.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +27,13 @@ pub enum Event {
     Cancelled { index: usize, at: Duration },
     /// Every pair is done: the `finished at` line.
     Finished { at: ZonedDateTime, wall: Duration },
+    /// The run was stopped early (Ctrl-C, SIGTERM, closed output): the last
+    /// event, instead of `Finished`.
+    Interrupted {
+        by: StopReason,
+        at: ZonedDateTime,
+        wall: Duration,
+    },
 }
 
 /// Where events go. Called from inside the runtime, so it must not block.

@@ -16,6 +16,8 @@
 //! - [`record`]: where a running mode writes down its timings.
 //! - [`event`]: what a run reports while it happens.
 //! - [`run`](mod@run): one mode on one clock, from start to report.
+//! - [`stop`], [`signal`]: ending a run early (Ctrl-C, SIGTERM, a closed
+//!   pipe) with a report of what happened so far.
 //! - [`report`]: what happened, measured.
 //! - [`render`]: the human view and the machine formats.
 //! - [`printer`]: the thread that owns stdout during a run.
@@ -50,6 +52,8 @@ pub mod record;
 pub mod render;
 pub mod report;
 pub mod run;
+pub mod signal;
+pub mod stop;
 pub mod units;
 
 pub use clock::Clock;
@@ -61,3 +65,4 @@ pub use plan::Plan;
 pub use render::{Format, Renderer};
 pub use report::Report;
 pub use run::{RunError, RunSpec, run, run_async};
+pub use stop::{Stop, StopReason};

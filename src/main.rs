@@ -1,6 +1,7 @@
 //! The saywhen binary: parse, run, render, and map errors to exit codes.
 //! Everything else lives in the library.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use saywhen::cli::Cli;
@@ -13,7 +14,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            // Not eprintln!: it panics when stderr is closed too.
+            let _ = writeln!(std::io::stderr(), "error: {error}");
             ExitCode::from(error.exit_code())
         }
     }

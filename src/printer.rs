@@ -9,13 +9,15 @@
 
 use std::io::{self, BufWriter, Write};
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::{self, JoinHandle};
+use std::time::Duration;
 
 use crate::event::{Event, EventSink};
 use crate::plan::Plan;
 use crate::render::Renderer;
 use crate::report::Report;
+use crate::stop::{Stop, StopReason};
 
 /// A running printer thread and the way to feed it.
 pub struct Printer {
@@ -25,13 +27,34 @@ pub struct Printer {
 
 const BUFFER: usize = 64 * 1024;
 
+/// How often an idle printer checks that someone still reads stdout, so
+/// `saywhen tasks 1h:a | head -1` ends as soon as head does, not in an hour.
+const IDLE_CHECK: Duration = Duration::from_millis(100);
+
 impl Printer {
     /// Starts a thread that renders events for `plan` to stdout.
     pub fn spawn(plan: Arc<Plan>, renderer: Box<dyn Renderer>) -> io::Result<Printer> {
+        Printer::spawn_stopping(plan, renderer, None)
+    }
+
+    /// Like [`Printer::spawn`]; when output fails (most often: the reader
+    /// of a pipe went away), asks `stop` to end the run rather than letting
+    /// it wait out its delays with no one to tell.
+    pub fn spawn_stopping(
+        plan: Arc<Plan>,
+        renderer: Box<dyn Renderer>,
+        stop: Option<Stop>,
+    ) -> io::Result<Printer> {
         let (sender, receiver) = mpsc::channel();
         let thread = thread::Builder::new()
             .name("saywhen-printer".into())
-            .spawn(move || print_events(&receiver, &plan, renderer))?;
+            .spawn(move || {
+                let printed = print_events(&receiver, &plan, renderer);
+                if let (Err(_), Some(stop)) = (&printed, stop) {
+                    stop.request(StopReason::OutputClosed);
+                }
+                printed
+            })?;
         Ok(Printer { sender, thread })
     }
 
@@ -61,12 +84,42 @@ fn print_events(
     mut renderer: Box<dyn Renderer>,
 ) -> io::Result<Box<dyn Renderer>> {
     let mut out = BufWriter::with_capacity(BUFFER, io::stdout().lock());
-    while let Ok(event) = receiver.recv() {
-        renderer.event(&event, plan, &mut out)?;
-        while let Ok(event) = receiver.try_recv() {
-            renderer.event(&event, plan, &mut out)?;
+    loop {
+        match receiver.recv_timeout(IDLE_CHECK) {
+            Ok(event) => {
+                renderer.event(&event, plan, &mut out)?;
+                while let Ok(event) = receiver.try_recv() {
+                    renderer.event(&event, plan, &mut out)?;
+                }
+                out.flush()?;
+            }
+            Err(RecvTimeoutError::Timeout) if stdout_reader_gone() => {
+                return Err(io::ErrorKind::BrokenPipe.into());
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return Ok(renderer),
         }
-        out.flush()?;
     }
-    Ok(renderer)
+}
+
+/// Whether stdout is a pipe (or socket, or terminal) whose other end has
+/// gone, found without writing: poll reports POLLERR on a pipe with no
+/// reader, POLLHUP on a hung-up terminal; files and /dev/null report neither.
+#[cfg(unix)]
+fn stdout_reader_gone() -> bool {
+    let mut stdout = libc::pollfd {
+        fd: libc::STDOUT_FILENO,
+        // No events asked for: errors and hang-ups are always reported.
+        events: 0,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, a count of 1, and a zero timeout; poll only
+    // writes `revents`.
+    let ready = unsafe { libc::poll(&mut stdout, 1, 0) };
+    ready == 1 && stdout.revents & (libc::POLLERR | libc::POLLHUP) != 0
+}
+
+#[cfg(not(unix))]
+fn stdout_reader_gone() -> bool {
+    false
 }

@@ -11,6 +11,7 @@ use crate::mode::Mode;
 use crate::pair::Pair;
 use crate::plan::Plan;
 use crate::record::Timing;
+use crate::stop::StopReason;
 
 /// One finished run.
 #[derive(Debug, Clone)]
@@ -28,6 +29,9 @@ pub struct Report {
     pub plan: Arc<Plan>,
     /// When each pair began and finished, in pair order.
     pub timings: Vec<Timing>,
+    /// Why the run stopped before every pair was done, if it did; `wall`
+    /// then ends at the stop.
+    pub interrupted: Option<StopReason>,
 }
 
 /// How a pair's wait ended.

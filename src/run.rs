@@ -15,6 +15,7 @@ use crate::mode::Mode;
 use crate::plan::Plan;
 use crate::record::Recorder;
 use crate::report::Report;
+use crate::stop::Stop;
 
 /// Why a run could not be carried out.
 #[derive(Debug, thiserror::Error)]
@@ -38,11 +39,24 @@ pub enum RunError {
 pub struct RunSpec {
     pub mode: Mode,
     pub clock: Clock,
+    /// When asked, the run stops waiting and reports what happened so far,
+    /// unfinished pairs marked interrupted (see [`Stop`]).
+    pub stop: Option<Stop>,
 }
 
 impl RunSpec {
     pub fn new(mode: Mode, clock: Clock) -> RunSpec {
-        RunSpec { mode, clock }
+        RunSpec {
+            mode,
+            clock,
+            stop: None,
+        }
+    }
+
+    /// The same spec, stopping early when `stop` is asked.
+    pub fn with_stop(mut self, stop: Stop) -> RunSpec {
+        self.stop = Some(stop);
+        self
     }
 }
 
@@ -67,7 +81,7 @@ pub async fn run_async(
     spec: &RunSpec,
     sink: Arc<dyn EventSink>,
 ) -> Result<Report, RunError> {
-    let RunSpec { mode, clock } = spec.clone();
+    let RunSpec { mode, clock, .. } = spec.clone();
     let started_at = ZonedDateTime::now();
     let recorder = Recorder::new(plan.len(), sink);
     recorder.emit(Event::Started {
@@ -77,12 +91,30 @@ pub async fn run_async(
         pairs: plan.len(),
         expected: mode.expected_wall(&plan),
     });
-    mode.run(&plan, &recorder).await?;
+    let work = mode.run(&plan, &recorder);
+    // Racing the stop drops the mode's future the moment it is asked, and
+    // with it gather's sleeps. Spawned tasks live on until their runtime is
+    // dropped, but a current-thread runtime (what `run` builds) polls none
+    // of them between here and the snapshot below.
+    let interrupted = match &spec.stop {
+        Some(stop) => match stop.race(work).await {
+            Ok(result) => result.map(|()| None)?,
+            Err(reason) => Some(reason),
+        },
+        None => work.await.map(|()| None)?,
+    };
     let wall = recorder.elapsed();
     let finished_at = after(&started_at, wall);
-    recorder.emit(Event::Finished {
-        at: finished_at.clone(),
-        wall,
+    recorder.emit(match interrupted {
+        None => Event::Finished {
+            at: finished_at.clone(),
+            wall,
+        },
+        Some(by) => Event::Interrupted {
+            by,
+            at: finished_at.clone(),
+            wall,
+        },
     });
     Ok(Report {
         mode,
@@ -93,6 +125,7 @@ pub async fn run_async(
         wall,
         timings: recorder.timings(),
         plan,
+        interrupted,
     })
 }
 

@@ -8,6 +8,7 @@ use crate::mode::Mode;
 use crate::plan::Plan;
 use crate::printer::Printer;
 use crate::run::{RunSpec, run};
+use crate::signal::stop_on_signals;
 
 /// Makes the plan, runs it with a printer attached, prints the report.
 pub fn execute(mode: Mode, args: &PairArgs, options: &Options) -> Result<(), Error> {
@@ -15,9 +16,14 @@ pub fn execute(mode: Mode, args: &PairArgs, options: &Options) -> Result<(), Err
         &args.pairs,
         options.input.file.as_deref(),
     )?);
-    let spec = RunSpec::new(mode, options.run.clock());
-    let printer = Printer::spawn(plan.clone(), options.output.format.renderer())?;
+    let stop = stop_on_signals()?;
+    let spec = RunSpec::new(mode, options.run.clock()).with_stop(stop.clone());
+    let renderer = options.output.format.renderer();
+    let printer = Printer::spawn_stopping(plan.clone(), renderer, Some(stop))?;
     let report = run(plan, &spec, printer.sink())?;
     printer.finish(&report)?;
-    Ok(())
+    match report.interrupted {
+        Some(reason) => Err(Error::Stopped(reason)),
+        None => Ok(()),
+    }
 }

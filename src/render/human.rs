@@ -57,6 +57,9 @@ impl Renderer for Human {
             Event::Finished { at, .. } => {
                 writeln!(out, "finished at {}", at.strftime(CLOCK_TIME))
             }
+            Event::Interrupted { by, at, .. } => {
+                writeln!(out, "interrupted at {} by {by}", at.strftime(CLOCK_TIME))
+            }
         }
     }
 
@@ -110,8 +113,21 @@ fn totals_table(report: &Report) -> Table {
                 report.mode.expected_rule()
             ),
         ],
-        ["measured wall".to_owned(), human(report.wall)],
-        ["overhead".to_owned(), human_signed(report.overhead())],
+        [
+            "measured wall".to_owned(),
+            match report.interrupted {
+                None => human(report.wall),
+                Some(by) => format!("{} (interrupted by {by})", human(report.wall)),
+            },
+        ],
+        [
+            "overhead".to_owned(),
+            match report.interrupted {
+                // Measured against a run that never ended, it means nothing.
+                None => human_signed(report.overhead()),
+                Some(_) => "- (the run was cut short)".to_owned(),
+            },
+        ],
     ]);
     table
 }

@@ -39,6 +39,9 @@ struct RunDocument<'a> {
     expected_s: f64,
     wall_s: f64,
     overhead_s: f64,
+    /// Present only when the run was stopped early: `SIGINT`, `SIGTERM`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interrupted: Option<&'static str>,
     #[serde(serialize_with = "pairs")]
     pairs: &'a Report,
 }
@@ -54,6 +57,7 @@ impl<'a> RunDocument<'a> {
             expected_s: seconds(report.expected),
             wall_s: seconds(report.wall),
             overhead_s: seconds_signed(report.overhead()),
+            interrupted: report.interrupted.map(|by| by.name()),
             pairs: report,
         }
     }
