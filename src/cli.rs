@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::clock::Clock;
 use crate::render::Format;
+use crate::style::{ColorWhen, MIN_WIDTH, StyleRequest};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -51,6 +52,8 @@ pub struct Options {
     pub output: OutputOptions,
     #[command(flatten)]
     pub input: InputOptions,
+    #[command(flatten)]
+    pub display: DisplayOptions,
 }
 
 /// Where pairs come from besides the command line.
@@ -80,6 +83,52 @@ pub struct OutputOptions {
     pub format: Format,
 }
 
+/// How the human view looks on a terminal.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Display")]
+pub struct DisplayOptions {
+    /// When to use colours
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// Plain ASCII only: timeline, table borders, units (us), arrows
+    #[arg(long, global = true)]
+    pub ascii: bool,
+    /// Draw for this many columns [default: the terminal's width, or 80]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(MIN_WIDTH as i64..=1000))]
+    pub width: Option<u16>,
+    /// Do not draw the timeline after the tables
+    #[arg(long, global = true)]
+    pub no_timeline: bool,
+    /// Do not show live progress on stderr
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+    /// Also write the timeline to FILE as a standalone SVG picture
+    #[arg(long, global = true, value_name = "FILE.svg", value_parser = svg_path)]
+    pub export: Option<PathBuf>,
+}
+
+/// `--export` takes a path ending in `.svg`: the format follows the name.
+fn svg_path(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(ext) if ext.eq_ignore_ascii_case("svg") => Ok(path),
+        _ => Err("the file name must end in .svg (e.g. timeline.svg)".to_owned()),
+    }
+}
+
+impl DisplayOptions {
+    /// The request for [`Style::detect`].
+    pub fn style_request(&self) -> StyleRequest {
+        StyleRequest {
+            color: self.color,
+            ascii: self.ascii,
+            width: self.width.map(usize::from),
+            no_timeline: self.no_timeline,
+            late_tolerance: None,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Await each pair in turn, like `await say_after(...)` twice: wall = the sum of the delays
@@ -88,6 +137,17 @@ pub enum Command {
     Tasks(PairArgs),
     /// Join all pairs' futures in one task, like asyncio.gather: wall = the longest delay
     Gather(PairArgs),
+    /// Print a shell completion script (see the README for where to put it)
+    Completions(CompletionArgs),
+    /// Print the man page (roff): saywhen man > saywhen.1
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,11 @@ pub enum Error {
     /// The run was stopped early; its report has been printed.
     #[error("interrupted by {0}: unfinished pairs are reported as interrupted")]
     Stopped(StopReason),
+    #[error("could not write '{}': {source}", path.display())]
+    Export {
+        path: std::path::PathBuf,
+        source: io::Error,
+    },
 }
 
 /// Bad usage or bad input (clap's convention).
@@ -32,7 +37,7 @@ impl Error {
         match self {
             Error::Plan(_) => EXIT_USAGE,
             Error::Run(_) => EXIT_SOFTWARE,
-            Error::Output(_) => EXIT_IO,
+            Error::Output(_) | Error::Export { .. } => EXIT_IO,
             Error::Stopped(reason) => reason.exit_code(),
         }
     }

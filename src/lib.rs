@@ -22,6 +22,8 @@
 //! - [`render`]: the human view and the machine formats.
 //! - [`printer`]: the thread that owns stdout during a run.
 //! - [`units`], [`escape`]: how durations and user text are written.
+//! - [`style`]: colour, ASCII and width, decided once for the human view.
+//! - [`progress`]: the live progress bar on stderr.
 //! - [`cli`], [`app`], [`error`]: the command line and what it does.
 //!
 //! # Using the library
@@ -48,12 +50,14 @@ pub mod pair;
 pub mod pair_file;
 pub mod plan;
 pub mod printer;
+pub mod progress;
 pub mod record;
 pub mod render;
 pub mod report;
 pub mod run;
 pub mod signal;
 pub mod stop;
+pub mod style;
 pub mod units;
 
 pub use clock::Clock;

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use crate::event::{Event, EventSink};
 use crate::plan::Plan;
+use crate::progress::Progress;
 use crate::render::Renderer;
 use crate::report::Report;
 use crate::stop::{Stop, StopReason};
@@ -45,11 +46,23 @@ impl Printer {
         renderer: Box<dyn Renderer>,
         stop: Option<Stop>,
     ) -> io::Result<Printer> {
+        Printer::spawn_with_progress(plan, renderer, stop, Progress::off())
+    }
+
+    /// Like [`Printer::spawn_stopping`], also feeding live progress on
+    /// stderr, which is cleared around every write to stdout so the two
+    /// never share a line.
+    pub fn spawn_with_progress(
+        plan: Arc<Plan>,
+        renderer: Box<dyn Renderer>,
+        stop: Option<Stop>,
+        progress: Progress,
+    ) -> io::Result<Printer> {
         let (sender, receiver) = mpsc::channel();
         let thread = thread::Builder::new()
             .name("saywhen-printer".into())
             .spawn(move || {
-                let printed = print_events(&receiver, &plan, renderer);
+                let printed = print_events(&receiver, &plan, renderer, progress);
                 if let (Err(_), Some(stop)) = (&printed, stop) {
                     stop.request(StopReason::OutputClosed);
                 }
@@ -80,18 +93,27 @@ impl Printer {
 /// Ends when every sender (the printer's and the run's) is gone.
 fn print_events(
     receiver: &Receiver<Event>,
-    plan: &Plan,
+    plan: &Arc<Plan>,
     mut renderer: Box<dyn Renderer>,
+    mut progress: Progress,
 ) -> io::Result<Box<dyn Renderer>> {
     let mut out = BufWriter::with_capacity(BUFFER, io::stdout().lock());
     loop {
         match receiver.recv_timeout(IDLE_CHECK) {
             Ok(event) => {
-                renderer.event(&event, plan, &mut out)?;
-                while let Ok(event) = receiver.try_recv() {
-                    renderer.event(&event, plan, &mut out)?;
+                let batch: Vec<Event> = std::iter::once(event).chain(receiver.try_iter()).collect();
+                for event in &batch {
+                    progress.event(event, plan);
                 }
-                out.flush()?;
+                // Every byte of the batch, including any flush the buffer
+                // does on its own, is written while the progress bar is off
+                // the screen.
+                progress.suspend(|| {
+                    for event in &batch {
+                        renderer.event(event, plan, &mut out)?;
+                    }
+                    out.flush()
+                })?;
             }
             Err(RecvTimeoutError::Timeout) if stdout_reader_gone() => {
                 return Err(io::ErrorKind::BrokenPipe.into());

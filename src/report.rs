@@ -128,6 +128,12 @@ impl PairReport<'_> {
     pub fn late(&self) -> Option<SignedDuration> {
         Some(signed(self.finished()?) - signed(self.intended_finish()?))
     }
+
+    /// How late the pair spoke, when that is more than `tolerance`.
+    pub fn late_beyond(&self, tolerance: Duration) -> Option<SignedDuration> {
+        self.late()
+            .filter(|late| late.is_positive() && late.unsigned_abs() > tolerance)
+    }
 }
 
 /// A duration as a signed one (saturating: no run lasts 292 billion years).

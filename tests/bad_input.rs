@@ -98,9 +98,9 @@ fn help_explains_each_mode_and_shows_examples() {
         .arg("--help")
         .assert()
         .success()
-        .stdout(predicate::str::contains("serial  Await each pair in turn"))
-        .stdout(predicate::str::contains("tasks   tokio::spawn every pair"))
-        .stdout(predicate::str::contains("gather  Join all pairs' futures"))
+        .stdout(predicate::str::is_match(r"serial +Await each pair in turn").unwrap())
+        .stdout(predicate::str::is_match(r"tasks +tokio::spawn every pair").unwrap())
+        .stdout(predicate::str::is_match(r"gather +Join all pairs' futures").unwrap())
         .stdout(predicate::str::contains("saywhen serial 1:hello 2:world"));
     common::saywhen()
         .arg("--version")

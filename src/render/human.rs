@@ -1,4 +1,6 @@
-//! The human view: the tutorial's lines, live, then a summary table.
+//! The human view: the tutorial's lines, live, then a summary table and
+//! the timeline. How it looks (colour, ASCII, width) comes from the
+//! [`Style`] it is given; it never asks the terminal itself.
 //!
 //! ```text
 //! started at 10:15:00
@@ -15,13 +17,22 @@ use crate::clock::Clock;
 use crate::escape::Escaped;
 use crate::event::Event;
 use crate::plan::Plan;
-use crate::render::Renderer;
-use crate::report::{Report, Status};
+use crate::render::{Renderer, timeline};
+use crate::report::{PairReport, Report, Status};
+use crate::style::Style;
 use crate::units::{human, human_signed, offset};
 
 /// Renders for people.
 #[derive(Debug, Default)]
-pub struct Human;
+pub struct Human {
+    style: Style,
+}
+
+impl Human {
+    pub fn new(style: Style) -> Human {
+        Human { style }
+    }
+}
 
 /// Offsets are right-aligned to this width so live lines line up: it fits
 /// every offset below a minute (`+999.9ms`, `+59.999s`).
@@ -43,15 +54,17 @@ impl Renderer for Human {
             Event::Said { index, at } => writeln!(
                 out,
                 "{:>width$}  {}",
-                offset(*at),
-                Escaped(plan.message(*index)),
+                self.style.text(offset(*at)),
+                self.style
+                    .paint(self.style.pair(*index), Escaped(plan.message(*index))),
                 width = OFFSET_WIDTH
             ),
             Event::Cancelled { index, at } => writeln!(
                 out,
                 "{:>width$}  {} (cancelled)",
-                offset(*at),
-                Escaped(plan.message(*index)),
+                self.style.text(offset(*at)),
+                self.style
+                    .paint(self.style.pair(*index), Escaped(plan.message(*index))),
                 width = OFFSET_WIDTH
             ),
             Event::Finished { at, .. } => {
@@ -64,29 +77,105 @@ impl Renderer for Human {
     }
 
     fn report(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let style = &self.style;
         writeln!(out)?;
-        writeln!(out, "{}", pairs_table(report))?;
-        writeln!(out, "{}", totals_table(report))
+        write_pairs_table(report, style, out)?;
+        writeln!(out, "{}", totals_table(report, style))?;
+        if style.timeline {
+            writeln!(out)?;
+            timeline::render(&[report], style, out)?;
+        }
+        Ok(())
     }
 }
 
-fn pairs_table(report: &Report) -> Table {
+/// Rows of the pairs table before the first pair: border, header, rule.
+const TABLE_HEAD_LINES: usize = 3;
+
+/// The pairs table, each pair's number and message in its colour and
+/// lateness beyond the tolerance highlighted.
+fn write_pairs_table(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result<()> {
+    let table = pairs_table(report, style);
+    let mut pairs = report.pairs();
+    for (n, line) in table.lines().enumerate() {
+        let pair = match n.checked_sub(TABLE_HEAD_LINES) {
+            Some(_) => pairs.next(),
+            None => None,
+        };
+        match pair.filter(|_| style.color) {
+            Some(pair) => writeln!(out, "{}", paint_row(&line, &pair, style))?,
+            None => writeln!(out, "{line}")?,
+        }
+    }
+    Ok(())
+}
+
+/// Colours one table row. comfy-table measures cells by their text, so
+/// colour goes in after layout: the message is the second cell (the first
+/// holds only digits, so no user text can hide a separator before it), the
+/// lateness the last.
+fn paint_row(line: &str, pair: &PairReport<'_>, style: &Style) -> String {
+    let separator = if style.unicode { '┆' } else { '|' };
+    // Skip the left border (the same `|` as the separator in ASCII).
+    let border = line.chars().next().map_or(0, char::len_utf8);
+    let Some(at) = line[border..].find(separator) else {
+        return line.to_owned();
+    };
+    let Some((head, rest)) = line.split_at_checked(border + at + separator.len_utf8() + 1) else {
+        return line.to_owned();
+    };
+    let message = Escaped(&pair.pair.message).to_string();
+    let Some(after) = rest.strip_prefix(message.as_str()) else {
+        return line.to_owned();
+    };
+    let after = match pair.late_beyond(style.late_tolerance) {
+        Some(late) => {
+            let late = style.text(human_signed(late));
+            match after.rfind(late.as_str()) {
+                Some(at) => format!(
+                    "{}{}{}",
+                    &after[..at],
+                    style.paint(style.late(), &late),
+                    &after[at + late.len()..]
+                ),
+                None => after.to_owned(),
+            }
+        }
+        None => after.to_owned(),
+    };
+    format!(
+        "{head}{}{after}",
+        style.paint(style.pair(pair.index), message)
+    )
+}
+
+fn table(style: &Style) -> Table {
     let mut table = Table::new();
+    table.load_style(if style.unicode {
+        presets::UTF8_FULL_CONDENSED
+    } else {
+        presets::ASCII_FULL_CONDENSED
+    });
     table
-        .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_header(["#", "message", "delay", "started", "finished", "late by"]);
+}
+
+fn pairs_table(report: &Report, style: &Style) -> Table {
+    let mut table = table(style);
+    let offset = |d| style.text(offset(d));
+    table.set_header(["#", "message", "delay", "started", "finished", "late by"]);
     for pair in report.pairs() {
         table.add_row([
             (pair.index + 1).to_string(),
             Escaped(&pair.pair.message).to_string(),
-            human(pair.pair.delay),
+            style.text(human(pair.pair.delay)),
             pair.began().map_or_else(|| "-".into(), offset),
             match (pair.status(), pair.ended()) {
                 (Status::Done, Some(at)) => offset(at),
                 (status, Some(at)) => format!("{} {}", status.name(), offset(at)),
                 (status, None) => status.name().to_owned(),
             },
-            pair.late().map_or_else(|| "-".into(), human_signed),
+            pair.late()
+                .map_or_else(|| "-".into(), |late| style.text(human_signed(late))),
         ]);
     }
     for column in [0, 2, 3, 4, 5] {
@@ -97,9 +186,9 @@ fn pairs_table(report: &Report) -> Table {
     table
 }
 
-fn totals_table(report: &Report) -> Table {
-    let mut table = Table::new();
-    table.load_style(presets::UTF8_FULL_CONDENSED).add_rows([
+fn totals_table(report: &Report, style: &Style) -> Table {
+    let mut table = table(style);
+    table.add_rows([
         [
             "mode".to_owned(),
             format!("{} ({})", report.mode, report.mode.summary()),
@@ -107,24 +196,24 @@ fn totals_table(report: &Report) -> Table {
         ["clock".to_owned(), report.clock.to_string()],
         [
             "expected wall".to_owned(),
-            format!(
+            style.text(format!(
                 "{} ({})",
                 human(report.expected),
                 report.mode.expected_rule()
-            ),
+            )),
         ],
         [
             "measured wall".to_owned(),
-            match report.interrupted {
+            style.text(match report.interrupted {
                 None => human(report.wall),
                 Some(by) => format!("{} (interrupted by {by})", human(report.wall)),
-            },
+            }),
         ],
         [
             "overhead".to_owned(),
             match report.interrupted {
                 // Measured against a run that never ended, it means nothing.
-                None => human_signed(report.overhead()),
+                None => style.text(human_signed(report.overhead())),
                 Some(_) => "- (the run was cut short)".to_owned(),
             },
         ],

@@ -5,6 +5,8 @@
 
 mod human;
 mod json;
+pub mod svg;
+pub mod timeline;
 
 use std::fmt;
 use std::io::{self, Write};
@@ -12,6 +14,7 @@ use std::io::{self, Write};
 use crate::event::Event;
 use crate::plan::Plan;
 use crate::report::Report;
+use crate::style::Style;
 
 pub use human::Human;
 pub use json::Json;
@@ -46,9 +49,10 @@ impl Format {
         }
     }
 
-    pub fn renderer(self) -> Box<dyn Renderer> {
+    /// The renderer for this format; `style` shapes the human view.
+    pub fn renderer(self, style: &Style) -> Box<dyn Renderer> {
         match self {
-            Format::Table => Box::new(Human),
+            Format::Table => Box::new(Human::new(style.clone())),
             Format::Json => Box::new(Json),
         }
     }

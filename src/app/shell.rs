@@ -1,0 +1,28 @@
+//! `saywhen completions SHELL` and `saywhen man`: shell integration, made
+//! from the same clap definition the binary parses, so they never drift
+//! from the real options.
+
+use std::io::{self, Write};
+
+use clap::CommandFactory;
+use clap_complete::Shell;
+
+use crate::cli::Cli;
+use crate::error::Error;
+
+/// Prints the completion script for `shell` on stdout.
+pub fn completions(shell: Shell) -> Result<(), Error> {
+    let mut command = Cli::command();
+    let mut out = io::stdout().lock();
+    clap_complete::generate(shell, &mut command, "saywhen", &mut out);
+    out.flush()?;
+    Ok(())
+}
+
+/// Prints the man page (roff) on stdout.
+pub fn man() -> Result<(), Error> {
+    let mut out = io::stdout().lock();
+    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+    out.flush()?;
+    Ok(())
+}

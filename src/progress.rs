@@ -1,0 +1,283 @@
+//! Live progress on stderr while a long run waits: the pairs still pending,
+//! soonest first, with the time each has left, and an overall bar against
+//! the expected wall.
+//!
+//! ```text
+//! [██████████████░░░░░░░░░░░░░░░░░░░░░░░░░░]  1.2s / 3s expected
+//!   world          1.8s left
+//! ```
+//!
+//! It is only for a person watching: [`wanted`] turns it off for pipes, CI,
+//! machine formats, the virtual clock and `--no-progress`, and it stays
+//! hidden for the first second so short runs never flash a bar. The printer
+//! feeds it every event and clears it around every write to stdout
+//! ([`Progress::suspend`]), so a bar and a message never share a line; it
+//! clears itself for good when the run finishes (or is dropped).
+
+use std::io::IsTerminal;
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::clock::Clock;
+use crate::escape::Escaped;
+use crate::event::Event;
+use crate::mode::Mode;
+use crate::plan::Plan;
+use crate::render::timeline::fit;
+use crate::style::Style;
+use crate::units::human;
+
+/// Runs shorter than this never show a bar.
+const SHOW_AFTER: Duration = Duration::from_secs(1);
+
+/// How often the bar and the times left are refreshed.
+const TICK: Duration = Duration::from_millis(100);
+
+/// Pending pairs listed under the bar; the rest are counted.
+const LISTED: usize = 4;
+
+/// Width of the overall bar.
+const BAR: usize = 40;
+
+/// Whether live progress should be shown: a person is watching stderr, this
+/// is not CI, the output is the human view, the clock is real, and nobody
+/// said `--no-progress`.
+pub fn wanted(no_progress: bool, human_view: bool, clock: Clock) -> bool {
+    !no_progress
+        && human_view
+        && clock == Clock::Real
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none()
+        && std::env::var_os("TERM").is_none_or(|term| term != "dumb")
+}
+
+/// Live progress, or nothing (`Progress::off`).
+pub struct Progress {
+    live: Option<Live>,
+}
+
+struct Live {
+    bar: ProgressBar,
+    state: Arc<Mutex<Option<State>>>,
+    unicode: bool,
+    ticker: Option<(Sender<()>, JoinHandle<()>)>,
+}
+
+/// What the ticker needs to redraw: known once the run has started.
+struct State {
+    begun: Instant,
+    expected: Duration,
+    mode: Mode,
+    plan: Arc<Plan>,
+    said: Vec<bool>,
+    /// Pairs not yet said.
+    unsaid: usize,
+    /// Pairs in the order they should speak: by delay when they wait
+    /// together, in argument order when serial.
+    order: Vec<usize>,
+    /// First place in `order` that may still be pending.
+    cursor: usize,
+    /// Serial: when the last pair spoke, and so the next began.
+    last_said: Duration,
+    shown: bool,
+}
+
+impl Progress {
+    /// No progress at all: every call is a no-op.
+    pub fn off() -> Progress {
+        Progress { live: None }
+    }
+
+    /// Progress on stderr, hidden until the run has lasted a second.
+    pub fn on(style: &Style) -> Progress {
+        let bar = ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::hidden());
+        let (bar_chars, spinner) = if style.unicode {
+            ("█▉▊▋▌▍▎▏░", "")
+        } else {
+            ("#>-", "")
+        };
+        let template = format!("{spinner}[{{bar:{BAR}}}] {{prefix}}{{msg}}");
+        if let Ok(bar_style) = ProgressStyle::with_template(&template) {
+            bar.set_style(bar_style.progress_chars(bar_chars));
+        }
+        Progress {
+            live: Some(Live {
+                bar,
+                state: Arc::new(Mutex::new(None)),
+                unicode: style.unicode,
+                ticker: None,
+            }),
+        }
+    }
+
+    /// Follows the run: called by the printer for every event, before it
+    /// writes anything for it.
+    pub fn event(&mut self, event: &Event, plan: &Arc<Plan>) {
+        let Some(live) = &mut self.live else { return };
+        match event {
+            Event::Started { mode, expected, .. } => {
+                let mut order: Vec<usize> = (0..plan.len()).collect();
+                if *mode != Mode::Serial {
+                    order.sort_by_key(|&i| plan.pairs()[i].delay);
+                }
+                *lock(&live.state) = Some(State {
+                    begun: Instant::now(),
+                    expected: *expected,
+                    mode: *mode,
+                    plan: plan.clone(),
+                    said: vec![false; plan.len()],
+                    unsaid: plan.len(),
+                    order,
+                    cursor: 0,
+                    last_said: Duration::ZERO,
+                    shown: false,
+                });
+                live.start_ticker();
+            }
+            Event::Said { index, at } | Event::Cancelled { index, at } => {
+                if let Some(state) = lock(&live.state).as_mut() {
+                    if let Some(said) = state.said.get_mut(*index) {
+                        if !*said {
+                            state.unsaid -= 1;
+                        }
+                        *said = true;
+                    }
+                    state.last_said = state.last_said.max(*at);
+                }
+            }
+            Event::Finished { .. } | Event::Interrupted { .. } => live.stop(),
+        }
+    }
+
+    /// Runs `write` with the bar cleared from the screen, then redraws it:
+    /// the printer writes stdout only through this.
+    pub fn suspend<R>(&self, write: impl FnOnce() -> R) -> R {
+        match &self.live {
+            Some(live) => live.bar.suspend(write),
+            None => write(),
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(live) = &mut self.live {
+            live.stop();
+        }
+    }
+}
+
+impl Live {
+    fn start_ticker(&mut self) {
+        if self.ticker.is_some() {
+            return;
+        }
+        let (stop, stopped) = mpsc::channel::<()>();
+        let bar = self.bar.clone();
+        let state = self.state.clone();
+        let unicode = self.unicode;
+        let handle = thread::Builder::new()
+            .name("saywhen-progress".into())
+            .spawn(move || {
+                while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(TICK) {
+                    if let Some(state) = lock(&state).as_mut() {
+                        state.draw(&bar, unicode);
+                    }
+                }
+            });
+        // Without a ticker thread there is simply no progress.
+        if let Ok(handle) = handle {
+            self.ticker = Some((stop, handle));
+        }
+    }
+
+    /// Stops the ticker and wipes the bar, leaving the screen as if it had
+    /// never been there.
+    fn stop(&mut self) {
+        if let Some((stop, handle)) = self.ticker.take() {
+            drop(stop);
+            let _ = handle.join();
+        }
+        self.bar.finish_and_clear();
+    }
+}
+
+impl State {
+    fn draw(&mut self, bar: &ProgressBar, unicode: bool) {
+        let elapsed = self.begun.elapsed();
+        if !self.shown {
+            if elapsed < SHOW_AFTER {
+                return;
+            }
+            self.shown = true;
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        let expected_ms = self.expected.as_millis().max(1) as u64;
+        bar.set_length(expected_ms);
+        bar.set_position((elapsed.as_millis() as u64).min(expected_ms));
+        bar.set_prefix(format!(
+            "{:>6} / {} expected",
+            short(elapsed),
+            human(self.expected)
+        ));
+        bar.set_message(self.pending(elapsed, unicode));
+    }
+
+    /// The soonest pending pairs, one line each, with their time left.
+    fn pending(&mut self, elapsed: Duration, unicode: bool) -> String {
+        while self.order.get(self.cursor).is_some_and(|&i| self.said[i]) {
+            self.cursor += 1;
+        }
+        let pairs = self.plan.pairs();
+        let style = Style {
+            unicode,
+            ..Style::default()
+        };
+        let mut lines = String::new();
+        let mut listed = 0;
+        // Serial: the next pair began when the last one spoke; each later
+        // one waits for all before it.
+        let mut serial_deadline = self.last_said;
+        let pending = self.order[self.cursor..].iter().filter(|&&i| !self.said[i]);
+        for &index in pending.take(LISTED) {
+            let deadline = match self.mode {
+                Mode::Serial => {
+                    serial_deadline = serial_deadline.saturating_add(pairs[index].delay);
+                    serial_deadline
+                }
+                _ => pairs[index].delay,
+            };
+            let message = Escaped(&pairs[index].message).to_string();
+            lines.push_str(&format!(
+                "\n  {} {:>7} left",
+                fit(&message, 24, &style),
+                short(deadline.saturating_sub(elapsed))
+            ));
+            listed += 1;
+        }
+        let more = self.unsaid.saturating_sub(listed);
+        if more > 0 {
+            lines.push_str(&format!("\n  {} and {more} more", style.ellipsis()));
+        }
+        lines
+    }
+}
+
+/// A duration to a tenth of a second, for a display that changes ten
+/// times a second.
+fn short(d: Duration) -> String {
+    if d < Duration::from_secs(60) {
+        format!("{:.1}s", d.as_secs_f64())
+    } else {
+        human(Duration::from_secs(d.as_secs()))
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic elsewhere must not take the progress display down with it.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}

@@ -1,0 +1,274 @@
+//! The timeline as a standalone SVG file (`--export FILE.svg`), for slides
+//! and blog posts: the same picture as the terminal's, drawn with shapes.
+//!
+//! One coloured bar per pair with its message as label, a labelled time
+//! axis shared by every report (so `compare` stacks its modes on one
+//! scale), and a caption with each mode's measured and expected wall. The
+//! file needs nothing but itself: no scripts, no web fonts, only the
+//! generic `sans-serif` and `monospace` families every renderer has. Above
+//! [`MAX_ROWS`] pairs a report is drawn as counts per slice of time, as in
+//! the terminal.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::time::Duration;
+
+use crate::escape::Escaped;
+use crate::render::timeline::{Counts, MAX_ROWS, axis_end, fit, tick_label, tick_step};
+use crate::report::{Report, Status};
+use crate::style::Style;
+use crate::units::{human, human_signed};
+
+/// Total width of the picture, in SVG user units (pixels).
+const WIDTH: f64 = 960.0;
+/// Left margin holding the pair labels.
+const LABELS: f64 = 220.0;
+const RIGHT: f64 = 30.0;
+const ROW: f64 = 22.0;
+const BAR: f64 = 14.0;
+/// Approximate width of one character of the 12 px labels, to keep tick
+/// labels apart.
+const CHAR: f64 = 7.5;
+/// Columns of a label (number and message) shown before it is cut with an ellipsis.
+const LABEL_CHARS: usize = 26;
+/// Slices of time in a summarised report.
+const SLICES: usize = 200;
+
+/// The same hues as the terminal palette, in its order (cyan, magenta,
+/// green, yellow, blue, bright cyan), dark enough to read on white.
+const PALETTE: [&str; 6] = [
+    "#0e9aa7", "#b8329e", "#3a9a3f", "#d49a00", "#2f5fd0", "#2bb5c9",
+];
+const LATE: &str = "#d62728";
+
+/// Writes the timelines of `reports`, stacked on one axis, as SVG.
+pub fn write(reports: &[&Report], style: &Style, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(render(reports, style).as_bytes())
+}
+
+/// The SVG document, as text.
+pub fn render(reports: &[&Report], style: &Style) -> String {
+    let end = axis_end(reports);
+    let plot = WIDTH - LABELS - RIGHT;
+    let x = |t: Duration| LABELS + t.as_secs_f64() / end.as_secs_f64() * plot;
+    let caption_lines = reports.len().max(1);
+    let mut svg = String::new();
+    let mut y = 16.0 + caption_lines as f64 * 18.0 + 8.0;
+    let mut body = String::new();
+    for report in reports {
+        if reports.len() > 1 {
+            let _ = writeln!(
+                body,
+                r#"<text x="8" y="{:.1}" class="mode">{}</text>"#,
+                y + 14.0,
+                xml(&report.mode.to_string())
+            );
+            y += ROW;
+        }
+        if report.plan.len() > MAX_ROWS {
+            y = summary(report, end, y, &mut body);
+        } else {
+            y = bars(report, &x, y, style, &mut body);
+        }
+    }
+    let axis_y = y + 6.0;
+    let height = axis_y + 36.0;
+    let _ = writeln!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0}" viewBox="0 0 {WIDTH} {height:.0}" font-family="sans-serif" font-size="12">"#
+    );
+    let _ = writeln!(
+        svg,
+        r#"<title>saywhen timeline: {}</title>"#,
+        xml(&reports
+            .iter()
+            .map(|r| r.mode.to_string())
+            .collect::<Vec<_>>()
+            .join(", "))
+    );
+    let _ = writeln!(
+        svg,
+        r#"<style>.mode{{font-weight:bold}} .caption{{font-size:14px}} .tick{{fill:#555}} .label{{font-family:monospace}}</style>"#
+    );
+    let _ = writeln!(
+        svg,
+        r##"<rect width="100%" height="100%" fill="#ffffff"/>"##
+    );
+    for (line, report) in reports.iter().enumerate() {
+        let _ = writeln!(
+            svg,
+            r#"<text x="8" y="{:.1}" class="caption"><tspan font-weight="bold">{}</tspan> ({}): wall {}, expected {} ({}), {} pairs</text>"#,
+            20.0 + line as f64 * 18.0,
+            xml(&report.mode.to_string()),
+            xml(report.mode.summary()),
+            xml(&human(report.wall)),
+            xml(&human(report.expected)),
+            xml(report.mode.expected_rule()),
+            report.plan.len()
+        );
+    }
+    svg.push_str(&body);
+    axis(end, plot, axis_y, style, &mut svg);
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// One labelled bar per pair; returns the next free y.
+fn bars(
+    report: &Report,
+    x: &dyn Fn(Duration) -> f64,
+    mut y: f64,
+    style: &Style,
+    svg: &mut String,
+) -> f64 {
+    for pair in report.pairs() {
+        let color = PALETTE[pair.index % PALETTE.len()];
+        let message = Escaped(&pair.pair.message).to_string();
+        let label = fit(
+            &format!("{} {message}", pair.index + 1),
+            LABEL_CHARS,
+            &Style::default(),
+        );
+        let label = label.trim_end();
+        let _ = writeln!(
+            svg,
+            r#"<text x="8" y="{:.1}" class="label">{}</text>"#,
+            y + 15.0,
+            xml(label)
+        );
+        let start = pair.began();
+        let end = match pair.status() {
+            Status::Interrupted => start.map(|_| report.wall),
+            _ => pair.ended(),
+        };
+        if let (Some(start), Some(end)) = (start, end) {
+            let (x0, x1) = (x(start), x(end.max(start)));
+            let late = pair.late_beyond(style.late_tolerance);
+            let (opacity, stroke) = match (pair.status(), late) {
+                (Status::Done, None) => ("1", String::new()),
+                (Status::Done, Some(_)) => ("1", format!(r#" stroke="{LATE}" stroke-width="2""#)),
+                _ => ("0.35", String::new()),
+            };
+            let _ = writeln!(
+                svg,
+                r#"<rect x="{x0:.2}" y="{:.1}" width="{:.2}" height="{BAR}" rx="2" fill="{color}" fill-opacity="{opacity}"{stroke}><title>{}</title></rect>"#,
+                y + 4.0,
+                (x1 - x0).max(1.5),
+                xml(&format!(
+                    "{message}: {} → {}{}",
+                    human(start),
+                    human(end),
+                    late.map(|l| format!(", late {}", human_signed(l)))
+                        .unwrap_or_default()
+                ))
+            );
+            let note = match (pair.status(), late) {
+                (Status::Done, Some(late)) => Some((format!("late {}", human_signed(late)), LATE)),
+                (Status::Done, None) => None,
+                (status, _) => Some((status.name().to_owned(), "#555")),
+            };
+            if let Some((note, fill)) = note {
+                let _ = writeln!(
+                    svg,
+                    r#"<text x="{:.2}" y="{:.1}" fill="{fill}" font-size="11">{}</text>"#,
+                    x1 + 4.0,
+                    y + 15.0,
+                    xml(&note)
+                );
+            }
+        }
+        y += ROW;
+    }
+    y
+}
+
+/// Too many pairs for one bar each: how many waited in each slice of
+/// time, as a filled profile; returns the next free y.
+fn summary(report: &Report, end: Duration, y: f64, svg: &mut String) -> f64 {
+    let counts = Counts::new(report, end, SLICES);
+    let most = counts.waiting.iter().copied().max().unwrap_or(0).max(1);
+    let plot = WIDTH - LABELS - RIGHT;
+    let height = 3.0 * ROW;
+    let _ = writeln!(
+        svg,
+        r#"<text x="8" y="{:.1}" class="label">{} pairs</text><text x="8" y="{:.1}" class="tick">waiting (max {most})</text>"#,
+        y + 15.0,
+        report.plan.len(),
+        y + 31.0,
+    );
+    let slice = plot / SLICES as f64;
+    for (i, &n) in counts.waiting.iter().enumerate().filter(|(_, n)| **n > 0) {
+        let h = n as f64 / most as f64 * height;
+        let _ = writeln!(
+            svg,
+            r#"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="{h:.2}" fill="{}"/>"#,
+            LABELS + i as f64 * slice,
+            y + height - h,
+            slice + 0.3,
+            PALETTE[0]
+        );
+    }
+    y + height + 6.0
+}
+
+/// The axis line, ticks and their labels.
+fn axis(end: Duration, plot: f64, y: f64, style: &Style, svg: &mut String) {
+    let style = Style {
+        unicode: true,
+        ..style.clone()
+    };
+    let step = tick_step(end, (plot / CHAR) as usize, &style);
+    let _ = writeln!(
+        svg,
+        r##"<line x1="{LABELS}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#333"/>"##,
+        LABELS + plot
+    );
+    let ticks = (end.as_nanos() / step.as_nanos()) as u32;
+    for k in 0..=ticks {
+        let t = step * k;
+        let x = LABELS + t.as_secs_f64() / end.as_secs_f64() * plot;
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{x:.2}" y1="{y:.1}" x2="{x:.2}" y2="{:.1}" stroke="#333"/><text x="{x:.2}" y="{:.1}" text-anchor="middle" class="tick">{}</text>"##,
+            y + 5.0,
+            y + 19.0,
+            xml(&tick_label(t, &style))
+        );
+    }
+    let _ = writeln!(
+        svg,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="end" class="tick">time since start</text>"#,
+        LABELS + plot,
+        y + 33.0
+    );
+}
+
+/// Text safe inside an XML element or attribute. Control characters are
+/// already escaped (`\e`) by [`Escaped`]; XML 1.0 could not hold them.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_special_characters_are_escaped() {
+        assert_eq!(
+            xml(r#"<a href="x">&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
+        );
+    }
+}

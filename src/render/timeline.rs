@@ -1,0 +1,498 @@
+//! The timeline: a Gantt chart of *when* each pair waited. One row per
+//! pair, a bar from the moment it began waiting to the moment it spoke, on
+//! a time axis shared by every report drawn together; so serial shows a
+//! staircase, tasks and gather a fan of bars that all start at zero, and a
+//! `compare` run stacks the modes on one axis.
+//!
+//! ```text
+//! 1 hello  ████████████████▏
+//! 2 world                  ████████████████████████████████▍
+//!          ├───────────────┬───────────────┬───────────────┬
+//!          0s              1s              2s              3s
+//! ```
+//!
+//! Unicode bars end with eighth-cell blocks, so 1.001 s and 1.05 s do not
+//! look the same; `--ascii` draws with `#` and `-`. Above [`MAX_ROWS`]
+//! pairs, a report is summarised as counts per column (how many pairs were
+//! waiting, how many spoke) instead of a million rows, in linear time.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::escape::Escaped;
+use crate::report::{Report, Status};
+use crate::style::Style;
+use crate::units::{human, human_signed};
+
+/// More pairs than this in one report are summarised, not drawn one by one.
+pub const MAX_ROWS: usize = 50;
+
+/// Widest message label: longer messages are cut with an ellipsis.
+const MAX_LABEL: usize = 24;
+
+/// Left-aligned eighth blocks, from one eighth to seven eighths.
+const EIGHTHS: [char; 7] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/// Shades for the summary rows, from "few" to "most".
+const SHADES: [char; 4] = ['░', '▒', '▓', '█'];
+const ASCII_SHADES: [char; 4] = ['.', ':', '+', '#'];
+
+/// Draws the timelines of `reports` on one shared axis, stacked.
+pub fn render(reports: &[&Report], style: &Style, out: &mut dyn Write) -> io::Result<()> {
+    let Some(layout) = Layout::new(reports, style) else {
+        return Ok(());
+    };
+    let stacked = reports.len() > 1;
+    for report in reports {
+        if stacked {
+            writeln!(
+                out,
+                "{}",
+                style.paint(
+                    style.bold(),
+                    style.text(format!(
+                        "{} {} wall {}",
+                        report.mode,
+                        style.dot(),
+                        human(report.wall)
+                    ))
+                )
+            )?;
+        }
+        if report.plan.len() > MAX_ROWS {
+            summary_rows(report, &layout, style, out)?;
+        } else {
+            pair_rows(report, &layout, style, out)?;
+        }
+    }
+    axis(&layout, style, out)
+}
+
+/// Where things go: the label column, then the bar area.
+struct Layout {
+    /// Width of the pair number, right-aligned.
+    number: usize,
+    /// Width of the message label.
+    label: usize,
+    /// Columns of the bar area; the axis has one more, for its end.
+    area: usize,
+    /// The time at the right edge of the bar area.
+    end: Duration,
+    /// Time between two ticks.
+    step: Duration,
+}
+
+impl Layout {
+    fn new(reports: &[&Report], style: &Style) -> Option<Layout> {
+        let most_pairs = reports.iter().map(|r| r.plan.len()).max()?;
+        let number = most_pairs.to_string().len().max(1);
+        let label = reports
+            .iter()
+            .filter(|r| r.plan.len() <= MAX_ROWS)
+            .flat_map(|r| r.plan.pairs())
+            .map(|pair| Escaped(&pair.message).to_string().width())
+            .max()
+            .unwrap_or(0)
+            // A narrow terminal gives the bars at least two thirds.
+            .clamp(
+                SUMMARY_LABEL.width(),
+                MAX_LABEL.min(style.width / 3).max(SUMMARY_LABEL.width()),
+            );
+        let end = axis_end(reports);
+        let used = number + 1 + label + 1;
+        let area = style.width.saturating_sub(used + 1).max(8);
+        let step = tick_step(end, area, style);
+        Some(Layout {
+            number,
+            label,
+            area,
+            end,
+            step,
+        })
+    }
+
+    /// Columns before the bar area.
+    fn indent(&self) -> usize {
+        self.number + 1 + self.label + 1
+    }
+
+    /// Position of `t` in cells from the left of the bar area.
+    fn x(&self, t: Duration) -> f64 {
+        t.as_secs_f64() / self.end.as_secs_f64() * self.area as f64
+    }
+}
+
+/// The time at the right end of a shared axis: the last thing that
+/// happened in any report (never zero, so it can be divided by).
+pub(crate) fn axis_end(reports: &[&Report]) -> Duration {
+    reports
+        .iter()
+        .flat_map(|r| r.timings.iter().filter_map(|t| t.ended).chain([r.wall]))
+        .max()
+        .unwrap_or_default()
+        .max(Duration::from_nanos(1))
+}
+
+/// The smallest round step whose labels do not collide on an axis of
+/// `area` character cells.
+pub(crate) fn tick_step(end: Duration, area: usize, style: &Style) -> Duration {
+    const STEPS_SECONDS: [u64; 17] = [
+        15,
+        30,
+        60,
+        120,
+        300,
+        600,
+        900,
+        1800,
+        3600,
+        7200,
+        3 * 3600,
+        6 * 3600,
+        12 * 3600,
+        86_400,
+        2 * 86_400,
+        7 * 86_400,
+        30 * 86_400,
+    ];
+    // 1-2-5 steps from 1 ns to 10 s, then steps a clock would use.
+    let small =
+        (0..=10).flat_map(|power| [1, 2, 5].map(|m| Duration::from_nanos(m * 10u64.pow(power))));
+    let large = STEPS_SECONDS.into_iter().map(Duration::from_secs);
+    let fits = |step: Duration| {
+        let ticks = (end.as_nanos() / step.as_nanos()) as usize;
+        let widest = (0..=ticks)
+            .map(|k| tick_label(step * k as u32, style).width())
+            .max()
+            .unwrap_or(1);
+        let spacing = step.as_secs_f64() / end.as_secs_f64() * area as f64;
+        spacing >= (widest + 2) as f64
+    };
+    small
+        .chain(large)
+        .filter(|step| end.as_nanos() / step.as_nanos() <= 1_000)
+        .find(|&step| fits(step))
+        .unwrap_or(end)
+}
+
+pub(crate) fn tick_label(t: Duration, style: &Style) -> String {
+    style.text(human(t))
+}
+
+/// One row per pair: number, message, bar.
+fn pair_rows(
+    report: &Report,
+    layout: &Layout,
+    style: &Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for pair in report.pairs() {
+        let message = Escaped(&pair.pair.message).to_string();
+        let color = style.pair(pair.index);
+        let start = pair.began();
+        let end = match pair.status() {
+            Status::Interrupted => start.map(|_| report.wall),
+            _ => pair.ended(),
+        };
+        let bar = match (start, end) {
+            (Some(start), Some(end)) => bar(
+                layout.x(start),
+                layout.x(end.max(start)),
+                layout.area,
+                pair.status() == Status::Done,
+                style,
+            ),
+            _ => String::new(),
+        };
+        let late = pair.late_beyond(style.late_tolerance);
+        let marker = match (pair.status(), late) {
+            (Status::Done, Some(late)) => format!(
+                " {}",
+                style.paint(
+                    style.late(),
+                    style.text(format!("late {}", human_signed(late)))
+                )
+            ),
+            (Status::Done, None) => String::new(),
+            (status, _) => format!(" {}", status.name()),
+        };
+        writeln!(
+            out,
+            "{:>number$} {} {}{}",
+            pair.index + 1,
+            style.paint(color, fit(&message, layout.label, style)),
+            style.paint(color, bar.trim_end()),
+            marker,
+            number = layout.number,
+        )?;
+    }
+    Ok(())
+}
+
+/// A bar from cell position `from` to `to` (fractions of cells), in a row
+/// of `area` cells. Done pairs are solid; cancelled and interrupted ones
+/// are shaded.
+fn bar(from: f64, to: f64, area: usize, done: bool, style: &Style) -> String {
+    let mut cells = vec![' '; area];
+    let last = area.saturating_sub(1);
+    if !style.unicode {
+        let fill = if done { '#' } else { '-' };
+        let first = (from.round() as usize).min(last);
+        let end = (to.round() as usize).clamp(first + 1, area);
+        cells[first..end].fill(fill);
+        return cells.into_iter().collect();
+    }
+    if !done {
+        let first = (from.round() as usize).min(last);
+        let end = (to.round() as usize).clamp(first + 1, area);
+        cells[first..end].fill('░');
+        return cells.into_iter().collect();
+    }
+    // The left edge has half-cell precision (Unicode has no right-aligned
+    // eighths but the right half block); the right edge has eighths.
+    let start_cell = (from.floor() as usize).min(last);
+    let start_fraction = from - start_cell as f64;
+    let mut full_from = start_cell;
+    if start_fraction >= 0.75 {
+        full_from += 1;
+    } else if start_fraction >= 0.25 {
+        cells[start_cell] = '▐';
+        full_from += 1;
+    }
+    let end_cell = (to.floor() as usize).min(area);
+    let eighths = ((to - end_cell as f64) * 8.0).round() as usize;
+    for cell in cells.iter_mut().take(end_cell).skip(full_from) {
+        *cell = '█';
+    }
+    if end_cell < area && end_cell >= full_from {
+        match eighths {
+            0 => {}
+            8 => cells[end_cell] = '█',
+            n => cells[end_cell] = EIGHTHS[n - 1],
+        }
+    }
+    // A pair that waited (almost) no time still gets a visible mark.
+    if cells.iter().all(|&c| c == ' ') {
+        cells[start_cell] = '▏';
+    }
+    cells.into_iter().collect()
+}
+
+/// The label shown in the message column of the summary rows.
+const SUMMARY_LABEL: &str = "waiting";
+
+/// Too many pairs for one row each: two rows of counts per column, in
+/// O(pairs + width). "waiting" shades each column by how many pairs were
+/// waiting then; "said" by how many spoke.
+fn summary_rows(
+    report: &Report,
+    layout: &Layout,
+    style: &Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let Counts { waiting, said } = Counts::new(report, layout.end, layout.area);
+    let busiest = waiting.iter().copied().max().unwrap_or(0);
+    writeln!(
+        out,
+        "{}",
+        style.paint(
+            style.dim(),
+            fit(
+                &format!(
+                    "{} pairs (more than {MAX_ROWS}): shaded by count, peak {busiest} waiting",
+                    report.plan.len()
+                ),
+                style.width,
+                style
+            )
+            .trim_end()
+        )
+    )?;
+    for (name, counts) in [(SUMMARY_LABEL, &waiting), ("said", &said)] {
+        writeln!(
+            out,
+            "{:>number$} {} {}",
+            "",
+            fit(name, layout.label, style),
+            style.paint(style.pair(0), shade_row(counts, style).trim_end()),
+            number = layout.number,
+        )?;
+    }
+    Ok(())
+}
+
+/// How many pairs were waiting, and how many spoke, in each of `columns`
+/// equal slices of `0..end`.
+pub(crate) struct Counts {
+    pub waiting: Vec<u64>,
+    pub said: Vec<u64>,
+}
+
+impl Counts {
+    /// O(pairs + columns), whatever the delays.
+    pub(crate) fn new(report: &Report, end: Duration, columns: usize) -> Counts {
+        let columns = columns.max(1);
+        let column = |t: Duration| {
+            ((t.as_secs_f64() / end.as_secs_f64() * columns as f64) as usize).min(columns - 1)
+        };
+        // A difference array: +1 where a wait begins, -1 after it ends; a
+        // running sum then gives the waiting count per column.
+        let mut change = vec![0i64; columns + 1];
+        let mut said = vec![0u64; columns];
+        for pair in report.pairs() {
+            let Some(start) = pair.began() else { continue };
+            let end = pair.ended().unwrap_or(report.wall);
+            change[column(start)] += 1;
+            change[column(end) + 1] -= 1;
+            if let Some(at) = pair.finished() {
+                said[column(at)] += 1;
+            }
+        }
+        let waiting = change
+            .iter()
+            .take(columns)
+            .scan(0i64, |sum, d| {
+                *sum += d;
+                Some((*sum).max(0) as u64)
+            })
+            .collect();
+        Counts { waiting, said }
+    }
+}
+
+/// Counts as shades, scaled to the largest.
+fn shade_row(counts: &[u64], style: &Style) -> String {
+    let shades = if style.unicode { SHADES } else { ASCII_SHADES };
+    let most = counts.iter().copied().max().unwrap_or(0).max(1);
+    counts
+        .iter()
+        .map(|&n| match n {
+            0 => ' ',
+            n => shades[((n * shades.len() as u64).div_ceil(most) as usize - 1).min(3)],
+        })
+        .collect()
+}
+
+/// The axis line with its ticks, and the tick labels under it.
+fn axis(layout: &Layout, style: &Style, out: &mut dyn Write) -> io::Result<()> {
+    let (line, tick, first, last) = if style.unicode {
+        ('─', '┬', '├', '┤')
+    } else {
+        ('-', '+', '+', '+')
+    };
+    let mut axis = vec![line; layout.area + 1];
+    let ticks = (layout.end.as_nanos() / layout.step.as_nanos()) as u32;
+    let column = |k: u32| (layout.x(layout.step * k).round() as usize).min(layout.area);
+    for k in 1..=ticks {
+        axis[column(k)] = tick;
+    }
+    axis[0] = first;
+    axis[layout.area] = last;
+    let total = layout.indent() + layout.area + 1;
+    let mut labels = String::new();
+    let mut used = 0;
+    for k in 0..=ticks {
+        let label = tick_label(layout.step * k, style);
+        let at = (layout.indent() + column(k)).min(total.saturating_sub(label.width()));
+        if at < used + usize::from(used > 0) {
+            continue;
+        }
+        labels.push_str(&" ".repeat(at - used));
+        labels.push_str(&label);
+        used = at + label.width();
+    }
+    let axis: String = axis.into_iter().collect();
+    writeln!(
+        out,
+        "{:indent$}{}",
+        "",
+        style.paint(style.dim(), axis),
+        indent = layout.indent()
+    )?;
+    writeln!(out, "{}", style.paint(style.dim(), labels))
+}
+
+/// `text` cut or padded to exactly `width` columns, measuring wide (CJK)
+/// and zero-width characters as the terminal does.
+pub fn fit(text: &str, width: usize, style: &Style) -> String {
+    let text_width = text.width();
+    if text_width <= width {
+        return format!("{text}{}", " ".repeat(width - text_width));
+    }
+    let ellipsis = style.ellipsis();
+    let room = width.saturating_sub(ellipsis.width());
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push_str(ellipsis);
+    used += ellipsis.width();
+    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ascii() -> Style {
+        Style {
+            unicode: false,
+            ..Style::default()
+        }
+    }
+
+    #[test]
+    fn fitting_measures_wide_characters() {
+        let style = Style::default();
+        assert_eq!(fit("hello", 7, &style), "hello  ");
+        assert_eq!(fit("hello world", 7, &style), "hello …");
+        assert_eq!(fit("世界世界", 8, &style), "世界世界");
+        // Four columns of room after the ellipsis's one: two wide chars
+        // fit, a third would not; a space pads to the exact width.
+        assert_eq!(fit("世界世界世", 6, &style), "世界… ");
+        assert_eq!(fit("hello world", 7, &ascii()), "hell...");
+    }
+
+    #[test]
+    fn bars_have_sub_cell_ends() {
+        let style = Style::default();
+        assert_eq!(bar(0.0, 2.5, 4, true, &style), "██▌ ");
+        assert_eq!(bar(1.5, 3.0, 4, true, &style), " ▐█ ");
+        assert_eq!(bar(2.0, 2.0, 4, true, &style), "  ▏ ");
+        assert_eq!(bar(0.0, 4.0, 4, true, &style), "████");
+        assert_eq!(bar(0.0, 2.5, 4, true, &ascii()), "### ");
+        assert_eq!(bar(0.0, 2.4, 4, false, &ascii()), "--  ");
+    }
+
+    #[test]
+    fn shades_scale_to_the_largest_count() {
+        assert_eq!(shade_row(&[0, 1, 2, 3, 4], &Style::default()), " ░▒▓█");
+        assert_eq!(shade_row(&[0, 1, 4], &ascii()), " .#");
+    }
+
+    #[test]
+    fn ticks_are_round_and_do_not_collide() {
+        let style = Style::default();
+        assert_eq!(
+            tick_step(Duration::from_secs(3), 30, &style),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            tick_step(Duration::from_secs(3), 8, &style),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            tick_step(Duration::from_secs(3 * 3600), 60, &style),
+            Duration::from_secs(30 * 60)
+        );
+    }
+}

@@ -1,0 +1,86 @@
+//! saywhen under a real pseudo-terminal (util-linux `script` gives it one)
+//! against the same run into pipes: colour and live progress must appear
+//! on the terminal and never in a pipe, in CI, or with `--no-progress`.
+//! These run on the real clock, because progress only shows once a run has
+//! lasted a second; they take about two seconds each and assert nothing
+//! about timing.
+
+mod common;
+
+use std::process::{Command, Stdio};
+
+/// A run long enough for progress to show (it waits a second first).
+const ARGS: &str = "tasks 1.5:hello 2:world";
+
+/// Runs saywhen with `args` on a 100x40 pseudo-terminal; returns what the
+/// terminal received (stdout and stderr, interleaved as on a screen), or
+/// `None` when `script` is not installed.
+fn on_a_terminal(args: &str, env: &[(&str, &str)]) -> Option<String> {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: util-linux `script` is not installed to make a pseudo-terminal");
+        return None;
+    }
+    let binary = assert_cmd::cargo::cargo_bin("saywhen");
+    let inner = format!("stty cols 100 rows 40; exec '{}' {args}", binary.display());
+    let mut command = Command::new("script");
+    command
+        .args(["-qefc", &inner, "/dev/null"])
+        .env("TERM", "xterm-256color")
+        .env_remove("CI")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(Stdio::null());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().expect("script runs");
+    assert!(output.status.success(), "{output:?}");
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn a_terminal_gets_colour_and_progress() {
+    let Some(screen) = on_a_terminal(ARGS, &[]) else {
+        return;
+    };
+    assert!(screen.contains("\x1b[36mhello"), "no colour in {screen:?}");
+    assert!(
+        screen.contains("/ 2s expected"),
+        "no progress bar in {screen:?}"
+    );
+    assert!(screen.contains("left"), "no pending pairs in {screen:?}");
+    // Each live line is written whole, never spliced into a bar's line.
+    assert!(screen.contains("  \x1b[35mworld\x1b[0m\r\n"), "{screen:?}");
+}
+
+#[test]
+fn ci_and_no_progress_keep_the_terminal_free_of_bars() {
+    for (args, env) in [
+        (format!("--no-progress {ARGS}"), vec![]),
+        (ARGS.to_owned(), vec![("CI", "true")]),
+    ] {
+        let Some(screen) = on_a_terminal(&args, &env) else {
+            return;
+        };
+        assert!(!screen.contains("/ 2s expected"), "{screen:?}");
+        assert!(!screen.contains(" left"), "progress in {screen:?}");
+        assert!(
+            screen.contains("\x1b[36mhello"),
+            "still coloured: {screen:?}"
+        );
+    }
+}
+
+#[test]
+fn a_pipe_gets_neither() {
+    let output = common::saywhen()
+        .args(ARGS.split(' '))
+        .env("TERM", "xterm-256color")
+        .output()
+        .expect("saywhen runs");
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    assert!(!stdout.contains('\x1b'), "{stdout}");
+    assert!(stdout.contains("hello"));
+    assert!(output.stderr.is_empty(), "{:?}", output.stderr);
+}
