@@ -3,12 +3,17 @@
 //! the binary parses.
 
 use std::ffi::OsString;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::clock::Clock;
+use crate::mode::{Deadlines, Mode};
 use crate::render::Format;
+use crate::run::RunSpec;
+use crate::runtime::Flavor;
 use crate::style::{ColorWhen, MIN_WIDTH, StyleRequest};
 
 const EXAMPLES: &str = "\
@@ -18,6 +23,10 @@ Examples:
   saywhen gather 1:hello 2:world      # ~2 s: the longest delay
   saywhen --virtual-time serial 1h:a 2h:b   # instant, reports exactly 3h
   saywhen tasks 250ms:fast 1.5s:slow --format json
+  saywhen race 3:slow 1:fast              # ~1 s: the first wins, the rest are cancelled
+  saywhen blocking 1:a 1:b                # ~2 s: the mistake, concurrency collapses
+  saywhen --virtual-time --limit 2 tasks 2:a 1:b 1:c    # 2 s, in waves
+  saywhen explain race                    # the code and the story behind a mode
 
 A PAIR is DELAY:MESSAGE, split at the first ':'. DELAY is seconds (1, 0.25,
 1.5) or a duration (250ms, 2s, 1m30s, 2h), at most 365 days.";
@@ -54,6 +63,8 @@ pub struct Options {
     pub input: InputOptions,
     #[command(flatten)]
     pub display: DisplayOptions,
+    #[command(flatten)]
+    pub concurrency: ConcurrencyOptions,
 }
 
 /// Where pairs come from besides the command line.
@@ -129,6 +140,60 @@ impl DisplayOptions {
     }
 }
 
+/// Timeouts, limits, runtimes and deadlines: the options the lessons on
+/// cancellation and scheduling use.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Concurrency")]
+pub struct ConcurrencyOptions {
+    /// Cancel every pair not finished by then, like asyncio.wait_for (async modes)
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout)]
+    pub timeout: Option<Duration>,
+    /// At most N pairs wait at once, like asyncio.Semaphore (async modes)
+    #[arg(long, global = true, value_name = "N", value_parser = parse_limit)]
+    pub limit: Option<NonZeroUsize>,
+    /// The tokio runtime (multi-thread: real clock only) [default: current-thread]
+    #[arg(long, global = true, value_enum)]
+    pub runtime: Option<Flavor>,
+    /// Worker threads of the multi-thread runtime (implies --runtime multi-thread)
+    #[arg(long, global = true, value_name = "N", value_parser = parse_workers)]
+    pub workers: Option<NonZeroUsize>,
+    /// How serial counts its sleeps: from the previous wake-up, or from the start
+    #[arg(long, global = true, value_enum, default_value_t = Deadlines::Relative)]
+    pub deadlines: Deadlines,
+}
+
+impl ConcurrencyOptions {
+    /// The spec for running `mode` on `clock` with these options.
+    pub fn spec(&self, mode: Mode, clock: Clock) -> RunSpec {
+        let mut spec = RunSpec::new(mode, clock);
+        spec.timeout = self.timeout;
+        spec.limit = self.limit;
+        // `--workers 4` alone means a multi-thread runtime with 4 workers;
+        // `--runtime current-thread --workers 4` is refused by the check.
+        spec.runtime = match (self.runtime, self.workers) {
+            (Some(flavor), _) => flavor,
+            (None, Some(_)) => Flavor::MultiThread,
+            (None, None) => Flavor::CurrentThread,
+        };
+        spec.workers = self.workers;
+        spec.deadlines = self.deadlines;
+        spec
+    }
+}
+
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    crate::pair::parse_delay(text).map_err(|reason| reason.to_string())
+}
+
+fn parse_limit(text: &str) -> Result<NonZeroUsize, String> {
+    text.parse()
+        .map_err(|_| format!("'{text}' is not a whole number of at least 1"))
+}
+
+fn parse_workers(text: &str) -> Result<NonZeroUsize, String> {
+    parse_limit(text)
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Await each pair in turn, like `await say_after(...)` twice: wall = the sum of the delays
@@ -137,6 +202,18 @@ pub enum Command {
     Tasks(PairArgs),
     /// Join all pairs' futures in one task, like asyncio.gather: wall = the longest delay
     Gather(PairArgs),
+    /// All at once, the first to finish wins, the rest are cancelled: wall = the shortest delay
+    Race(PairArgs),
+    /// Spawn into a JoinSet, collect results as they complete: wall = the longest delay
+    Joinset(PairArgs),
+    /// The mistake: std::thread::sleep in async tasks: wall = the sum (real clock)
+    Blocking(PairArgs),
+    /// The fix: the same sleep on spawn_blocking: wall = the longest delay (real clock)
+    SpawnBlocking(PairArgs),
+    /// One OS thread per pair, spawn + join: wall = the longest delay (real clock)
+    Threads(PairArgs),
+    /// What a mode does, its Rust code, the asyncio equivalent, the wall to expect
+    Explain(ExplainArgs),
     /// Print a shell completion script (see the README for where to put it)
     Completions(CompletionArgs),
     /// Print the man page (roff): saywhen man > saywhen.1
@@ -148,6 +225,13 @@ pub struct CompletionArgs {
     /// The shell to complete for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A mode, or `nested` (a runtime inside a runtime); omit to list them
+    #[arg(value_name = "TOPIC", value_parser = crate::explain::Topic::parser())]
+    pub topic: Option<crate::explain::Topic>,
 }
 
 #[derive(Debug, Args)]

@@ -36,6 +36,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Plan(_) => EXIT_USAGE,
+            Error::Run(RunError::Spec(_)) => EXIT_USAGE,
             Error::Run(_) => EXIT_SOFTWARE,
             Error::Output(_) | Error::Export { .. } => EXIT_IO,
             Error::Stopped(reason) => reason.exit_code(),

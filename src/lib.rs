@@ -11,19 +11,25 @@
 //! - [`pair`]: one `DELAY:MESSAGE` pair and its exact parser.
 //! - [`plan`]: the checked list of pairs, and where each came from.
 //! - [`pair_file`]: pairs read from a file or stdin (`--file`).
-//! - [`mode`]: serial, tasks, gather: one file each, side by side.
+//! - [`mode`]: serial, tasks, gather, race, joinset, blocking,
+//!   spawn-blocking, threads: one file each, side by side; `work.rs` adds
+//!   the timeout and the limit to each pair.
 //! - [`clock`]: the real clock or tokio's paused (virtual) one.
 //! - [`record`]: where a running mode writes down its timings.
 //! - [`event`]: what a run reports while it happens.
 //! - [`run`](mod@run): one mode on one clock, from start to report.
 //! - [`stop`], [`signal`]: ending a run early (Ctrl-C, SIGTERM, a closed
 //!   pipe) with a report of what happened so far.
+//! - [`runtime`]: which tokio runtime runs it (current- or multi-thread).
+//! - [`check`]: which combinations of mode, clock and options can run.
+//! - [`schedule`]: the expected wall, by simulating the schedule.
 //! - [`report`]: what happened, measured.
 //! - [`render`]: the human view and the machine formats.
 //! - [`printer`]: the thread that owns stdout during a run.
 //! - [`units`], [`escape`]: how durations and user text are written.
 //! - [`style`]: colour, ASCII and width, decided once for the human view.
 //! - [`progress`]: the live progress bar on stderr.
+//! - [`explain`]: each mode told for a learner, quoting its real code.
 //! - [`cli`], [`app`], [`error`]: the command line and what it does.
 //!
 //! # Using the library
@@ -40,11 +46,13 @@
 //! ```
 
 pub mod app;
+pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod error;
 pub mod escape;
 pub mod event;
+pub mod explain;
 pub mod mode;
 pub mod pair;
 pub mod pair_file;
@@ -55,6 +63,8 @@ pub mod record;
 pub mod render;
 pub mod report;
 pub mod run;
+pub mod runtime;
+pub mod schedule;
 pub mod signal;
 pub mod stop;
 pub mod style;

@@ -5,7 +5,7 @@
 //! short still knows exactly what happened.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -22,6 +22,8 @@ struct Shared {
     start: Instant,
     slots: Box<[Slot]>,
     sink: Arc<dyn EventSink>,
+    /// How many results a mode has collected so far (see `collected`).
+    collected: AtomicUsize,
 }
 
 /// Offsets from the start in nanoseconds, plus one; 0 means "not yet".
@@ -30,6 +32,8 @@ struct Shared {
 struct Slot {
     began: AtomicU64,
     ended: AtomicU64,
+    /// Position in the order of collection, plus one; 0 means "not yet".
+    collected: AtomicUsize,
 }
 
 const CANCELLED: u64 = 1 << 63;
@@ -53,6 +57,7 @@ impl Recorder {
             start: Instant::now(),
             slots,
             sink,
+            collected: AtomicUsize::new(0),
         }))
     }
 
@@ -82,6 +87,43 @@ impl Recorder {
         let at = self.elapsed();
         store(&self.0.slots[index].ended, at, CANCELLED);
         self.0.sink.event(Event::Cancelled { index, at });
+    }
+
+    /// Cancels every pair that has not said its message nor been cancelled:
+    /// what is left when a mode stops waiting (a race is won).
+    pub fn cancel_unfinished(&self) {
+        for (index, slot) in self.0.slots.iter().enumerate() {
+            if slot.ended.load(Ordering::Relaxed) == 0 {
+                self.cancel(index);
+            }
+        }
+    }
+
+    /// The mode has collected pair `index`'s result: for modes that take
+    /// results as they complete (joinset, race), whose order is the lesson.
+    pub fn collected(&self, index: usize) {
+        let position = self.0.collected.fetch_add(1, Ordering::Relaxed);
+        self.0.slots[index]
+            .collected
+            .store(position + 1, Ordering::Relaxed);
+    }
+
+    /// The pairs whose results the mode collected, in the order it did.
+    pub fn collection_order(&self) -> Vec<usize> {
+        let mut order: Vec<(usize, usize)> = self
+            .0
+            .slots
+            .iter()
+            .enumerate()
+            .filter_map(
+                |(index, slot)| match slot.collected.load(Ordering::Relaxed) {
+                    0 => None,
+                    position => Some((position, index)),
+                },
+            )
+            .collect();
+        order.sort_unstable();
+        order.into_iter().map(|(_, index)| index).collect()
     }
 
     /// Passes a run-level event (started, finished) to the sink.

@@ -1,16 +1,18 @@
 //! The report: what happened in one run, measured. Renderers read it; they
 //! never run anything.
 
+use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::{SignedDuration, ZonedDateTime};
 
 use crate::clock::Clock;
-use crate::mode::Mode;
+use crate::mode::{Deadlines, Mode};
 use crate::pair::Pair;
 use crate::plan::Plan;
 use crate::record::Timing;
+use crate::runtime::RuntimeInfo;
 use crate::stop::StopReason;
 
 /// One finished run.
@@ -22,8 +24,10 @@ pub struct Report {
     pub started_at: ZonedDateTime,
     /// `started_at` + `wall` (so under the virtual clock, virtual time).
     pub finished_at: ZonedDateTime,
-    /// What the run should take on a perfect clock (see `Mode::expected_wall`).
+    /// What the run should take on a perfect clock (see [`crate::schedule`]).
     pub expected: Duration,
+    /// Why: "the longest delay, 2 at a time".
+    pub expected_rule: String,
     /// What it took, on the monotonic clock.
     pub wall: Duration,
     pub plan: Arc<Plan>,
@@ -32,6 +36,18 @@ pub struct Report {
     /// Why the run stopped before every pair was done, if it did; `wall`
     /// then ends at the stop.
     pub interrupted: Option<StopReason>,
+    /// For modes that collect results as they complete (joinset, race):
+    /// the pairs' indices in the order their results were collected.
+    /// Empty for the other modes.
+    pub collected: Vec<usize>,
+    /// The runtime the run used.
+    pub runtime: RuntimeInfo,
+    /// The `--timeout`, if any.
+    pub timeout: Option<Duration>,
+    /// The `--limit`, if any.
+    pub limit: Option<NonZeroUsize>,
+    /// How serial counted its sleeps.
+    pub deadlines: Deadlines,
 }
 
 /// How a pair's wait ended.
@@ -68,6 +84,26 @@ impl Report {
     /// Measured minus expected wall: what the runtime and timer added.
     pub fn overhead(&self) -> SignedDuration {
         signed(self.wall) - signed(self.expected)
+    }
+
+    /// For serial: how far the last message said ran behind its ideal
+    /// moment (the start plus every delay up to it). With relative
+    /// deadlines each sleep's lateness adds to it; with absolute ones it
+    /// stays at one sleep's lateness. `None` for the other modes, or when
+    /// no message was said.
+    pub fn drift(&self) -> Option<SignedDuration> {
+        if self.mode != Mode::Serial {
+            return None;
+        }
+        let mut ideal = Duration::ZERO;
+        let mut drift = None;
+        for pair in self.pairs() {
+            ideal = ideal.saturating_add(pair.pair.delay);
+            if let Some(finished) = pair.finished() {
+                drift = Some(signed(finished) - signed(ideal));
+            }
+        }
+        drift
     }
 
     /// Every pair with its timing, in argument order.

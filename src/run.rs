@@ -3,18 +3,23 @@
 //! uses); [`run_async`] runs on a runtime the caller already has.
 
 use std::io;
+use std::num::NonZeroUsize;
 use std::sync::Arc;
+use std::time::Duration;
 
 use jiff::{SignedDuration, ZonedDateTime};
 use tokio::runtime::Handle;
 use tokio::task::JoinError;
 
+use crate::check::SpecError;
 use crate::clock::Clock;
 use crate::event::{Event, EventSink};
-use crate::mode::Mode;
+use crate::mode::{Deadlines, Mode, Work};
 use crate::plan::Plan;
 use crate::record::Recorder;
 use crate::report::Report;
+use crate::runtime::{self, Flavor, RuntimeInfo};
+use crate::schedule;
 use crate::stop::Stop;
 
 /// Why a run could not be carried out.
@@ -30,6 +35,11 @@ pub enum RunError {
     Runtime(#[from] io::Error),
     #[error("a task failed: {0}")]
     Task(#[from] JoinError),
+    #[error("a thread running a pair panicked")]
+    ThreadPanicked,
+    /// The spec asks for something that cannot run (see [`RunSpec::check`]).
+    #[error(transparent)]
+    Spec(#[from] SpecError),
 }
 
 /// How to run a plan: the mode, the clock, and the options that shape a run.
@@ -42,14 +52,33 @@ pub struct RunSpec {
     /// When asked, the run stops waiting and reports what happened so far,
     /// unfinished pairs marked interrupted (see [`Stop`]).
     pub stop: Option<Stop>,
+    /// Pairs not finished by then are cancelled (`--timeout`).
+    pub timeout: Option<Duration>,
+    /// At most this many pairs wait at once (`--limit`).
+    pub limit: Option<NonZeroUsize>,
+    /// The runtime [`run`] builds (`--runtime`); [`run_async`] uses the
+    /// caller's.
+    pub runtime: Flavor,
+    /// Worker threads of a multi-thread runtime (`--workers`); `None` is
+    /// tokio's default, one per core.
+    pub workers: Option<NonZeroUsize>,
+    /// How serial counts its sleeps (`--deadlines`).
+    pub deadlines: Deadlines,
 }
 
 impl RunSpec {
+    /// `mode` on `clock`, with no timeout, no limit, relative deadlines,
+    /// on a current-thread runtime.
     pub fn new(mode: Mode, clock: Clock) -> RunSpec {
         RunSpec {
             mode,
             clock,
             stop: None,
+            timeout: None,
+            limit: None,
+            runtime: Flavor::CurrentThread,
+            workers: None,
+            deadlines: Deadlines::Relative,
         }
     }
 
@@ -65,10 +94,13 @@ impl RunSpec {
 /// Fails with [`RunError::NestedRuntime`] when called from inside a tokio
 /// runtime, where blocking would panic; call [`run_async`] there instead.
 pub fn run(plan: Arc<Plan>, spec: &RunSpec, sink: Arc<dyn EventSink>) -> Result<Report, RunError> {
+    // `block_on` inside a runtime would panic ("Cannot start a runtime from
+    // within a runtime"): ask first, and say so instead.
     if Handle::try_current().is_ok() {
         return Err(RunError::NestedRuntime);
     }
-    spec.clock.runtime()?.block_on(run_async(plan, spec, sink))
+    spec.check()?;
+    runtime::build(spec)?.block_on(run_async(plan, spec, sink))
 }
 
 /// Runs `plan` as `spec` says, on the current tokio runtime.
@@ -81,7 +113,10 @@ pub async fn run_async(
     spec: &RunSpec,
     sink: Arc<dyn EventSink>,
 ) -> Result<Report, RunError> {
-    let RunSpec { mode, clock, .. } = spec.clone();
+    spec.check()?;
+    let (mode, clock) = (spec.mode, spec.clock);
+    let runtime = RuntimeInfo::current();
+    let expected = schedule::expect(&plan, spec, runtime);
     let started_at = ZonedDateTime::now();
     let recorder = Recorder::new(plan.len(), sink);
     recorder.emit(Event::Started {
@@ -89,9 +124,10 @@ pub async fn run_async(
         clock,
         at: started_at.clone(),
         pairs: plan.len(),
-        expected: mode.expected_wall(&plan),
+        expected: expected.wall,
     });
-    let work = mode.run(&plan, &recorder);
+    let pairs = Work::new(recorder.clone(), spec);
+    let work = mode.run(&plan, &pairs);
     // Racing the stop drops the mode's future the moment it is asked, and
     // with it gather's sleeps. Spawned tasks live on until their runtime is
     // dropped, but a current-thread runtime (what `run` builds) polls none
@@ -121,9 +157,15 @@ pub async fn run_async(
         clock,
         started_at,
         finished_at,
-        expected: mode.expected_wall(&plan),
+        expected: expected.wall,
+        expected_rule: expected.rule,
         wall,
         timings: recorder.timings(),
+        collected: recorder.collection_order(),
+        runtime,
+        timeout: spec.timeout,
+        limit: spec.limit,
+        deadlines: spec.deadlines,
         plan,
         interrupted,
     })

@@ -98,9 +98,13 @@ fn help_explains_each_mode_and_shows_examples() {
         .arg("--help")
         .assert()
         .success()
-        .stdout(predicate::str::is_match(r"serial +Await each pair in turn").unwrap())
-        .stdout(predicate::str::is_match(r"tasks +tokio::spawn every pair").unwrap())
-        .stdout(predicate::str::is_match(r"gather +Join all pairs' futures").unwrap())
+        .stdout(predicate::str::is_match(r"\n  serial +Await each pair in turn").unwrap())
+        .stdout(predicate::str::is_match(r"\n  tasks +tokio::spawn every pair").unwrap())
+        .stdout(predicate::str::is_match(r"\n  gather +Join all pairs' futures").unwrap())
+        .stdout(
+            predicate::str::is_match(r"\n  race +All at once, the first to finish wins").unwrap(),
+        )
+        .stdout(predicate::str::is_match(r"\n  explain +What a mode does").unwrap())
         .stdout(predicate::str::contains("saywhen serial 1:hello 2:world"));
     common::saywhen()
         .arg("--version")

@@ -1,6 +1,7 @@
 //! What the binary does with a parsed command line. One file per
 //! subcommand family; `execute` only dispatches.
 
+mod explain;
 mod shell;
 mod single;
 
@@ -17,5 +18,11 @@ pub fn execute(cli: &Cli) -> Result<(), Error> {
         Command::Gather(args) => single::execute(Mode::Gather, args, options),
         Command::Completions(args) => shell::completions(args.shell),
         Command::Man => shell::man(),
+        Command::Race(args) => single::execute(Mode::Race, args, options),
+        Command::Joinset(args) => single::execute(Mode::Joinset, args, options),
+        Command::Blocking(args) => single::execute(Mode::Blocking, args, options),
+        Command::SpawnBlocking(args) => single::execute(Mode::SpawnBlocking, args, options),
+        Command::Threads(args) => single::execute(Mode::Threads, args, options),
+        Command::Explain(args) => explain::execute(args.topic),
     }
 }

@@ -12,7 +12,7 @@ use crate::printer::Printer;
 use crate::progress::{self, Progress};
 use crate::render::{Format, svg};
 use crate::report::Report;
-use crate::run::{RunSpec, run};
+use crate::run::{RunError, run};
 use crate::signal::stop_on_signals;
 use crate::style::Style;
 
@@ -22,8 +22,10 @@ pub fn execute(mode: Mode, args: &PairArgs, options: &Options) -> Result<(), Err
         &args.pairs,
         options.input.file.as_deref(),
     )?);
+    let spec = options.concurrency.spec(mode, options.run.clock());
+    spec.check().map_err(RunError::from)?;
     let stop = stop_on_signals()?;
-    let spec = RunSpec::new(mode, options.run.clock()).with_stop(stop.clone());
+    let spec = spec.with_stop(stop.clone());
     let style = Style::detect(&options.display.style_request());
     let format = options.output.format;
     let progress = match progress::wanted(

@@ -6,17 +6,16 @@
 use futures_util::future::join_all;
 use tokio::task::coop::unconstrained;
 
-use crate::mode::say_after;
+use crate::mode::Work;
 use crate::plan::Plan;
-use crate::record::Recorder;
 use crate::run::RunError;
 
-pub async fn run(plan: &Plan, recorder: &Recorder) -> Result<(), RunError> {
+pub async fn run(plan: &Plan, work: &Work) -> Result<(), RunError> {
     let futures = plan
         .pairs()
         .iter()
         .enumerate()
-        .map(|(index, pair)| say_after(index, pair.delay, recorder.clone()));
+        .map(|(index, pair)| work.clone().say_after(index, pair.delay));
     // Why `unconstrained`: tokio gives each task a budget of work per poll.
     // Once join_all's sleeps have spent it, every further sleep reports
     // "not ready" and join_all polls all pending futures again and again:

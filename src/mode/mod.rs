@@ -1,21 +1,29 @@
 //! The modes: the same pairs, awaited in different ways. One file per mode
-//! so they can be read side by side; `say.rs` holds the one building block
-//! they share, the tutorial's `say_after`.
+//! so they can be read side by side (and quoted by `saywhen explain`);
+//! `say.rs` holds the one building block they share, the tutorial's
+//! `say_after`, and `work.rs` wraps it in the run's limit and timeout.
 
+mod blocking;
 mod gather;
+mod joinset;
+mod race;
 mod say;
 mod serial;
+mod spawn_blocking;
 mod tasks;
+mod threads;
+mod work;
 
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
 use crate::plan::Plan;
-use crate::record::Recorder;
 use crate::run::RunError;
 
-pub use say::say_after;
+pub use say::{say_after, say_at};
+pub use serial::Deadlines;
+pub use work::Work;
 
 /// How the pairs are awaited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -26,17 +34,41 @@ pub enum Mode {
     Tasks,
     /// All pairs as futures in one task, joined: wall = the longest delay.
     Gather,
+    /// All pairs at once, the first to finish wins: wall = the shortest delay.
+    Race,
+    /// Spawned into a JoinSet, collected as they complete: the longest delay.
+    Joinset,
+    /// The mistake: `std::thread::sleep` in async tasks: wall = the sum.
+    Blocking,
+    /// The fix: the blocking sleep on `spawn_blocking`: the longest delay.
+    SpawnBlocking,
+    /// One OS thread per pair, joined: wall = the longest delay.
+    Threads,
 }
 
 impl Mode {
     /// Every mode, in teaching order.
-    pub const ALL: [Mode; 3] = [Mode::Serial, Mode::Tasks, Mode::Gather];
+    pub const ALL: [Mode; 8] = [
+        Mode::Serial,
+        Mode::Tasks,
+        Mode::Gather,
+        Mode::Race,
+        Mode::Joinset,
+        Mode::Blocking,
+        Mode::SpawnBlocking,
+        Mode::Threads,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Mode::Serial => "serial",
             Mode::Tasks => "tasks",
             Mode::Gather => "gather",
+            Mode::Race => "race",
+            Mode::Joinset => "joinset",
+            Mode::Blocking => "blocking",
+            Mode::SpawnBlocking => "spawn-blocking",
+            Mode::Threads => "threads",
         }
     }
 
@@ -46,31 +78,61 @@ impl Mode {
             Mode::Serial => "await each pair in turn",
             Mode::Tasks => "tokio::spawn each pair, await the handles",
             Mode::Gather => "join_all the pairs' futures in one task",
+            Mode::Race => "select_all: the first to finish wins, the rest are cancelled",
+            Mode::Joinset => "spawn into a JoinSet, collect results as they complete",
+            Mode::Blocking => "std::thread::sleep inside async tasks: the mistake",
+            Mode::SpawnBlocking => "the blocking sleep moved to spawn_blocking: the fix",
+            Mode::Threads => "one OS thread per pair, std::thread::spawn + join",
         }
     }
 
-    /// The wall time this mode should take for `plan` on a perfect clock.
+    /// Whether the mode sleeps with `std::thread::sleep` (and so needs the
+    /// real clock, and cannot be cancelled or limited).
+    pub fn is_blocking(self) -> bool {
+        matches!(self, Mode::Blocking | Mode::SpawnBlocking | Mode::Threads)
+    }
+
+    /// The wall time this mode should take for `plan` on a perfect clock,
+    /// with no options, on a current-thread runtime (see [`crate::schedule`]
+    /// for the general case).
     pub fn expected_wall(self, plan: &Plan) -> Duration {
         match self {
-            Mode::Serial => plan.total_delay(),
-            Mode::Tasks | Mode::Gather => plan.longest_delay(),
+            Mode::Serial | Mode::Blocking => plan.total_delay(),
+            Mode::Race => plan
+                .pairs()
+                .iter()
+                .map(|p| p.delay)
+                .min()
+                .unwrap_or_default(),
+            Mode::Tasks | Mode::Gather | Mode::Joinset | Mode::SpawnBlocking | Mode::Threads => {
+                plan.longest_delay()
+            }
         }
     }
 
-    /// Why the expected wall is what it is.
+    /// Why the expected wall is what it is (with no options).
     pub fn expected_rule(self) -> &'static str {
         match self {
-            Mode::Serial => "the sum of the delays",
-            Mode::Tasks | Mode::Gather => "the longest delay",
+            Mode::Serial | Mode::Blocking => "the sum of the delays",
+            Mode::Race => "the shortest delay",
+            Mode::Tasks | Mode::Gather | Mode::Joinset | Mode::SpawnBlocking | Mode::Threads => {
+                "the longest delay"
+            }
         }
     }
 
-    /// Runs every pair of `plan` this mode's way, recording into `recorder`.
-    pub async fn run(self, plan: &Plan, recorder: &Recorder) -> Result<(), RunError> {
+    /// Runs every pair of `plan` this mode's way, recording into `work`'s
+    /// recorder.
+    pub async fn run(self, plan: &Plan, work: &Work) -> Result<(), RunError> {
         match self {
-            Mode::Serial => serial::run(plan, recorder).await,
-            Mode::Tasks => tasks::run(plan, recorder).await,
-            Mode::Gather => gather::run(plan, recorder).await,
+            Mode::Serial => serial::run(plan, work).await,
+            Mode::Tasks => tasks::run(plan, work).await,
+            Mode::Gather => gather::run(plan, work).await,
+            Mode::Race => race::run(plan, work).await,
+            Mode::Joinset => joinset::run(plan, work).await,
+            Mode::Blocking => blocking::run(plan, work.recorder()).await,
+            Mode::SpawnBlocking => spawn_blocking::run(plan, work.recorder()).await,
+            Mode::Threads => threads::run(plan, work.recorder()).await,
         }
     }
 }
@@ -83,7 +145,9 @@ impl fmt::Display for Mode {
 
 /// An unknown mode name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown mode '{0}' (try serial, tasks or gather)")]
+#[error(
+    "unknown mode '{0}' (try serial, tasks, gather, race, joinset, blocking, spawn-blocking or threads)"
+)]
 pub struct UnknownMode(pub String);
 
 impl FromStr for Mode {

@@ -8,6 +8,8 @@
 
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use crate::record::Recorder;
 
 /// Sleeps `delay`, then says pair `index`.
@@ -19,5 +21,14 @@ use crate::record::Recorder;
 pub async fn say_after(index: usize, delay: Duration, recorder: Recorder) {
     recorder.begin(index);
     tokio::time::sleep(delay).await;
+    recorder.say(index);
+}
+
+/// Sleeps until `due`, then says pair `index`: `say_after` with an absolute
+/// deadline (`sleep_until`) instead of a relative one, so the wait ends at
+/// `due` however late it began.
+pub async fn say_at(index: usize, due: Instant, recorder: Recorder) {
+    recorder.begin(index);
+    tokio::time::sleep_until(due).await;
     recorder.say(index);
 }

@@ -5,17 +5,16 @@
 
 use tokio::task::JoinHandle;
 
-use crate::mode::say_after;
+use crate::mode::Work;
 use crate::plan::Plan;
-use crate::record::Recorder;
 use crate::run::RunError;
 
-pub async fn run(plan: &Plan, recorder: &Recorder) -> Result<(), RunError> {
-    let handles: Vec<JoinHandle<()>> = plan
+pub async fn run(plan: &Plan, work: &Work) -> Result<(), RunError> {
+    let handles: Vec<JoinHandle<usize>> = plan
         .pairs()
         .iter()
         .enumerate()
-        .map(|(index, pair)| tokio::spawn(say_after(index, pair.delay, recorder.clone())))
+        .map(|(index, pair)| tokio::spawn(work.clone().say_after(index, pair.delay)))
         .collect();
     // Awaiting a handle only waits; the task has been running since spawn.
     for handle in handles {

@@ -16,6 +16,7 @@ use comfy_table::{CellAlignment, Table, presets};
 use crate::clock::Clock;
 use crate::escape::Escaped;
 use crate::event::Event;
+use crate::mode::Deadlines;
 use crate::plan::Plan;
 use crate::render::{Renderer, timeline};
 use crate::report::{PairReport, Report, Status};
@@ -194,12 +195,16 @@ fn totals_table(report: &Report, style: &Style) -> Table {
             format!("{} ({})", report.mode, report.mode.summary()),
         ],
         ["clock".to_owned(), report.clock.to_string()],
+        ["runtime".to_owned(), report.runtime.to_string()],
+    ]);
+    table.add_rows(lesson_rows(report, style));
+    table.add_rows([
         [
             "expected wall".to_owned(),
             style.text(format!(
                 "{} ({})",
                 human(report.expected),
-                report.mode.expected_rule()
+                report.expected_rule
             )),
         ],
         [
@@ -219,4 +224,41 @@ fn totals_table(report: &Report, style: &Style) -> Table {
         ],
     ]);
     table
+}
+
+/// The rows only some runs have: their options, and what those show.
+fn lesson_rows(report: &Report, style: &Style) -> Vec<[String; 2]> {
+    let mut rows = Vec::new();
+    if let Some(timeout) = report.timeout {
+        let cancelled = report
+            .pairs()
+            .filter(|p| p.status() == Status::Cancelled)
+            .count();
+        rows.push([
+            "timeout".to_owned(),
+            style.text(format!("{} ({cancelled} cancelled)", human(timeout))),
+        ]);
+    }
+    if let Some(limit) = report.limit {
+        rows.push(["limit".to_owned(), format!("{limit} at a time")]);
+    }
+    if let Some(drift) = report.drift() {
+        let how = match report.deadlines {
+            Deadlines::Relative => "relative deadlines: lateness adds up",
+            Deadlines::Absolute => "absolute deadlines: lateness does not add up",
+        };
+        rows.push([
+            "drift".to_owned(),
+            format!("{} ({how})", human_signed(drift)),
+        ]);
+    }
+    if !report.collected.is_empty() {
+        let order: Vec<String> = report
+            .collected
+            .iter()
+            .map(|&index| format!("#{}", index + 1))
+            .collect();
+        rows.push(["completion order".to_owned(), order.join(" ")]);
+    }
+    rows
 }

@@ -42,6 +42,15 @@ struct RunDocument<'a> {
     /// Present only when the run was stopped early: `SIGINT`, `SIGTERM`.
     #[serde(skip_serializing_if = "Option::is_none")]
     interrupted: Option<&'static str>,
+    runtime: &'static str,
+    workers: usize,
+    timeout_s: Option<f64>,
+    limit: Option<usize>,
+    deadlines: &'static str,
+    /// Serial only: how far the last message said ran behind its ideal time.
+    drift_s: Option<f64>,
+    /// joinset and race: 0-based indices in the order results were collected.
+    completion_order: &'a [usize],
     #[serde(serialize_with = "pairs")]
     pairs: &'a Report,
 }
@@ -58,6 +67,13 @@ impl<'a> RunDocument<'a> {
             wall_s: seconds(report.wall),
             overhead_s: seconds_signed(report.overhead()),
             interrupted: report.interrupted.map(|by| by.name()),
+            runtime: report.runtime.flavor.name(),
+            workers: report.runtime.workers,
+            timeout_s: report.timeout.map(seconds),
+            limit: report.limit.map(|n| n.get()),
+            deadlines: report.deadlines.name(),
+            drift_s: report.drift().map(seconds_signed),
+            completion_order: &report.collected,
             pairs: report,
         }
     }

@@ -1,0 +1,402 @@
+//! `saywhen explain`: each mode (and a few topics) told for a learner: what
+//! it does, the Rust code that runs it, the asyncio equivalent, and the wall
+//! to expect. The code is quoted from the real source files, compiled in
+//! with `include_str!`, so it cannot drift from what saywhen runs.
+
+use std::fmt;
+use std::str::FromStr;
+
+use clap::builder::TypedValueParser;
+
+use crate::mode::Mode;
+
+/// What can be explained: a mode, or a topic that is not a mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Topic {
+    Mode(Mode),
+    /// `--timeout`: cancelling what has not finished.
+    Timeout,
+    /// `--limit`: a semaphore.
+    Limit,
+    /// `--deadlines`: relative and absolute sleeps, and drift.
+    Deadlines,
+    /// A runtime inside a runtime.
+    Nested,
+}
+
+/// One lesson, as `saywhen explain TOPIC` prints it.
+#[derive(Debug, Clone, Copy)]
+pub struct Lesson {
+    pub topic: Topic,
+    /// What it does, in two or three sentences.
+    pub what: &'static str,
+    /// The source file quoted, as a path from the crate root.
+    pub file: &'static str,
+    /// The quoted code: the item of `file` that does the work.
+    pub code: &'static str,
+    /// The same in Python's asyncio.
+    pub asyncio: &'static str,
+    /// What wall time to expect, and why.
+    pub expect: &'static str,
+}
+
+impl Topic {
+    /// Every topic, modes first, in teaching order.
+    pub fn all() -> impl Iterator<Item = Topic> {
+        Mode::ALL.into_iter().map(Topic::Mode).chain([
+            Topic::Timeout,
+            Topic::Limit,
+            Topic::Deadlines,
+            Topic::Nested,
+        ])
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Topic::Mode(mode) => mode.name(),
+            Topic::Timeout => "timeout",
+            Topic::Limit => "limit",
+            Topic::Deadlines => "deadlines",
+            Topic::Nested => "nested",
+        }
+    }
+
+    /// What it is about, in a few words.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Topic::Mode(mode) => mode.summary(),
+            Topic::Timeout => "--timeout: cancel what has not finished in time",
+            Topic::Limit => "--limit: at most N at once, with a semaphore",
+            Topic::Deadlines => "--deadlines: why serial sleeps drift, and the fix",
+            Topic::Nested => "a runtime inside a runtime, and the two entry points",
+        }
+    }
+
+    /// A clap parser that accepts exactly the topics' names (and lists them
+    /// when given anything else).
+    pub fn parser() -> impl TypedValueParser<Value = Topic> {
+        let names: Vec<&'static str> = Topic::all().map(Topic::name).collect();
+        clap::builder::PossibleValuesParser::new(names).try_map(|name| name.parse::<Topic>())
+    }
+
+    pub fn lesson(self) -> Lesson {
+        let (what, file, code, asyncio, expect) = match self {
+            Topic::Mode(mode) => mode_lesson(mode),
+            Topic::Timeout => TIMEOUT,
+            Topic::Limit => LIMIT,
+            Topic::Deadlines => DEADLINES,
+            Topic::Nested => NESTED,
+        };
+        Lesson {
+            topic: self,
+            what,
+            file,
+            code,
+            asyncio,
+            expect,
+        }
+    }
+}
+
+impl fmt::Display for Topic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Topic {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Topic, String> {
+        Topic::all()
+            .find(|topic| topic.name() == name)
+            .ok_or_else(|| format!("nothing to explain about '{name}'"))
+    }
+}
+
+/// The part of `source` that starts at the line containing `start` and
+/// ends at the closing brace at that line's indentation, dedented.
+pub fn item(source: &str, start: &str) -> Option<String> {
+    let mut lines = source.lines().skip_while(|line| !line.contains(start));
+    let first = lines.next()?;
+    let indent = &first[..first.len() - first.trim_start().len()];
+    let close = format!("{indent}}}");
+    let mut out = vec![first];
+    for line in lines {
+        out.push(line);
+        if line == close {
+            let text: Vec<&str> = out
+                .iter()
+                .map(|l| l.strip_prefix(indent).unwrap_or(l))
+                .collect();
+            return Some(text.join("\n"));
+        }
+    }
+    None
+}
+
+type Parts = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+/// Each lesson quotes one item of one file; `code` is the whole file, and
+/// [`Lesson::snippet`] cuts the item out.
+fn mode_lesson(mode: Mode) -> Parts {
+    match mode {
+        Mode::Serial => SERIAL,
+        Mode::Tasks => TASKS,
+        Mode::Gather => GATHER,
+        Mode::Race => RACE,
+        Mode::Joinset => JOINSET,
+        Mode::Blocking => BLOCKING,
+        Mode::SpawnBlocking => SPAWN_BLOCKING,
+        Mode::Threads => THREADS,
+    }
+}
+
+impl Lesson {
+    /// Where the quoted item starts in its file.
+    pub fn start(&self) -> &'static str {
+        match self.topic {
+            Topic::Mode(_) => "pub async fn run(",
+            Topic::Timeout => "async fn guarded(",
+            Topic::Limit => "async fn limited(",
+            Topic::Deadlines => "pub async fn say_at(",
+            Topic::Nested => "pub fn run(",
+        }
+    }
+
+    /// The quoted item, cut from the file as compiled into this binary.
+    pub fn snippet(&self) -> Option<String> {
+        item(self.code, self.start())
+    }
+}
+
+const SERIAL: Parts = (
+    "Awaits each pair in turn: the second sleep starts only when the first has\n\
+     ended. This is the tutorial's first example, two `await say_after(...)` in a\n\
+     row: nothing overlaps, so nothing runs concurrently.",
+    "src/mode/serial.rs",
+    include_str!("mode/serial.rs"),
+    "await say_after(1, 'hello')\nawait say_after(2, 'world')",
+    "The sum of the delays: `serial 1:hello 2:world` takes 3 s. On the real clock\n\
+     each sleep also wakes a little late, and the next sleep counts from that\n\
+     late wake-up, so the lateness adds up (see `saywhen explain deadlines`).",
+);
+
+const TASKS: Parts = (
+    "Spawns every pair as its own tokio task first, then awaits the handles in\n\
+     order. `tokio::spawn` hands the future to the runtime, which starts it at\n\
+     once, so all the sleeps overlap. Messages come in the order of their\n\
+     deadlines, not of the arguments.",
+    "src/mode/tasks.rs",
+    include_str!("mode/tasks.rs"),
+    "task1 = asyncio.create_task(say_after(1, 'hello'))\n\
+     task2 = asyncio.create_task(say_after(2, 'world'))\n\
+     await task1\n\
+     await task2",
+    "The longest delay: `tasks 1:hello 2:world` takes 2 s, because both sleeps\n\
+     began at the same moment.",
+);
+
+const GATHER: Parts = (
+    "Puts every pair's future into one `join_all` and awaits it: this one task\n\
+     polls them all, nothing is spawned. The sleeps overlap as with tasks, but\n\
+     there is no handle per pair to await or cancel on its own.",
+    "src/mode/gather.rs",
+    include_str!("mode/gather.rs"),
+    "await asyncio.gather(say_after(1, 'hello'), say_after(2, 'world'))",
+    "The longest delay, as with tasks: `gather 1:hello 2:world` takes 2 s.",
+);
+
+const RACE: Parts = (
+    "Starts every pair at once and waits only for the first to finish; the others\n\
+     are cancelled mid-sleep and reported as cancelled. In Rust, cancelling a\n\
+     future is dropping it: `select_all` returns the winner and the losers, and\n\
+     dropping the losers stops them. A tie goes to the pair given first.",
+    "src/mode/race.rs",
+    include_str!("mode/race.rs"),
+    "tasks = [asyncio.create_task(say_after(d, m)) for d, m in pairs]\n\
+     done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)\n\
+     for task in pending:\n    task.cancel()",
+    "The shortest delay: `race 3:slow 1:fast` takes 1 s and `slow` is cancelled\n\
+     at +1s. With --limit, the first to finish in the limited schedule.",
+);
+
+const JOINSET: Parts = (
+    "Spawns every pair into a `tokio::task::JoinSet`, then takes the results with\n\
+     `join_next` as they complete, whichever task finishes first. `tasks` awaits\n\
+     its handles in argument order and may sit on a slow one while fast ones are\n\
+     done; a JoinSet never does. The report lists the order of completion.",
+    "src/mode/joinset.rs",
+    include_str!("mode/joinset.rs"),
+    "for next_done in asyncio.as_completed([say_after(d, m) for d, m in pairs]):\n    \
+     await next_done",
+    "The longest delay, as with tasks: `joinset 2:b 1:a` takes 2 s, and the\n\
+     results come back a first, then b.",
+);
+
+const BLOCKING: Parts = (
+    "The classic mistake: each pair is an async task, but it sleeps with\n\
+     `std::thread::sleep`, which blocks the whole thread instead of yielding at\n\
+     an `.await`. On a current-thread runtime (asyncio's one event loop) no other\n\
+     task can run meanwhile, so the pairs run one after another although they\n\
+     were spawned together.",
+    "src/mode/blocking.rs",
+    include_str!("mode/blocking.rs"),
+    "async def say_after(delay, what):\n    time.sleep(delay)  # not: await asyncio.sleep(delay)\n    print(what)",
+    "The sum of the delays, like serial: `blocking 1:a 1:b` takes 2 s where tasks\n\
+     takes 1 s. With --runtime multi-thread the sleeps share the blocked workers:\n\
+     about the sum divided by --workers. Real clock only: a blocking sleep takes\n\
+     real time, and the virtual clock cannot skip it.",
+);
+
+const SPAWN_BLOCKING: Parts = (
+    "The fix for `blocking`: the same `std::thread::sleep`, handed to\n\
+     `tokio::task::spawn_blocking`, which runs it on a separate pool of threads\n\
+     kept for blocking work. The runtime's own thread stays free, and awaiting\n\
+     the handles yields like any other `.await`.",
+    "src/mode/spawn_blocking.rs",
+    include_str!("mode/spawn_blocking.rs"),
+    "def blocking_say_after(delay, what):\n    time.sleep(delay)\n    print(what)\n\n\
+     await asyncio.gather(*(asyncio.to_thread(blocking_say_after, d, m) for d, m in pairs))",
+    "The longest delay again: `spawn-blocking 1:a 1:b` takes 1 s. tokio's\n\
+     blocking pool holds up to 512 threads; more pairs than that wait for a free\n\
+     one. Real clock only.",
+);
+
+const THREADS: Parts = (
+    "No async at all: one OS thread per pair with `std::thread::spawn`, each\n\
+     sleeping with `std::thread::sleep`, then `join` on each. The sleeps overlap\n\
+     as with tasks, but every pair costs a whole thread and its stack, where a\n\
+     tokio task costs a few hundred bytes.",
+    "src/mode/threads.rs",
+    include_str!("mode/threads.rs"),
+    "threads = [threading.Thread(target=blocking_say_after, args=(d, m)) for d, m in pairs]\n\
+     for t in threads:\n    t.start()\n\
+     for t in threads:\n    t.join()",
+    "The longest delay: `threads 1:a 1:b` takes 1 s. Real clock only.",
+);
+
+const TIMEOUT: Parts = (
+    "--timeout gives every pair the same deadline: the start plus the timeout.\n\
+     Each pair's future is wrapped in `tokio::time::timeout_at`; when the\n\
+     deadline comes first, the inner future is dropped mid-sleep (or mid-wait for\n\
+     a permit) and the pair is reported as cancelled. A pair whose turn comes\n\
+     after the deadline never begins.",
+    "src/mode/work.rs",
+    include_str!("mode/work.rs"),
+    "try:\n    await asyncio.wait_for(say_after(2, 'world'), timeout=1.5)\n\
+     except TimeoutError:\n    pass  # the coroutine was cancelled",
+    "The smaller of the mode's wall and the timeout: `--timeout 1.5s tasks 1:a\n\
+     2:b` takes 1.5 s; a is done at +1s, b is cancelled at +1.5s.",
+);
+
+const LIMIT: Parts = (
+    "--limit N lets at most N pairs wait at once: each pair takes a permit of a\n\
+     `tokio::sync::Semaphore` before it begins and gives it back when done (the\n\
+     permit is dropped). The semaphore is fair, so permits go in argument order,\n\
+     and a waiting pair begins the moment one frees: the timeline shows waves.",
+    "src/mode/work.rs",
+    include_str!("mode/work.rs"),
+    "limit = asyncio.Semaphore(2)\n\n\
+     async def limited(delay, what):\n    async with limit:\n        await say_after(delay, what)",
+    "Found by simulating that schedule: `--limit 2 tasks 2:a 1:b 1:c` takes 2 s,\n\
+     not 3: c begins at +1s, when b's permit frees.",
+);
+
+const DEADLINES: Parts = (
+    "Every sleep ends a little late: tokio's timer fires on whole milliseconds,\n\
+     then the scheduler has to run the task. With relative deadlines (the\n\
+     default, what `tokio::time::sleep` and `asyncio.sleep` do) serial's next\n\
+     sleep counts from that late wake-up, so the lateness adds up; --deadlines\n\
+     absolute sleeps until the start plus the delays so far with `sleep_until`,\n\
+     so a late wake-up shortens the next sleep.",
+    "src/mode/say.rs",
+    include_str!("mode/say.rs"),
+    "loop = asyncio.get_running_loop()\nstart, due = loop.time(), 0\n\
+     for delay, what in pairs:\n    due += delay\n    \
+     await asyncio.sleep(start + due - loop.time())  # not: asyncio.sleep(delay)\n    \
+     print(what)",
+    "The sum of the delays either way on a perfect clock. On a real one the\n\
+     report's drift row shows the difference: serial with 1,000 × 1ms drifts by\n\
+     about a millisecond per sleep with relative deadlines, and by about one\n\
+     sleep's lateness in all with absolute ones.",
+);
+
+const NESTED: Parts = (
+    "A runtime cannot start inside a running one: `block_on` would block the very\n\
+     thread the outer runtime needs, so tokio panics with \"Cannot start a runtime\n\
+     from within a runtime\". saywhen's library has two entry points: `run` builds\n\
+     its own runtime and first asks `Handle::try_current`, returning\n\
+     `RunError::NestedRuntime` instead of panicking; `run_async` runs on the\n\
+     caller's runtime.",
+    "src/run.rs",
+    include_str!("run.rs"),
+    "asyncio.run(main())  # inside a running loop, e.g. a Jupyter notebook:\n\
+     # RuntimeError: asyncio.run() cannot be called from a running event loop\n\
+     await main()         # what to do there instead (or patch the loop: nest_asyncio)",
+    "None: the nested call fails at once, before any pair runs. From async code,\n\
+     call `saywhen::run_async(plan, &spec, sink).await` instead.",
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quoted code is cut from the real file by its first line and its
+    /// closing brace; if either moves, the quote would be wrong or empty.
+    #[test]
+    fn every_lesson_quotes_real_code() {
+        for topic in Topic::all() {
+            let lesson = topic.lesson();
+            let snippet = lesson.snippet().unwrap_or_default();
+            assert!(snippet.lines().count() >= 5, "{topic}: {snippet:?}");
+            assert!(lesson.code.contains(snippet.lines().nth(1).unwrap()));
+            assert!(lesson.file.starts_with("src/"), "{topic}");
+        }
+    }
+
+    /// Each quote shows the call the lesson is about.
+    #[test]
+    fn each_quote_shows_its_key_call() {
+        let key = |topic: Topic| match topic {
+            Topic::Mode(Mode::Serial) => "say_after(index, pair.delay).await",
+            Topic::Mode(Mode::Tasks) => "tokio::spawn(",
+            Topic::Mode(Mode::Gather) => "join_all(futures)",
+            Topic::Mode(Mode::Race) => "select_all(racers)",
+            Topic::Mode(Mode::Joinset) => "set.join_next()",
+            Topic::Mode(Mode::Blocking) => "std::thread::sleep(delay)",
+            Topic::Mode(Mode::SpawnBlocking) => "spawn_blocking(",
+            Topic::Mode(Mode::Threads) => "handle.join()",
+            Topic::Timeout => "timeout_at(deadline",
+            Topic::Limit => "semaphore.acquire()",
+            Topic::Deadlines => "sleep_until(due)",
+            Topic::Nested => "Handle::try_current()",
+        };
+        for topic in Topic::all() {
+            let snippet = topic.lesson().snippet().unwrap_or_default();
+            assert!(snippet.contains(key(topic)), "{topic}: {snippet}");
+        }
+    }
+
+    #[test]
+    fn every_name_parses_back() {
+        for topic in Topic::all() {
+            assert_eq!(topic.name().parse::<Topic>(), Ok(topic));
+        }
+        assert!("bogus".parse::<Topic>().is_err());
+    }
+
+    #[test]
+    fn item_stops_at_the_closing_brace_and_dedents() {
+        let source = "fn a() {\n}\nimpl X {\n    fn b() {\n        1\n    }\n    fn c() {}\n}\n";
+        assert_eq!(item(source, "fn b(").unwrap(), "fn b() {\n    1\n}");
+        assert_eq!(item(source, "fn a(").unwrap(), "fn a() {\n}");
+        assert_eq!(item(source, "fn z("), None);
+    }
+}

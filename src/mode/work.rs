@@ -1,0 +1,94 @@
+//! One pair's work as every async mode awaits it: the tutorial's
+//! `say_after`, behind the `--limit` semaphore and the `--timeout` deadline.
+//! The modes differ only in how they await these futures, so the options
+//! live here once instead of in every mode.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+use tokio::time::{Instant, timeout_at};
+
+use crate::mode::Deadlines;
+use crate::mode::say::{say_after, say_at};
+use crate::record::Recorder;
+use crate::run::RunSpec;
+
+/// What a mode needs to run pairs: the recorder and the run's options.
+/// Cheap to clone (two `Arc`s and a few words), so each pair's future can
+/// own one and be spawned.
+#[derive(Clone)]
+pub struct Work {
+    recorder: Recorder,
+    limit: Option<Arc<Semaphore>>,
+    deadline: Option<Instant>,
+    deadlines: Deadlines,
+}
+
+impl Work {
+    /// Work recorded into `recorder`, shaped by `spec`'s options.
+    pub fn new(recorder: Recorder, spec: &RunSpec) -> Work {
+        Work {
+            limit: spec.limit.map(|n| Arc::new(Semaphore::new(n.get()))),
+            deadline: spec
+                .timeout
+                .and_then(|timeout| recorder.start().checked_add(timeout)),
+            deadlines: spec.deadlines,
+            recorder,
+        }
+    }
+
+    pub fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
+
+    /// How serial counts its sleeps (`--deadlines`).
+    pub fn deadlines(&self) -> Deadlines {
+        self.deadlines
+    }
+
+    /// Pair `index`: `say_after(delay)`, within the limit and the timeout.
+    /// Returns `index`, so a mode collecting results knows whose it got.
+    pub async fn say_after(self, index: usize, delay: Duration) -> usize {
+        let recorder = self.recorder.clone();
+        self.guarded(index, say_after(index, delay, recorder)).await
+    }
+
+    /// Pair `index`, sleeping until `due` rather than for its delay.
+    pub async fn say_at(self, index: usize, due: Instant) -> usize {
+        let recorder = self.recorder.clone();
+        self.guarded(index, say_at(index, due, recorder)).await
+    }
+
+    async fn guarded(self, index: usize, pair: impl Future<Output = ()>) -> usize {
+        let Some(deadline) = self.deadline else {
+            self.limited(pair).await;
+            return index;
+        };
+        // A pair whose turn comes after the deadline never begins.
+        if Instant::now() >= deadline {
+            self.recorder.cancel(index);
+            return index;
+        }
+        // `asyncio.wait_for`: when the deadline comes first, the pair's
+        // future is dropped mid-sleep (or mid-wait for a permit), which is
+        // how a future is cancelled in Rust.
+        if timeout_at(deadline, self.limited(pair)).await.is_err() {
+            self.recorder.cancel(index);
+        }
+        index
+    }
+
+    async fn limited(&self, pair: impl Future<Output = ()>) {
+        // `async with semaphore:`. tokio's semaphore is fair: permits go
+        // in the order pairs asked, and the pair begins (its recorded start)
+        // only once it holds one. Nothing closes the semaphore, so `acquire`
+        // cannot fail; if it ever did, the pair would run unlimited.
+        let _permit = match &self.limit {
+            Some(semaphore) => semaphore.acquire().await.ok(),
+            None => None,
+        };
+        pair.await;
+    }
+}

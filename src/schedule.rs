@@ -1,0 +1,193 @@
+//! Expected walls: what a run should take on a perfect clock. With options
+//! in play the answer is not a one-line rule, so it is found by simulating
+//! the schedule the mode and its options imply: `--limit 2` of `2:a 1:b 1:c`
+//! starts `a` and `b` at once and `c` the moment `b`'s permit frees, so the
+//! run takes 2 s, not the 3 s a rule of thumb might say.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::time::Duration;
+
+use crate::mode::Mode;
+use crate::plan::Plan;
+use crate::run::RunSpec;
+use crate::runtime::RuntimeInfo;
+use crate::units::human;
+
+/// tokio's default cap on `spawn_blocking` threads; more pairs than this
+/// wait for a free thread.
+pub const BLOCKING_THREADS: usize = 512;
+
+/// The expected wall of a run, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expectation {
+    pub wall: Duration,
+    /// In words: "the longest delay, 2 at a time".
+    pub rule: String,
+}
+
+/// What running `plan` as `spec` says, on `runtime`, should take.
+pub fn expect(plan: &Plan, spec: &RunSpec, runtime: RuntimeInfo) -> Expectation {
+    let delays = || plan.pairs().iter().map(|pair| pair.delay);
+    let slots = spec.limit.map_or(usize::MAX, |n| n.get());
+    let at_a_time = spec
+        .limit
+        .map_or_else(String::new, |n| format!(", {n} at a time"));
+    let (wall, rule) = match spec.mode {
+        Mode::Serial => (plan.total_delay(), "the sum of the delays".to_owned()),
+        Mode::Tasks | Mode::Gather | Mode::Joinset => {
+            let last = finishes(delays(), slots).into_iter().max();
+            let rule = if spec.limit.is_some() {
+                format!("the last to finish{at_a_time}")
+            } else {
+                "the longest delay".to_owned()
+            };
+            (last.unwrap_or_default(), rule)
+        }
+        Mode::Race => {
+            let first = finishes(delays(), slots).into_iter().min();
+            let rule = if spec.limit.is_some() {
+                format!("the first to finish{at_a_time}")
+            } else {
+                "the shortest delay: the first to finish wins".to_owned()
+            };
+            (first.unwrap_or_default(), rule)
+        }
+        Mode::Blocking if runtime.workers <= 1 => (
+            plan.total_delay(),
+            "the sum of the delays: each std::thread::sleep blocks the only thread, so concurrency collapses"
+                .to_owned(),
+        ),
+        Mode::Blocking => {
+            let last = finishes(delays(), runtime.workers).into_iter().max();
+            let rule = format!(
+                "the delays shared by {} worker threads, each blocked by one sleep at a time",
+                runtime.workers
+            );
+            (last.unwrap_or_default(), rule)
+        }
+        Mode::SpawnBlocking => {
+            let last = finishes(delays(), BLOCKING_THREADS).into_iter().max();
+            let rule = "the longest delay: each sleep blocks its own thread of the blocking pool";
+            (last.unwrap_or_default(), rule.to_owned())
+        }
+        Mode::Threads => (
+            plan.longest_delay(),
+            "the longest delay: one OS thread per pair".to_owned(),
+        ),
+    };
+    match spec.timeout {
+        Some(timeout) if timeout < wall => Expectation {
+            wall: timeout,
+            rule: format!("cut off by the {} timeout", human(timeout)),
+        },
+        _ => Expectation { wall, rule },
+    }
+}
+
+/// When each pair finishes if at most `slots` wait at once and they take a
+/// slot in argument order, each the moment one frees (a fair semaphore, or
+/// a pool of `slots` threads).
+pub fn finishes(delays: impl Iterator<Item = Duration>, slots: usize) -> Vec<Duration> {
+    // The finish times of the pairs holding a slot, earliest first.
+    let mut holding: BinaryHeap<Reverse<Duration>> = BinaryHeap::new();
+    delays
+        .map(|delay| {
+            let start = if holding.len() < slots {
+                Duration::ZERO
+            } else {
+                holding.pop().map_or(Duration::ZERO, |Reverse(free)| free)
+            };
+            let finish = start.saturating_add(delay);
+            holding.push(Reverse(finish));
+            finish
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::num::NonZeroUsize;
+
+    use super::*;
+    use crate::clock::Clock;
+    use crate::runtime::Flavor;
+
+    fn secs(list: &[u64]) -> Vec<Duration> {
+        list.iter().map(|&s| Duration::from_secs(s)).collect()
+    }
+
+    fn plan(text: &[&str]) -> Plan {
+        Plan::new(text.iter().map(|t| t.parse().unwrap()).collect()).unwrap()
+    }
+
+    const ONE_THREAD: RuntimeInfo = RuntimeInfo {
+        flavor: Flavor::CurrentThread,
+        workers: 1,
+    };
+
+    #[test]
+    fn a_freed_slot_is_taken_at_once() {
+        let delays = secs(&[2, 1, 1]).into_iter();
+        assert_eq!(finishes(delays, 2), secs(&[2, 1, 2]));
+    }
+
+    #[test]
+    fn one_slot_is_serial_and_many_are_parallel() {
+        assert_eq!(finishes(secs(&[3, 1, 2]).into_iter(), 1), secs(&[3, 4, 6]));
+        assert_eq!(
+            finishes(secs(&[3, 1, 2]).into_iter(), usize::MAX),
+            secs(&[3, 1, 2])
+        );
+    }
+
+    #[test]
+    fn limit_and_timeout_shape_the_expectation() {
+        let plan = plan(&["2:a", "1:b", "1:c"]);
+        let mut spec = RunSpec::new(Mode::Tasks, Clock::Virtual);
+        spec.limit = NonZeroUsize::new(2);
+        let expected = expect(&plan, &spec, ONE_THREAD);
+        assert_eq!(expected.wall, Duration::from_secs(2));
+        assert_eq!(expected.rule, "the last to finish, 2 at a time");
+        spec.limit = NonZeroUsize::new(1);
+        assert_eq!(
+            expect(&plan, &spec, ONE_THREAD).wall,
+            Duration::from_secs(4)
+        );
+        spec.timeout = Some(Duration::from_millis(1500));
+        let cut = expect(&plan, &spec, ONE_THREAD);
+        assert_eq!(cut.wall, Duration::from_millis(1500));
+        assert_eq!(cut.rule, "cut off by the 1.5s timeout");
+    }
+
+    #[test]
+    fn blocking_takes_the_sum_on_one_thread_and_shares_many() {
+        let plan = plan(&["1:a", "1:b", "1:c", "1:d"]);
+        let spec = RunSpec::new(Mode::Blocking, Clock::Real);
+        assert_eq!(
+            expect(&plan, &spec, ONE_THREAD).wall,
+            Duration::from_secs(4)
+        );
+        let two = RuntimeInfo {
+            flavor: Flavor::MultiThread,
+            workers: 2,
+        };
+        assert_eq!(expect(&plan, &spec, two).wall, Duration::from_secs(2));
+    }
+
+    #[test]
+    fn race_expects_the_first_finish() {
+        let plan = plan(&["3:a", "1:b", "2:c"]);
+        let mut spec = RunSpec::new(Mode::Race, Clock::Virtual);
+        assert_eq!(
+            expect(&plan, &spec, ONE_THREAD).wall,
+            Duration::from_secs(1)
+        );
+        // b waits for a's permit: a (3 s) finishes first.
+        spec.limit = NonZeroUsize::new(1);
+        assert_eq!(
+            expect(&plan, &spec, ONE_THREAD).wall,
+            Duration::from_secs(3)
+        );
+    }
+}
