@@ -146,7 +146,7 @@ impl DisplayOptions {
 #[command(next_help_heading = "Concurrency")]
 pub struct ConcurrencyOptions {
     /// Cancel every pair not finished by then, like asyncio.wait_for (async modes)
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout)]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout, allow_hyphen_values = true)]
     pub timeout: Option<Duration>,
     /// At most N pairs wait at once, like asyncio.Semaphore (async modes)
     #[arg(long, global = true, value_name = "N", value_parser = parse_limit)]

@@ -61,7 +61,7 @@ pub fn expect(plan: &Plan, spec: &RunSpec, runtime: RuntimeInfo) -> Expectation 
         Mode::Blocking => {
             let last = finishes(delays(), runtime.workers).into_iter().max();
             let rule = format!(
-                "the delays shared by {} worker threads, each blocked by one sleep at a time",
+                "the delays shared by {} worker threads, each blocked in turn",
                 runtime.workers
             );
             (last.unwrap_or_default(), rule)

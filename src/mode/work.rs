@@ -62,25 +62,24 @@ impl Work {
     }
 
     async fn guarded(self, index: usize, pair: impl Future<Output = ()>) -> usize {
-        let Some(deadline) = self.deadline else {
-            self.limited(pair).await;
-            return index;
+        let finished = match self.deadline {
+            None => self.limited(pair).await,
+            // `asyncio.wait_for`: when the deadline comes first, the pair's
+            // future is dropped mid-sleep (or mid-wait for a permit), which
+            // is how a future is cancelled in Rust.
+            Some(deadline) => timeout_at(deadline, self.limited(pair))
+                .await
+                .unwrap_or(false),
         };
-        // A pair whose turn comes after the deadline never begins.
-        if Instant::now() >= deadline {
-            self.recorder.cancel(index);
-            return index;
-        }
-        // `asyncio.wait_for`: when the deadline comes first, the pair's
-        // future is dropped mid-sleep (or mid-wait for a permit), which is
-        // how a future is cancelled in Rust.
-        if timeout_at(deadline, self.limited(pair)).await.is_err() {
+        if !finished {
             self.recorder.cancel(index);
         }
         index
     }
 
-    async fn limited(&self, pair: impl Future<Output = ()>) {
+    /// Runs `pair` once it holds a permit; `false` if by then the deadline
+    /// has come, so that nothing begins at or after the deadline.
+    async fn limited(&self, pair: impl Future<Output = ()>) -> bool {
         // `async with semaphore:`. tokio's semaphore is fair: permits go
         // in the order pairs asked, and the pair begins (its recorded start)
         // only once it holds one. Nothing closes the semaphore, so `acquire`
@@ -89,6 +88,13 @@ impl Work {
             Some(semaphore) => semaphore.acquire().await.ok(),
             None => None,
         };
+        if self
+            .deadline
+            .is_some_and(|deadline| Instant::now() >= deadline)
+        {
+            return false;
+        }
         pair.await;
+        true
     }
 }

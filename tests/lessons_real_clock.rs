@@ -1,0 +1,126 @@
+//! The lessons that need the real clock: the blocking-style modes (a
+//! blocking sleep takes real time; the virtual clock cannot skip it) and
+//! both runtime flavours. Each run is short (at most 0.3 s) and the
+//! tolerance generous (250 ms), so a loaded 2-core machine passes every
+//! time: these tests prove the story, not the speed. A sleep never ends
+//! early, so the lower bounds are exact.
+
+mod common;
+
+use common::{saywhen, stdout_of};
+use serde_json::Value;
+
+const SLACK: f64 = 0.25;
+
+fn json(args: &[&str]) -> Value {
+    let mut full = vec!["--format", "json"];
+    full.extend_from_slice(args);
+    serde_json::from_str(&stdout_of(saywhen().args(&full))).expect("one JSON document")
+}
+
+fn assert_wall(doc: &Value, expected: f64) {
+    let wall = doc["wall_s"].as_f64().unwrap();
+    assert_eq!(doc["expected_s"].as_f64().unwrap(), expected, "{doc}");
+    assert_eq!(doc["clock"], "real");
+    assert!(
+        wall >= expected && wall < expected + SLACK,
+        "wall {wall} for {expected}"
+    );
+}
+
+fn starts(doc: &Value) -> Vec<f64> {
+    doc["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["start_s"].as_f64().unwrap())
+        .collect()
+}
+
+const THREE: [&str; 3] = ["100ms:a", "100ms:b", "100ms:c"];
+
+#[test]
+fn blocking_collapses_to_the_sum_and_says_so() {
+    let mut args = vec!["blocking"];
+    args.extend_from_slice(&THREE);
+    let doc = json(&args);
+    assert_wall(&doc, 0.3);
+    assert_eq!(doc["runtime"], "current-thread");
+    // Spawned together, yet each began only when the one before it let go
+    // of the thread.
+    let starts = starts(&doc);
+    assert!(starts[1] >= 0.1 && starts[2] >= 0.2, "{starts:?}");
+    let out = stdout_of(saywhen().args(&args));
+    assert!(out.contains("concurrency collapses"), "{out}");
+}
+
+#[test]
+fn spawn_blocking_and_threads_take_the_longest() {
+    for mode in ["spawn-blocking", "threads"] {
+        let mut args = vec![mode];
+        args.extend_from_slice(&THREE);
+        let doc = json(&args);
+        assert_wall(&doc, 0.1);
+        assert!(starts(&doc).iter().all(|&s| s < SLACK), "{mode}: {doc}");
+        let statuses = doc["pairs"].as_array().unwrap().iter();
+        assert!(statuses.map(|p| &p["status"]).all(|s| s == "done"));
+    }
+}
+
+#[test]
+fn blocking_on_two_workers_shares_them() {
+    let doc = json(&[
+        "--workers",
+        "2",
+        "blocking",
+        "100ms:a",
+        "100ms:b",
+        "100ms:c",
+        "100ms:d",
+    ]);
+    assert_wall(&doc, 0.2);
+    assert_eq!(doc["runtime"], "multi-thread");
+    assert_eq!(doc["workers"], 2);
+}
+
+#[test]
+fn both_runtimes_run_tasks_in_the_longest_delay() {
+    for (runtime, workers) in [("current-thread", 1), ("multi-thread", 2)] {
+        let mut args = vec!["--runtime", runtime];
+        if runtime == "multi-thread" {
+            args.extend_from_slice(&["--workers", "2"]);
+        }
+        args.extend_from_slice(&["tasks", "100ms:a", "200ms:b"]);
+        let doc = json(&args);
+        assert_wall(&doc, 0.2);
+        assert_eq!(doc["runtime"], runtime);
+        assert_eq!(doc["workers"], workers);
+        let out = stdout_of(saywhen().args(&args));
+        assert!(
+            out.contains(&format!("runtime       ┆ {runtime} (")),
+            "{out}"
+        );
+    }
+}
+
+/// Each relative 2ms sleep wakes on a later millisecond tick than asked
+/// and the next counts from there, so 50 of them fall behind by tens of
+/// milliseconds; absolute deadlines stay within about one sleep's lateness.
+#[test]
+fn absolute_deadlines_drift_less_than_relative_ones() {
+    let pairs: Vec<String> = (0..50).map(|i| format!("2ms:{i}")).collect();
+    let drift = |deadlines: &str| {
+        let mut args = vec!["serial", "--deadlines", deadlines];
+        args.extend(pairs.iter().map(String::as_str));
+        let doc = json(&args);
+        assert_wall(&doc, 0.1);
+        doc["drift_s"].as_f64().unwrap()
+    };
+    let relative = drift("relative");
+    let absolute = drift("absolute");
+    assert!(relative >= 0.0 && absolute >= 0.0);
+    assert!(
+        relative > absolute,
+        "relative {relative}, absolute {absolute}"
+    );
+}
