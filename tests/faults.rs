@@ -101,9 +101,10 @@ fn sigterm_leaves_a_valid_json_document_and_exits_143() {
 #[test]
 fn a_second_ctrl_c_ends_the_process_at_once() {
     use std::os::unix::process::ExitStatusExt;
-    // 3,000 unfinished pairs make a report far larger than a pipe holds, so
-    // after the first Ctrl-C saywhen blocks writing it (nobody reads yet).
-    let pairs: Vec<String> = (0..3000).map(|i| format!("60:message-{i}")).collect();
+    // 1,000 unfinished pairs with long messages make a report table larger
+    // than a pipe holds, so after the first Ctrl-C saywhen blocks writing
+    // it (nobody reads yet).
+    let pairs: Vec<String> = (0..1000).map(|i| format!("60:{i:0>100}")).collect();
     let mut args = vec!["tasks"];
     args.extend(pairs.iter().map(String::as_str));
     let (mut child, stdout, _) = started(&args);

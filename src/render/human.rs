@@ -18,7 +18,7 @@ use crate::escape::Escaped;
 use crate::event::Event;
 use crate::mode::Deadlines;
 use crate::plan::Plan;
-use crate::render::{Renderer, timeline};
+use crate::render::{Renderer, summary, timeline};
 use crate::report::{PairReport, Report, Status};
 use crate::style::Style;
 use crate::units::{human, human_signed, offset};
@@ -80,7 +80,11 @@ impl Renderer for Human {
     fn report(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let style = &self.style;
         writeln!(out)?;
-        write_pairs_table(report, style, out)?;
+        if summary::too_many_rows(report) {
+            summary::write_summary(report, style, out)?;
+        } else {
+            write_pairs_table(report, style, out)?;
+        }
         writeln!(out, "{}", totals_table(report, style))?;
         if style.timeline {
             writeln!(out)?;

@@ -7,6 +7,7 @@ mod human;
 mod json;
 pub mod svg;
 pub mod timeline;
+pub mod summary;
 
 use std::fmt;
 use std::io::{self, Write};
