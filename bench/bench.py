@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""saywhen's benchmark: wall overhead and peak memory against what a user
+would use instead, printed as Markdown tables (docs/PERFORMANCE.md holds
+the figures measured on the project's machine).
+
+Needs public tools only: hyperfine and /usr/bin/time (Debian/Ubuntu:
+`apt-get install hyperfine time`), python3, and a release build of saywhen
+(built with `cargo build --release` unless --saywhen names a binary).
+
+    python3 bench/bench.py                      # everything (~15 min)
+    python3 bench/bench.py --sizes 1,1000       # a quick look
+    python3 bench/bench.py --asyncio-max 100000 # skip asyncio at 1,000,000
+
+What is measured, for N pairs of 1 s (all equal, and spread over 1..2 s:
+pair i waits 1 + i/N s):
+- the wall of the whole process (hyperfine, median of --runs runs, stdout
+  to /dev/null) minus the ideal wall (the longest delay): the overhead;
+- its peak resident memory (`/usr/bin/time -v`, "Maximum resident set
+  size", median of the same runs: hyperfine runs the command under time);
+for saywhen tasks and gather (pairs from --file), Python asyncio.gather
+(bench/asyncio_gather.py) and, up to --shell-max pairs, a shell running
+`{ sleep d; echo m; } &` per pair, then `wait`. Then: startup of
+`saywhen --virtual-time gather 0:a` against `python3 -c pass`; 1,000,000
+pairs on the virtual clock; serial with 1,000 x 1 ms (how the timer's
+per-sleep overshoot adds up, and whether "late by" accounts for it).
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main():
+    args = parse_args()
+    for tool in ("hyperfine", "/usr/bin/time", "bash"):
+        if not shutil.which(tool):
+            sys.exit(f"bench: {tool} not found (apt-get install hyperfine time)")
+    saywhen = args.saywhen or build_saywhen()
+    work = Path(args.work or tempfile.mkdtemp(prefix="saywhen-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"<!-- saywhen: {saywhen}; work files: {work} -->", file=sys.stderr)
+    bench = Bench(saywhen, work, args)
+    sections = []
+    if "scale" in args.parts:
+        sections.append(bench.scale())
+    if "startup" in args.parts:
+        sections.append(bench.startup())
+    if "virtual" in args.parts:
+        sections.append(bench.virtual())
+    if "serial" in args.parts:
+        sections.append(bench.serial_drift())
+    print(machine_note(args))
+    print("\n\n".join(sections))
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--saywhen", help="the binary to measure (default: build it)")
+    parser.add_argument("--sizes", default="1,1000,100000,1000000",
+                        help="comma-separated pair counts (default: %(default)s)")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="runs per configuration; medians are reported (default: %(default)s)")
+    parser.add_argument("--asyncio-max", type=int, default=1_000_000,
+                        help="largest N to run asyncio with (1,000,000 takes ~25 s and 1.7 GB a run)")
+    parser.add_argument("--shell-max", type=int, default=1000,
+                        help="largest N to run the shell with (default: %(default)s)")
+    parser.add_argument("--parts", default="scale,startup,virtual,serial",
+                        help="which tables to make (default: %(default)s)")
+    parser.add_argument("--work", help="where to keep inputs and raw results (default: a temp dir)")
+    args = parser.parse_args()
+    args.sizes = [int(n) for n in args.sizes.split(",")]
+    args.parts = args.parts.split(",")
+    return args
+
+
+def build_saywhen():
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    return str(ROOT / "target" / "release" / "saywhen")
+
+
+def machine_note(args):
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"Machine: {os.cpu_count()} cores, {cpu}. "
+            f"Medians of {args.runs} runs; stdout to /dev/null.\n")
+
+
+class Bench:
+    def __init__(self, saywhen, work, args):
+        self.saywhen = saywhen
+        self.work = work
+        self.args = args
+
+    # --- inputs -------------------------------------------------------------
+
+    def pairs_file(self, n, spread, unit_ms=None):
+        """N pairs: 1 s each, or 1 + i/N s (spread), or unit_ms ms each."""
+        kind = f"ms{unit_ms}" if unit_ms else ("spread" if spread else "equal")
+        path = self.work / f"pairs-{kind}-{n}.txt"
+        if not path.exists():
+            with path.open("w") as out:
+                for i in range(n):
+                    if unit_ms:
+                        delay = f"{unit_ms / 1000:.6f}"
+                    elif spread:
+                        delay = f"{1 + i / n:.6f}"
+                    else:
+                        delay = "1"
+                    out.write(f"{delay}:m{i}\n")
+        return path
+
+    def shell_script(self, n, spread):
+        path = self.work / f"shell-{'spread' if spread else 'equal'}-{n}.sh"
+        if not path.exists():
+            with path.open("w") as out:
+                for i in range(n):
+                    delay = f"{1 + i / n:.6f}" if spread else "1"
+                    out.write(f"{{ sleep {delay}; echo m{i}; }} &\n")
+                out.write("wait\n")
+        return path
+
+    # --- measuring ----------------------------------------------------------
+
+    def measure(self, name, command):
+        """Median wall (s) and median peak RSS (MB) of `command`, R runs."""
+        rss_log = self.work / f"{name}.time"
+        rss_log.unlink(missing_ok=True)
+        result = self.work / f"{name}.json"
+        timed = ["/usr/bin/time", "-v", "-a", "-o", str(rss_log)] + command
+        subprocess.run(
+            ["hyperfine", "--shell=none", "--style=basic", "--runs", str(self.args.runs),
+             "--export-json", str(result), quote(timed)],
+            check=True, stdout=subprocess.DEVNULL)
+        times = json.loads(result.read_text())["results"][0]["times"]
+        rss_kb = [int(m) for m in re.findall(
+            r"Maximum resident set size \(kbytes\): (\d+)", rss_log.read_text())]
+        return statistics.median(times), statistics.median(rss_kb) / 1024
+
+    # --- the tables ---------------------------------------------------------
+
+    def scale(self):
+        rows = []
+        for spread in (False, True):
+            for n in self.args.sizes:
+                ideal = 1 + (n - 1) / n if spread else 1.0
+                pairs = str(self.pairs_file(n, spread))
+                label = f"{n:,} {'spread 1..2 s' if spread else 'equal 1 s'}"
+                programs = [
+                    ("saywhen tasks", [self.saywhen, "tasks", "--file", pairs]),
+                    ("saywhen gather", [self.saywhen, "gather", "--file", pairs]),
+                ]
+                if n <= self.args.asyncio_max:
+                    programs.append(("asyncio gather", [
+                        sys.executable, str(ROOT / "bench" / "asyncio_gather.py"), pairs]))
+                if n <= self.args.shell_max:
+                    programs.append(("shell sleep & wait",
+                                     ["bash", str(self.shell_script(n, spread))]))
+                for program, command in programs:
+                    name = f"{program.replace(' ', '-')}-{'spread' if spread else 'equal'}-{n}"
+                    wall, rss = self.measure(name, command)
+                    rows.append((label, program, ideal, wall, rss))
+                    print(f"  {label:>26}  {program:<18} {wall - ideal:8.3f} s {rss:8.1f} MB",
+                          file=sys.stderr)
+        lines = [
+            "### Wall overhead and peak memory",
+            "",
+            "| pairs | program | ideal wall | measured wall | overhead | peak RSS |",
+            "| --- | --- | ---: | ---: | ---: | ---: |",
+        ]
+        for label, program, ideal, wall, rss in rows:
+            lines.append(f"| {label} | {program} | {ideal:.3f} s | {wall:.3f} s "
+                         f"| {wall - ideal:+.3f} s | {rss:.1f} MB |")
+        lines += ["", self.ratio_note(rows)]
+        return "\n".join(lines)
+
+    @staticmethod
+    def ratio_note(rows):
+        notes = []
+        for (label, program, ideal, wall, _) in rows:
+            if program != "asyncio gather":
+                continue
+            for (label2, program2, ideal2, wall2, _) in rows:
+                if label2 == label and program2.startswith("saywhen"):
+                    ours = max(wall2 - ideal2, 1e-3)
+                    notes.append(f"{label}: asyncio's overhead is "
+                                 f"{(wall - ideal) / ours:.0f}x that of {program2}")
+        return "\n".join(f"- {note}" for note in notes)
+
+    def startup(self):
+        result = self.work / "startup.json"
+        subprocess.run(
+            ["hyperfine", "--shell=none", "--style=basic", "--warmup", "20", "--runs", "300",
+             "--export-json", str(result),
+             quote([self.saywhen, "--virtual-time", "gather", "0:a"]),
+             quote([sys.executable, "-c", "pass"])],
+            check=True, stdout=subprocess.DEVNULL)
+        lines = ["### Startup", "", "| command | median | mean ± σ |", "| --- | ---: | ---: |"]
+        for r in json.loads(result.read_text())["results"]:
+            command = r["command"].replace(self.saywhen, "saywhen").replace(sys.executable, "python3")
+            lines.append(f"| `{command}` | {r['median'] * 1000:.2f} ms "
+                         f"| {r['mean'] * 1000:.2f} ± {r['stddev'] * 1000:.2f} ms |")
+        return "\n".join(lines)
+
+    def virtual(self):
+        n = max(self.args.sizes)
+        lines = [f"### {n:,} pairs on the virtual clock (`--virtual-time`)", "",
+                 "| mode | pairs | wall | peak RSS |", "| --- | --- | ---: | ---: |"]
+        for spread in (False, True):
+            pairs = str(self.pairs_file(n, spread))
+            for mode in ("tasks", "gather"):
+                name = f"virtual-{mode}-{'spread' if spread else 'equal'}-{n}"
+                wall, rss = self.measure(
+                    name, [self.saywhen, "--virtual-time", mode, "--file", pairs])
+                lines.append(f"| {mode} | {n:,} {'spread' if spread else 'equal'} "
+                             f"| {wall:.3f} s | {rss:.1f} MB |")
+        return "\n".join(lines)
+
+    def serial_drift(self):
+        n, unit_ms = 1000, 1
+        pairs = str(self.pairs_file(n, False, unit_ms=unit_ms))
+        wall, _ = self.measure("serial-1ms", [self.saywhen, "serial", "--file", pairs])
+        reports = []
+        for _ in range(self.args.runs):
+            out = subprocess.run([self.saywhen, "serial", "--file", pairs, "--format", "json"],
+                                 check=True, capture_output=True, text=True).stdout
+            reports.append(json.loads(out))
+        reports.sort(key=lambda r: r["wall_s"])
+        report = reports[len(reports) // 2]
+        late = [p["late_s"] for p in report["pairs"]]
+        gaps = sum(b["start_s"] - a["finish_s"]
+                   for a, b in zip(report["pairs"], report["pairs"][1:]))
+        first = report["pairs"][0]["start_s"]
+        return "\n".join([
+            f"### serial, {n:,} x {unit_ms} ms: the timer's overshoot adds up", "",
+            "| what | value |", "| --- | ---: |",
+            f"| ideal (sum of the delays) | {report['expected_s']:.3f} s |",
+            f"| process wall (hyperfine, median) | {wall:.3f} s |",
+            f"| run wall reported by saywhen (median run) | {report['wall_s']:.3f} s |",
+            f"| overhead reported | {report['overhead_s']:+.3f} s |",
+            f"| sum of the pairs' \"late by\" | {sum(late):+.3f} s |",
+            f"| \"late by\" per sleep: median / max | {statistics.median(late) * 1000:.3f} ms "
+            f"/ {max(late) * 1000:.3f} ms |",
+            f"| not in any \"late by\" (start of the first pair + gaps between pairs) "
+            f"| {first + gaps:+.6f} s |",
+        ])
+
+
+def quote(command):
+    """One command line for hyperfine --shell=none (which splits on spaces)."""
+    for part in command:
+        if " " in part:
+            sys.exit(f"bench: paths with spaces are not supported: {part}")
+    return " ".join(command)
+
+
+if __name__ == "__main__":
+    main()
