@@ -5,9 +5,9 @@
 
 mod human;
 mod json;
+pub mod summary;
 pub mod svg;
 pub mod timeline;
-pub mod summary;
 
 use std::fmt;
 use std::io::{self, Write};
