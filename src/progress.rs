@@ -45,14 +45,37 @@ const BAR: usize = 40;
 
 /// Whether live progress should be shown: a person is watching stderr, this
 /// is not CI, the output is the human view, the clock is real, and nobody
-/// said `--no-progress`.
+/// said `--no-progress`. Not when stdout is a pipe either: whatever reads
+/// it (`| tee`, `| less`) writes to the same screen when it likes, and
+/// could not be kept off the bar's lines.
 pub fn wanted(no_progress: bool, human_view: bool, clock: Clock) -> bool {
     !no_progress
         && human_view
         && clock == Clock::Real
         && std::io::stderr().is_terminal()
+        && !stdout_is_pipe()
         && std::env::var_os("CI").is_none()
         && std::env::var_os("TERM").is_none_or(|term| term != "dumb")
+}
+
+/// Whether stdout is a pipe or a socket (not a terminal, a file, or
+/// /dev/null).
+#[cfg(unix)]
+fn stdout_is_pipe() -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::FileTypeExt;
+    // A duplicate of the descriptor, as a File, to ask fstat safely.
+    std::io::stdout()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|stdout| stdout.metadata())
+        .is_ok_and(|meta| meta.file_type().is_fifo() || meta.file_type().is_socket())
+}
+
+#[cfg(not(unix))]
+fn stdout_is_pipe() -> bool {
+    !std::io::stdout().is_terminal()
 }
 
 /// Live progress, or nothing (`Progress::off`).

@@ -183,7 +183,20 @@ impl<T: fmt::Display> fmt::Display for Painted<T> {
             return self.text.fmt(f);
         }
         // Honour width and alignment (`{:>8}`) on the text, inside the
-        // colour, so padding is measured without the escape codes.
+        // colour, so padding is measured without the escape codes; and
+        // leave nothing at all when there is nothing to colour.
+        if f.width().is_none() && f.align().is_none() {
+            let text = self.text.to_string();
+            if text.is_empty() {
+                return Ok(());
+            }
+            return write!(
+                f,
+                "{}{text}{}",
+                self.style.render(),
+                self.style.render_reset()
+            );
+        }
         write!(f, "{}", self.style.render())?;
         self.text.fmt(f)?;
         write!(f, "{}", self.style.render_reset())

@@ -210,7 +210,7 @@ fn lateness_beyond_the_tolerance_is_highlighted() {
     // On the virtual clock a 300 µs sleep ends on the timer's next 1 ms
     // tick: 700 µs late. A report built by hand stands in for a busy
     // machine: tolerance zero makes that lateness count.
-    let report = report(Mode::Tasks, &["300us:x"]);
+    let report = report(Mode::Tasks, &["300us:x", "2:y"]);
     let style = Style {
         color: true,
         late_tolerance: std::time::Duration::ZERO,
@@ -220,6 +220,25 @@ fn lateness_beyond_the_tolerance_is_highlighted() {
     assert!(text.contains("\x1b[1m\x1b[31mlate +700µs"), "{text:?}");
     let relaxed = render(&[&report], &Style::default());
     assert!(!relaxed.contains("late"), "{relaxed}");
+}
+
+#[test]
+fn notes_beside_bars_never_widen_a_row() {
+    // A bar reaching the right edge leaves no room after it: the note goes
+    // before the bar instead.
+    let report = report(Mode::Serial, &["300us:x", "2:y", "300us:z"]);
+    for columns in [30, 40, 80] {
+        let style = Style {
+            late_tolerance: std::time::Duration::ZERO,
+            ..width(columns)
+        };
+        let text = render(&[&report], &style);
+        assert_eq!(text.matches("late +").count(), 2, "{text}");
+        for line in text.lines() {
+            let used = unicode_width::UnicodeWidthStr::width(line);
+            assert!(used <= columns, "{used} > {columns}: {line:?}");
+        }
+    }
 }
 
 /// Control characters a message might carry; none may reach stdout raw.

@@ -58,6 +58,9 @@ fn ci_and_no_progress_keep_the_terminal_free_of_bars() {
     for (args, env) in [
         (format!("--no-progress {ARGS}"), vec![]),
         (ARGS.to_owned(), vec![("CI", "true")]),
+        // stdout into a pipe, stderr still on the terminal: whatever reads
+        // the pipe writes to the screen on its own schedule.
+        (format!("--color=always {ARGS} | cat"), vec![]),
     ] {
         let Some(screen) = on_a_terminal(&args, &env) else {
             return;

@@ -207,28 +207,68 @@ fn pair_rows(
             _ => String::new(),
         };
         let late = pair.late_beyond(style.late_tolerance);
-        let marker = match (pair.status(), late) {
-            (Status::Done, Some(late)) => format!(
-                " {}",
-                style.paint(
-                    style.late(),
-                    style.text(format!("late {}", human_signed(late)))
-                )
+        let (note, note_style) = match (pair.status(), late) {
+            (Status::Done, Some(late)) => (
+                style.text(format!("late {}", human_signed(late))),
+                style.late(),
             ),
-            (Status::Done, None) => String::new(),
-            (status, _) => format!(" {}", status.name()),
+            (Status::Done, None) => (String::new(), style.dim()),
+            (status, _) => (status.name().to_owned(), style.dim()),
         };
+        let row = Row::new(&bar, &note, layout.area);
         writeln!(
             out,
-            "{:>number$} {} {}{}",
+            "{:>number$} {} {}{}{}{}{}{}",
             pair.index + 1,
             style.paint(color, fit(&message, layout.label, style)),
-            style.paint(color, bar.trim_end()),
-            marker,
+            row.before,
+            style.paint(note_style, &row.note_before),
+            if row.note_before.is_empty() { "" } else { " " },
+            style.paint(color, row.bar),
+            if row.note_after.is_empty() { "" } else { " " },
+            style.paint(note_style, &row.note_after),
             number = layout.number,
         )?;
     }
     Ok(())
+}
+
+/// A row of the bar area cut into pieces so the bar and its note (`late
+/// +7ms`, `cancelled`) get their own colours and never widen the row: the
+/// note goes after the bar when there is room, else before it, else (the
+/// table has it anyway) nowhere.
+struct Row<'a> {
+    before: String,
+    note_before: String,
+    bar: &'a str,
+    note_after: String,
+}
+
+impl<'a> Row<'a> {
+    fn new(cells: &'a str, note: &str, area: usize) -> Row<'a> {
+        let trimmed = cells.trim_end();
+        let bar = trimmed.trim_start();
+        // Bar cells are one column each, so characters count columns.
+        let start = trimmed.chars().count() - bar.chars().count();
+        let end = trimmed.chars().count();
+        let width = note.width();
+        let mut row = Row {
+            before: " ".repeat(start),
+            note_before: String::new(),
+            bar,
+            note_after: String::new(),
+        };
+        if width == 0 {
+            return row;
+        }
+        if end + 1 + width <= area {
+            row.note_after = note.to_owned();
+        } else if start > width {
+            row.before = " ".repeat(start - width - 1);
+            row.note_before = note.to_owned();
+        }
+        row
+    }
 }
 
 /// A bar from cell position `from` to `to` (fractions of cells), in a row
@@ -471,6 +511,34 @@ mod tests {
         assert_eq!(bar(0.0, 4.0, 4, true, &style), "████");
         assert_eq!(bar(0.0, 2.5, 4, true, &ascii()), "### ");
         assert_eq!(bar(0.0, 2.4, 4, false, &ascii()), "--  ");
+    }
+
+    #[test]
+    fn notes_go_after_the_bar_else_before_else_nowhere() {
+        let pieces = |row: Row<'_>| {
+            (
+                row.before.len(),
+                row.note_before,
+                row.bar.to_owned(),
+                row.note_after,
+            )
+        };
+        assert_eq!(
+            pieces(Row::new("  ██      ", "late", 10)),
+            (2, String::new(), "██".to_owned(), "late".to_owned())
+        );
+        assert_eq!(
+            pieces(Row::new("       ███", "late", 10)),
+            (2, "late".to_owned(), "███".to_owned(), String::new())
+        );
+        assert_eq!(
+            pieces(Row::new("  ████████", "late", 10)),
+            (2, String::new(), "████████".to_owned(), String::new())
+        );
+        assert_eq!(
+            pieces(Row::new("  ██      ", "", 10)),
+            (2, String::new(), "██".to_owned(), String::new())
+        );
     }
 
     #[test]
