@@ -55,7 +55,7 @@ pub fn expect(plan: &Plan, spec: &RunSpec, runtime: RuntimeInfo) -> Expectation 
         }
         Mode::Blocking if runtime.workers <= 1 => (
             plan.total_delay(),
-            "the sum of the delays: each std::thread::sleep blocks the only thread, so concurrency collapses"
+            "the sum: each blocking sleep holds the only thread, so concurrency collapses"
                 .to_owned(),
         ),
         Mode::Blocking => {
