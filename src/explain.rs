@@ -245,7 +245,7 @@ const BLOCKING: Parts = (
      `std::thread::sleep`, which blocks the whole thread instead of yielding at\n\
      an `.await`. On a current-thread runtime (asyncio's one event loop) no other\n\
      task can run meanwhile, so the pairs run one after another although they\n\
-     were spawned together.",
+     were spawned together. Even Ctrl-C must wait until the thread is free.",
     "src/mode/blocking.rs",
     include_str!("mode/blocking.rs"),
     "async def say_after(delay, what):\n    time.sleep(delay)  # not: await asyncio.sleep(delay)\n    print(what)",

@@ -1,11 +1,11 @@
 //! The recorder: where a running mode writes down when each pair began and
-//! finished. It is shared by every task of a run, so it is lock-free: one
-//! pair of atomic slots per pair, written once each. Because the record is
+//! finished. It is shared by every task of a run, so the record is
+//! lock-free: one pair of atomic slots per pair, written once each. Because the record is
 //! kept as the run goes (rather than returned at the end), a run that is cut
 //! short still knows exactly what happened.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -21,7 +21,8 @@ struct Shared {
     /// drives it too).
     start: Instant,
     slots: Box<[Slot]>,
-    sink: Arc<dyn EventSink>,
+    /// `None` once the run is over (see [`Recorder::close`]).
+    sink: RwLock<Option<Arc<dyn EventSink>>>,
     /// How many results a mode has collected so far (see `collected`).
     collected: AtomicUsize,
 }
@@ -56,7 +57,7 @@ impl Recorder {
         Recorder(Arc::new(Shared {
             start: Instant::now(),
             slots,
-            sink,
+            sink: RwLock::new(Some(sink)),
             collected: AtomicUsize::new(0),
         }))
     }
@@ -79,14 +80,14 @@ impl Recorder {
     pub fn say(&self, index: usize) {
         let at = self.elapsed();
         store(&self.0.slots[index].ended, at, 0);
-        self.0.sink.event(Event::Said { index, at });
+        self.send(Event::Said { index, at });
     }
 
     /// Pair `index` was cancelled before it could say its message.
     pub fn cancel(&self, index: usize) {
         let at = self.elapsed();
         store(&self.0.slots[index].ended, at, CANCELLED);
-        self.0.sink.event(Event::Cancelled { index, at });
+        self.send(Event::Cancelled { index, at });
     }
 
     /// Cancels every pair that has not said its message nor been cancelled:
@@ -128,7 +129,26 @@ impl Recorder {
 
     /// Passes a run-level event (started, finished) to the sink.
     pub fn emit(&self, event: Event) {
-        self.0.sink.event(event);
+        self.send(event);
+    }
+
+    /// Ends the run's events: later ones are dropped, and the sink is
+    /// let go. A run stopped early (Ctrl-C) can leave blocking sleeps
+    /// running on their threads, each holding a recorder; without this
+    /// their messages would be printed after the report, and the printer
+    /// would wait for them to let go of the sink.
+    pub fn close(&self) {
+        let mut sink = self.0.sink.write().unwrap_or_else(|e| e.into_inner());
+        *sink = None;
+    }
+
+    fn send(&self, event: Event) {
+        // A read lock: uncontended but for `close`, and many pairs may
+        // send at once on a multi-thread runtime.
+        let sink = self.0.sink.read().unwrap_or_else(|e| e.into_inner());
+        if let Some(sink) = sink.as_ref() {
+            sink.event(event);
+        }
     }
 
     /// What has been recorded so far, in pair order.

@@ -100,7 +100,13 @@ pub fn run(plan: Arc<Plan>, spec: &RunSpec, sink: Arc<dyn EventSink>) -> Result<
         return Err(RunError::NestedRuntime);
     }
     spec.check()?;
-    runtime::build(spec)?.block_on(run_async(plan, spec, sink))
+    let runtime = runtime::build(spec)?;
+    let report = runtime.block_on(run_async(plan, spec, sink));
+    // After a stop (Ctrl-C), blocking sleeps may still be running on their
+    // threads; dropping the runtime would wait for them. The report is
+    // ready, so leave them behind.
+    runtime.shutdown_background();
+    report
 }
 
 /// Runs `plan` as `spec` says, on the current tokio runtime.
@@ -152,6 +158,7 @@ pub async fn run_async(
             wall,
         },
     });
+    recorder.close();
     Ok(Report {
         mode,
         clock,

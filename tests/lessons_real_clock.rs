@@ -124,3 +124,43 @@ fn absolute_deadlines_drift_less_than_relative_ones() {
         "relative {relative}, absolute {absolute}"
     );
 }
+
+/// Ctrl-C during spawn-blocking or threads stops the run at once: the
+/// sleeping threads cannot be cancelled, but the runtime's thread is free
+/// to notice the signal, and saywhen does not wait for them to wake.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_does_not_wait_for_blocking_sleeps_off_the_runtime() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    for mode in ["spawn-blocking", "threads"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_saywhen"))
+            .args([mode, "0:now", "60:later", "--no-timeline"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        // `started at`, then `now`: the run and its signal handler are up.
+        while !line.ends_with("  now\n") {
+            line.clear();
+            assert!(stdout.read_line(&mut line).unwrap() > 0, "{mode}");
+        }
+        let sent = Instant::now();
+        let kill = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let mut rest = String::new();
+        stdout.read_to_string(&mut rest).unwrap();
+        let status = child.wait().unwrap();
+        assert!(sent.elapsed() < Duration::from_secs(10), "{mode} waited");
+        assert_eq!(status.code(), Some(130), "{mode}: {rest}");
+        assert!(rest.contains("┆ interrupted ┆"), "{mode}: {rest}");
+        assert!(!rest.contains("  later\n"), "{mode}: {rest}");
+    }
+}

@@ -21,10 +21,11 @@ pub async fn run(plan: &Plan, recorder: &Recorder) -> Result<(), RunError> {
             recorder.say(index);
         })?);
     }
-    // `join` blocks this thread until each thread ends. Fine here: this run
-    // has nothing else for the runtime to do meanwhile.
-    for handle in handles {
-        handle.join().map_err(|_| RunError::ThreadPanicked)?;
-    }
-    Ok(())
+    // `join` blocks until its thread ends. The joins run on tokio's blocking
+    // pool, so the runtime's own thread stays free meanwhile (to notice a
+    // Ctrl-C, say) while the pairs' threads sleep.
+    let joined = tokio::task::spawn_blocking(move || {
+        handles.into_iter().try_for_each(|handle| handle.join())
+    });
+    joined.await?.map_err(|_| RunError::ThreadPanicked)
 }
