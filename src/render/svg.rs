@@ -103,7 +103,7 @@ pub fn render(reports: &[&Report], style: &Style) -> String {
             xml(report.mode.summary()),
             xml(&human(report.wall)),
             xml(&human(report.expected)),
-            xml(report.mode.expected_rule()),
+            xml(&report.expected_rule),
             report.plan.len()
         );
     }
