@@ -21,7 +21,7 @@
 //! - [`stop`], [`signal`]: ending a run early (Ctrl-C, SIGTERM, a closed
 //!   pipe) with a report of what happened so far.
 //! - [`runtime`]: which tokio runtime runs it (current- or multi-thread).
-//! - [`check`]: which combinations of mode, clock and options can run.
+//! - [`feasible`]: which combinations of mode, clock and options can run.
 //! - [`schedule`]: the expected wall, by simulating the schedule.
 //! - [`report`]: what happened, measured.
 //! - [`render`]: the human view and the machine formats.
@@ -46,13 +46,13 @@
 //! ```
 
 pub mod app;
-pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod error;
 pub mod escape;
 pub mod event;
 pub mod explain;
+pub mod feasible;
 pub mod mode;
 pub mod pair;
 pub mod pair_file;

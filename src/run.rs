@@ -11,9 +11,9 @@ use jiff::{SignedDuration, ZonedDateTime};
 use tokio::runtime::Handle;
 use tokio::task::JoinError;
 
-use crate::check::SpecError;
 use crate::clock::Clock;
 use crate::event::{Event, EventSink};
+use crate::feasible::SpecError;
 use crate::mode::{Deadlines, Mode, Work};
 use crate::plan::Plan;
 use crate::record::Recorder;

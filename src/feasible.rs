@@ -1,6 +1,6 @@
-//! Which combinations of mode, clock and options can run. Checked before a
-//! runtime is built, so a combination that cannot be honoured is refused
-//! with a reason (exit 2) instead of producing a fake measurement.
+//! Which runs are feasible: the combinations of mode, clock and options
+//! that can be honoured. Checked before a runtime is built, so one that
+//! cannot is refused with a reason (exit 2), never a fake measurement.
 
 use crate::clock::Clock;
 use crate::mode::{Deadlines, Mode};
