@@ -215,60 +215,80 @@ fn pair_rows(
             (Status::Done, None) => (String::new(), style.dim()),
             (status, _) => (status.name().to_owned(), style.dim()),
         };
-        let row = Row::new(&bar, &note, layout.area);
-        writeln!(
+        let shaded = pair.status() != Status::Done;
+        let row = row_pieces(&bar, &note, layout.area, shaded);
+        write!(
             out,
-            "{:>number$} {} {}{}{}{}{}{}",
+            "{:>number$} {} ",
             pair.index + 1,
             style.paint(color, fit(&message, layout.label, style)),
-            row.before,
-            style.paint(note_style, &row.note_before),
-            if row.note_before.is_empty() { "" } else { " " },
-            style.paint(color, row.bar),
-            if row.note_after.is_empty() { "" } else { " " },
-            style.paint(note_style, &row.note_after),
             number = layout.number,
         )?;
+        for (text, piece) in row {
+            match piece {
+                Piece::Gap => write!(out, "{text}")?,
+                Piece::Bar => write!(out, "{}", style.paint(color, text))?,
+                Piece::Note => write!(out, "{}", style.paint(note_style, text))?,
+            }
+        }
+        writeln!(out)?;
     }
     Ok(())
 }
 
-/// A row of the bar area cut into pieces so the bar and its note (`late
-/// +7ms`, `cancelled`) get their own colours and never widen the row: the
-/// note goes after the bar when there is room, else before it, else (the
-/// table has it anyway) nowhere.
-struct Row<'a> {
-    before: String,
-    note_before: String,
-    bar: &'a str,
-    note_after: String,
+/// What a piece of a row is, for its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece {
+    Gap,
+    Bar,
+    Note,
 }
 
-impl<'a> Row<'a> {
-    fn new(cells: &'a str, note: &str, area: usize) -> Row<'a> {
-        let trimmed = cells.trim_end();
-        let bar = trimmed.trim_start();
-        // Bar cells are one column each, so characters count columns.
-        let start = trimmed.chars().count() - bar.chars().count();
-        let end = trimmed.chars().count();
-        let width = note.width();
-        let mut row = Row {
-            before: " ".repeat(start),
-            note_before: String::new(),
-            bar,
-            note_after: String::new(),
-        };
-        if width == 0 {
-            return row;
-        }
-        if end + 1 + width <= area {
-            row.note_after = note.to_owned();
-        } else if start > width {
-            row.before = " ".repeat(start - width - 1);
-            row.note_before = note.to_owned();
-        }
-        row
+/// A row of the bar area cut into pieces, so the bar and its note (`late
+/// +7ms`, `cancelled`) get their own colours and the note never widens the
+/// row: it goes after the bar when there is room, else before it, else
+/// (for a shaded bar, which text can be read over) inside it, else
+/// nowhere: the table has it anyway.
+fn row_pieces(cells: &str, note: &str, area: usize, shaded: bool) -> Vec<(String, Piece)> {
+    let trimmed = cells.trim_end();
+    let bar = trimmed.trim_start();
+    // Bar cells are one column each, so characters count columns.
+    let end = trimmed.chars().count();
+    let length = bar.chars().count();
+    let start = end - length;
+    let width = note.width();
+    let gap = |n: usize| (" ".repeat(n), Piece::Gap);
+    let mut pieces = Vec::with_capacity(5);
+    if width == 0 {
+        pieces.extend([gap(start), (bar.to_owned(), Piece::Bar)]);
+    } else if end + 1 + width <= area {
+        pieces.extend([
+            gap(start),
+            (bar.to_owned(), Piece::Bar),
+            gap(1),
+            (note.to_owned(), Piece::Note),
+        ]);
+    } else if start > width {
+        pieces.extend([
+            gap(start - width - 1),
+            (note.to_owned(), Piece::Note),
+            gap(1),
+            (bar.to_owned(), Piece::Bar),
+        ]);
+    } else if shaded && length >= width + 4 {
+        let head: String = bar.chars().take(length - width - 3).collect();
+        let tail: String = bar.chars().skip(length - 1).collect();
+        pieces.extend([
+            gap(start),
+            (head, Piece::Bar),
+            (format!(" {note} "), Piece::Note),
+            (tail, Piece::Bar),
+        ]);
+    } else {
+        pieces.extend([gap(start), (bar.to_owned(), Piece::Bar)]);
     }
+    pieces.retain(|(text, _)| !text.is_empty());
+    pieces
 }
 
 /// A bar from cell position `from` to `to` (fractions of cells), in a row
@@ -514,31 +534,21 @@ mod tests {
     }
 
     #[test]
-    fn notes_go_after_the_bar_else_before_else_nowhere() {
-        let pieces = |row: Row<'_>| {
-            (
-                row.before.len(),
-                row.note_before,
-                row.bar.to_owned(),
-                row.note_after,
-            )
+    fn notes_go_after_the_bar_else_before_else_inside_else_nowhere() {
+        let row = |cells, note, shaded| -> String {
+            row_pieces(cells, note, 10, shaded)
+                .into_iter()
+                .map(|(text, piece)| match piece {
+                    Piece::Note => format!("[{text}]"),
+                    _ => text,
+                })
+                .collect()
         };
-        assert_eq!(
-            pieces(Row::new("  ██      ", "late", 10)),
-            (2, String::new(), "██".to_owned(), "late".to_owned())
-        );
-        assert_eq!(
-            pieces(Row::new("       ███", "late", 10)),
-            (2, "late".to_owned(), "███".to_owned(), String::new())
-        );
-        assert_eq!(
-            pieces(Row::new("  ████████", "late", 10)),
-            (2, String::new(), "████████".to_owned(), String::new())
-        );
-        assert_eq!(
-            pieces(Row::new("  ██      ", "", 10)),
-            (2, String::new(), "██".to_owned(), String::new())
-        );
+        assert_eq!(row("  ██      ", "late", false), "  ██ [late]");
+        assert_eq!(row("       ███", "late", false), "  [late] ███");
+        assert_eq!(row("  ████████", "late", false), "  ████████");
+        assert_eq!(row("░░░░░░░░░░", "late", true), "░░░[ late ]░");
+        assert_eq!(row("  ██      ", "", false), "  ██");
     }
 
     #[test]
