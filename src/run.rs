@@ -43,7 +43,21 @@ pub enum RunError {
 }
 
 /// How to run a plan: the mode, the clock, and the options that shape a run.
-/// Build it with [`RunSpec::new`] and set the other fields as needed.
+/// Build it with [`RunSpec::new`] and set the other fields as needed;
+/// [`RunSpec::check`] says whether the combination can run.
+///
+/// ```
+/// use std::{num::NonZeroUsize, sync::Arc, time::Duration};
+/// use saywhen::{Clock, Mode, Plan, RunSpec, Silent};
+///
+/// let pairs = ["2:a", "1:b", "1:c"].map(|p| p.parse().unwrap()).to_vec();
+/// let mut spec = RunSpec::new(Mode::Tasks, Clock::Virtual);
+/// spec.limit = NonZeroUsize::new(2); // c waits for b's permit
+/// let report = saywhen::run(Arc::new(Plan::new(pairs)?), &spec, Arc::new(Silent))?;
+/// assert_eq!(report.wall, Duration::from_secs(2));
+/// assert_eq!(report.expected, report.wall);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RunSpec {
