@@ -9,8 +9,12 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::check::{Expectations, Tolerance, parse_max_wall};
 use crate::clock::Clock;
-use crate::mode::{Deadlines, Mode};
+use crate::compare::DEFAULT_MODES;
+use crate::export::Export;
+use crate::measure::Repeat;
+use crate::mode::{Deadlines, Mode, UnknownMode};
 use crate::render::Format;
 use crate::run::RunSpec;
 use crate::runtime::Flavor;
@@ -27,6 +31,10 @@ Examples:
   saywhen blocking 1:a 1:b                # ~2 s: the mistake, concurrency collapses
   saywhen --virtual-time --limit 2 tasks 2:a 1:b 1:c    # 2 s, in waves
   saywhen explain race                    # the code and the story behind a mode
+  saywhen compare 1:hello 2:world         # every mode side by side, one table
+  saywhen compare --runs 5 --quiet 100ms:a 200ms:b
+  saywhen --virtual-time compare 1:a 2:b --check --format json   # for CI
+  saywhen gather --file pairs.txt --export run.csv --export run.svg
 
 A PAIR is DELAY:MESSAGE, split at the first ':'. DELAY is seconds (1, 0.25,
 1.5) or a duration (250ms, 2s, 1m30s, 2h), at most 365 days.";
@@ -65,6 +73,81 @@ pub struct Options {
     pub display: DisplayOptions,
     #[command(flatten)]
     pub concurrency: ConcurrencyOptions,
+    #[command(flatten)]
+    pub repeat: RepeatOptions,
+    #[command(flatten)]
+    pub report: ReportOptions,
+    #[command(flatten)]
+    pub check: CheckOptions,
+}
+
+/// How many times each mode runs (in the spirit of hyperfine).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Repeat")]
+pub struct RepeatOptions {
+    /// Run each mode N times and report min, median, mean ± σ and max of the wall times; live lines show the first run only
+    #[arg(short, long, global = true, value_name = "N", default_value_t = 1, value_parser = parse_runs)]
+    pub runs: u32,
+    /// Run each mode N times first, uncounted and silent
+    #[arg(short, long, global = true, value_name = "N", default_value_t = 0)]
+    pub warmup: u32,
+}
+
+/// What else is shown or written besides the chosen format.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct ReportOptions {
+    /// Hide the live lines (and live JSON Lines events): print only the summary
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Also write the report to FILE, in the format its extension names: .json, .jsonl, .csv, .md, or .svg (the timeline as a picture); may be repeated
+    #[arg(long, global = true, value_name = "FILE", value_parser = Export::parse)]
+    pub export: Vec<Export>,
+}
+
+/// Expectations for CI: exit 1 when they are not met.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Checks")]
+pub struct CheckOptions {
+    /// Exit 1 if a mode's measured wall (the median, with --runs) strays from its expected wall by more than --tolerance
+    #[arg(long, global = true)]
+    pub check: bool,
+    /// How far --check lets the wall stray: a duration (50ms) or a share of the expected wall (10%) [default: 10%, at least 50ms]
+    #[arg(long, global = true, value_name = "TOLERANCE", requires = "check")]
+    pub tolerance: Option<Tolerance>,
+    /// Exit 1 if a mode's measured wall (the median, with --runs) exceeds DURATION
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_max_wall)]
+    pub max_wall: Option<Duration>,
+}
+
+impl RepeatOptions {
+    pub fn repeat(&self) -> Repeat {
+        Repeat {
+            runs: self.runs,
+            warmup: self.warmup,
+        }
+    }
+}
+
+impl CheckOptions {
+    pub fn expectations(&self) -> Expectations {
+        Expectations {
+            expected_wall: self.check.then(|| self.tolerance.unwrap_or_default()),
+            max_wall: self.max_wall,
+        }
+    }
+}
+
+/// Reads `--runs`: a whole number, at least 1.
+fn parse_runs(text: &str) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(0) => Err("at least one run is needed (try --runs 5)".to_owned()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!(
+            "'{}' is not a number of runs (try --runs 5)",
+            crate::escape::Escaped(text)
+        )),
+    }
 }
 
 /// Where pairs come from besides the command line.
@@ -113,18 +196,6 @@ pub struct DisplayOptions {
     /// Do not show live progress on stderr
     #[arg(long, global = true)]
     pub no_progress: bool,
-    /// Also write the timeline to FILE as a standalone SVG picture
-    #[arg(long, global = true, value_name = "FILE.svg", value_parser = svg_path)]
-    pub export: Option<PathBuf>,
-}
-
-/// `--export` takes a path ending in `.svg`: the format follows the name.
-fn svg_path(text: &str) -> Result<PathBuf, String> {
-    let path = PathBuf::from(text);
-    match path.extension().and_then(|e| e.to_str()) {
-        Some(ext) if ext.eq_ignore_ascii_case("svg") => Ok(path),
-        _ => Err("the file name must end in .svg (e.g. timeline.svg)".to_owned()),
-    }
 }
 
 impl DisplayOptions {
@@ -218,6 +289,44 @@ pub enum Command {
     Completions(CompletionArgs),
     /// Print the man page (roff): saywhen man > saywhen.1
     Man,
+    /// Run the same pairs in each mode, one after another, and compare their wall times in one table
+    Compare(CompareArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The modes to compare, in order, separated by commas, or all [default: serial,tasks,gather]
+    #[arg(long, value_name = "MODES", default_value = "serial,tasks,gather", hide_default_value = true, value_parser = parse_modes)]
+    pub modes: ModeList,
+    #[command(flatten)]
+    pub pairs: PairArgs,
+}
+
+/// The modes `--modes` names, in order, each once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModeList(pub Vec<Mode>);
+
+impl Default for ModeList {
+    fn default() -> ModeList {
+        ModeList(DEFAULT_MODES.to_vec())
+    }
+}
+
+/// `serial,gather` or `all` (every mode in `Mode::ALL`). Each name goes
+/// through `Mode`'s `FromStr`, so a new mode is accepted here at once; a
+/// mode named twice runs once.
+pub fn parse_modes(text: &str) -> Result<ModeList, UnknownMode> {
+    if text.trim() == "all" {
+        return Ok(ModeList(Mode::ALL.to_vec()));
+    }
+    let mut modes = Vec::new();
+    for name in text.split(',') {
+        let mode: Mode = name.trim().parse()?;
+        if !modes.contains(&mode) {
+            modes.push(mode);
+        }
+    }
+    Ok(ModeList(modes))
 }
 
 #[derive(Debug, Args)]

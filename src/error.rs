@@ -2,6 +2,9 @@
 
 use std::io;
 
+use crate::check::Failures;
+use crate::compare::CompareError;
+use crate::export::ExportError;
 use crate::plan::PlanError;
 use crate::run::RunError;
 use crate::stop::StopReason;
@@ -18,13 +21,18 @@ pub enum Error {
     /// The run was stopped early; its report has been printed.
     #[error("interrupted by {0}: unfinished pairs are reported as interrupted")]
     Stopped(StopReason),
-    #[error("could not write '{}': {source}", path.display())]
-    Export {
-        path: std::path::PathBuf,
-        source: io::Error,
-    },
+    #[error(transparent)]
+    Compare(#[from] CompareError),
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    /// `--check` or `--max-wall` not met: the report was printed, and each
+    /// failure is one line of this error.
+    #[error(transparent)]
+    Check(#[from] Failures),
 }
 
+/// An expectation asked for with `--check` or `--max-wall` was not met.
+pub const EXIT_CHECK: u8 = 1;
 /// Bad usage or bad input (clap's convention).
 pub const EXIT_USAGE: u8 = 2;
 /// An internal failure: the runtime or a task broke (sysexits' EX_SOFTWARE).
@@ -38,7 +46,13 @@ impl Error {
             Error::Plan(_) => EXIT_USAGE,
             Error::Run(RunError::Spec(_)) => EXIT_USAGE,
             Error::Run(_) => EXIT_SOFTWARE,
-            Error::Output(_) | Error::Export { .. } => EXIT_IO,
+            Error::Output(_) => EXIT_IO,
+            Error::Compare(CompareError::NothingRuns(_)) => EXIT_USAGE,
+            Error::Compare(CompareError::Run(RunError::Spec(_))) => EXIT_USAGE,
+            Error::Compare(CompareError::Run(_)) => EXIT_SOFTWARE,
+            Error::Export(ExportError::Create { .. }) => EXIT_USAGE,
+            Error::Export(ExportError::Write { .. }) => EXIT_IO,
+            Error::Check(_) => EXIT_CHECK,
             Error::Stopped(reason) => reason.exit_code(),
         }
     }

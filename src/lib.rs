@@ -24,7 +24,13 @@
 //! - [`feasible`]: which combinations of mode, clock and options can run.
 //! - [`schedule`]: the expected wall, by simulating the schedule.
 //! - [`report`]: what happened, measured.
-//! - [`render`]: the human view and the machine formats.
+//! - [`measure`]: repeated runs of one mode (`--runs`, `--warmup`);
+//!   [`stats`]: min, median, mean ± σ, max of their wall times.
+//! - [`compare`](mod@compare): the same plan in several modes, side by side.
+//! - [`check`]: expectations for CI (`--check`, `--tolerance`, `--max-wall`).
+//! - [`export`]: `--export FILE`, results written to a file.
+//! - [`render`]: the human view, the comparison table, and the machine
+//!   formats (JSON, JSON Lines, CSV, Markdown, SVG).
 //! - [`printer`]: the thread that owns stdout during a run.
 //! - [`units`], [`escape`]: how durations and user text are written.
 //! - [`style`]: colour, ASCII and width, decided once for the human view.
@@ -46,13 +52,17 @@
 //! ```
 
 pub mod app;
+pub mod check;
 pub mod cli;
 pub mod clock;
+pub mod compare;
 pub mod error;
 pub mod escape;
 pub mod event;
 pub mod explain;
+pub mod export;
 pub mod feasible;
+pub mod measure;
 pub mod mode;
 pub mod pair;
 pub mod pair_file;
@@ -66,13 +76,16 @@ pub mod run;
 pub mod runtime;
 pub mod schedule;
 pub mod signal;
+pub mod stats;
 pub mod stop;
 pub mod style;
 pub mod units;
 
 pub use clock::Clock;
+pub use compare::{Comparison, compare};
 pub use error::Error;
 pub use event::{Event, EventSink, Silent};
+pub use measure::{Measurement, Repeat, measure};
 pub use mode::Mode;
 pub use pair::Pair;
 pub use plan::Plan;

@@ -78,13 +78,22 @@ impl Printer {
 
     /// Waits until every event has been printed, then prints the report.
     pub fn finish(self, report: &Report) -> io::Result<()> {
+        self.finish_with(|renderer, out| renderer.report(report, out))
+    }
+
+    /// Waits until every event has been printed, then lets `render` print
+    /// the end (a measurement, a comparison) with the same renderer.
+    pub fn finish_with(
+        self,
+        render: impl FnOnce(&mut dyn Renderer, &mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
         let Printer { sender, thread } = self;
         drop(sender);
         let mut renderer = thread
             .join()
             .map_err(|_| io::Error::other("the printer thread panicked"))??;
         let mut out = BufWriter::with_capacity(BUFFER, io::stdout().lock());
-        renderer.report(report, &mut out)?;
+        render(renderer.as_mut(), &mut out)?;
         out.flush()
     }
 }

@@ -1,7 +1,9 @@
 //! What the binary does with a parsed command line. One file per
 //! subcommand family; `execute` only dispatches.
 
+mod compare;
 mod explain;
+mod outcome;
 mod shell;
 mod single;
 
@@ -24,5 +26,6 @@ pub fn execute(cli: &Cli) -> Result<(), Error> {
         Command::SpawnBlocking(args) => single::execute(Mode::SpawnBlocking, args, options),
         Command::Threads(args) => single::execute(Mode::Threads, args, options),
         Command::Explain(args) => explain::execute(args.topic),
+        Command::Compare(args) => compare::execute(args, options),
     }
 }

@@ -16,6 +16,7 @@ use comfy_table::{CellAlignment, Table, presets};
 use crate::clock::Clock;
 use crate::escape::Escaped;
 use crate::event::Event;
+use crate::measure::Measurement;
 use crate::mode::Deadlines;
 use crate::plan::Plan;
 use crate::render::{Renderer, summary, timeline};
@@ -89,6 +90,16 @@ impl Renderer for Human {
         if style.timeline {
             writeln!(out)?;
             timeline::render(&[report], style, out)?;
+        }
+        Ok(())
+    }
+
+    /// The first counted run's report, then the wall times of all runs.
+    fn measurement(&mut self, m: &Measurement, out: &mut dyn Write) -> io::Result<()> {
+        self.report(m.first(), out)?;
+        if m.runs().len() > 1 || m.warmup() > 0 {
+            writeln!(out)?;
+            writeln!(out, "{}", super::wall_stats::table(m, &self.style))?;
         }
         Ok(())
     }

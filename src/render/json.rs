@@ -1,14 +1,21 @@
 //! `--format json`: one document with everything the report knows.
 //! Durations are seconds, rounded to the microsecond; offsets are from the
-//! start of the run; `index` is 0-based in argument order.
+//! start of the run; `index` is 0-based in argument order. `docs/json.md`
+//! describes every field, with examples.
+//!
+//! Three documents: one run; repeated runs of one mode (the first counted
+//! run, plus `runs`, `warmup` and `wall_stats`); and a comparison.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 use serde::ser::Serializer;
 
+use crate::compare::Comparison;
+use crate::measure::Measurement;
 use crate::render::Renderer;
 use crate::report::{PairReport, Report};
+use crate::stats::Stats;
 use crate::units::{seconds, seconds_signed};
 
 /// The version of the JSON documents' layout; bumped on breaking changes.
@@ -21,6 +28,24 @@ pub struct Json;
 impl Renderer for Json {
     fn report(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         serde_json::to_writer_pretty(&mut *out, &RunDocument::new(report))?;
+        writeln!(out)
+    }
+
+    fn measurement(&mut self, m: &Measurement, out: &mut dyn Write) -> io::Result<()> {
+        let mut document = RunDocument::new(m.first());
+        if m.runs().len() > 1 || m.warmup() > 0 {
+            document.repeated = Some(Repeated {
+                runs: m.runs().len(),
+                warmup: m.warmup(),
+                wall_stats: WallStats::from(m.wall()),
+            });
+        }
+        serde_json::to_writer_pretty(&mut *out, &document)?;
+        writeln!(out)
+    }
+
+    fn comparison(&mut self, c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, &CompareDocument::new(c))?;
         writeln!(out)
     }
 }
@@ -51,8 +76,18 @@ struct RunDocument<'a> {
     drift_s: Option<f64>,
     /// joinset and race: 0-based indices in the order results were collected.
     completion_order: &'a [usize],
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    repeated: Option<Repeated>,
     #[serde(serialize_with = "pairs")]
     pairs: &'a Report,
+}
+
+/// What a single-mode document gains with `--runs` or `--warmup`.
+#[derive(Serialize)]
+struct Repeated {
+    runs: usize,
+    warmup: u32,
+    wall_stats: WallStats,
 }
 
 impl<'a> RunDocument<'a> {
@@ -74,6 +109,7 @@ impl<'a> RunDocument<'a> {
             deadlines: report.deadlines.name(),
             drift_s: report.drift().map(seconds_signed),
             completion_order: &report.collected,
+            repeated: None,
             pairs: report,
         }
     }
@@ -107,4 +143,116 @@ impl<'a> From<PairReport<'a>> for PairDocument<'a> {
             status: pair.status().name(),
         }
     }
+}
+
+/// Wall-time statistics in seconds; `stddev` is `null` for a single run.
+#[derive(Serialize)]
+pub(super) struct WallStats {
+    min: f64,
+    median: f64,
+    mean: f64,
+    stddev: Option<f64>,
+    max: f64,
+}
+
+impl From<&Stats> for WallStats {
+    fn from(stats: &Stats) -> Self {
+        WallStats {
+            min: seconds(stats.min),
+            median: seconds(stats.median),
+            mean: seconds(stats.mean),
+            stddev: stats.stddev.map(seconds),
+            max: seconds(stats.max),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct CompareDocument<'a> {
+    schema: u32,
+    clock: &'static str,
+    #[serde(serialize_with = "plan_pairs")]
+    pairs: &'a Comparison,
+    modes: Vec<ModeDocument>,
+}
+
+impl<'a> CompareDocument<'a> {
+    fn new(c: &'a Comparison) -> Self {
+        CompareDocument {
+            schema: SCHEMA,
+            clock: c.clock.name(),
+            pairs: c,
+            modes: ModeDocument::all(c),
+        }
+    }
+}
+
+/// The plan's pairs (what was asked, not when each ran), streamed.
+fn plan_pairs<S: Serializer>(c: &&Comparison, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(c.plan.pairs().iter().enumerate().map(|(index, pair)| {
+        PlanPairDocument {
+            index,
+            message: &pair.message,
+            delay_s: seconds(pair.delay),
+        }
+    }))
+}
+
+#[derive(Serialize)]
+struct PlanPairDocument<'a> {
+    index: usize,
+    message: &'a str,
+    delay_s: f64,
+}
+
+/// One mode of a comparison (also the `modes` of a JSON Lines summary).
+#[derive(Serialize)]
+pub(super) struct ModeDocument {
+    mode: &'static str,
+    runs: usize,
+    warmup: u32,
+    expected_s: f64,
+    expected_rule: String,
+    wall_s: WallStats,
+    /// Median wall minus expected wall.
+    overhead_s: f64,
+    speedup_vs_serial: Option<f64>,
+    relative_to_fastest: Option<f64>,
+    /// Present only when a run of this mode was stopped early.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interrupted: Option<&'static str>,
+}
+
+impl ModeDocument {
+    /// A mode measured on its own: nothing to compare it with.
+    pub(super) fn alone(m: &Measurement) -> ModeDocument {
+        ModeDocument::new(m, None, None)
+    }
+
+    fn new(m: &Measurement, speedup: Option<f64>, relative: Option<f64>) -> ModeDocument {
+        ModeDocument {
+            mode: m.mode().name(),
+            runs: m.runs().len(),
+            warmup: m.warmup(),
+            expected_s: seconds(m.expected()),
+            expected_rule: m.expected_rule().to_owned(),
+            wall_s: WallStats::from(m.wall()),
+            overhead_s: seconds_signed(m.overhead()),
+            speedup_vs_serial: speedup.map(ratio),
+            relative_to_fastest: relative.map(ratio),
+            interrupted: m.interrupted().map(|by| by.name()),
+        }
+    }
+
+    pub(super) fn all(c: &Comparison) -> Vec<ModeDocument> {
+        c.modes
+            .iter()
+            .map(|m| ModeDocument::new(m, c.speedup_vs_serial(m), c.relative_to_fastest(m)))
+            .collect()
+    }
+}
+
+/// A ratio rounded to four decimals: `1.5`, not `1.4999999999999998`.
+fn ratio(r: f64) -> f64 {
+    (r * 1e4).round() / 1e4
 }

@@ -3,33 +3,55 @@
 //! Renderers never run anything, and never decide styling on their own:
 //! what the terminal can show is decided once, at the edge, and passed in.
 
+mod compare_table;
+mod csv;
 mod human;
 mod json;
+mod jsonl;
+mod markdown;
 pub mod summary;
 pub mod svg;
 pub mod timeline;
+mod wall_stats;
 
 use std::fmt;
 use std::io::{self, Write};
 
+use crate::compare::Comparison;
 use crate::event::Event;
+use crate::measure::Measurement;
 use crate::plan::Plan;
 use crate::report::Report;
 use crate::style::Style;
 
+pub use compare_table::CompareTable;
+pub use csv::Csv;
 pub use human::Human;
 pub use json::Json;
+pub use jsonl::Jsonl;
+pub use markdown::Markdown;
 
 /// An output format.
 ///
 /// `event` is called for every event while the run goes on, on the printer
-/// thread; `report` once, when the run is over.
+/// thread; then, once it is over, `report` for one run, `measurement` for
+/// repeated runs of one mode (`--runs`), or `comparison` for `compare`.
 pub trait Renderer: Send {
     fn event(&mut self, _event: &Event, _plan: &Plan, _out: &mut dyn Write) -> io::Result<()> {
         Ok(())
     }
 
     fn report(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
+
+    /// Repeated runs of one mode; by default, the first counted run's report.
+    fn measurement(&mut self, m: &Measurement, out: &mut dyn Write) -> io::Result<()> {
+        self.report(m.first(), out)
+    }
+
+    /// Several modes compared; by default, each mode's measurement in turn.
+    fn comparison(&mut self, c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
+        c.modes.iter().try_for_each(|m| self.measurement(m, out))
+    }
 }
 
 /// The formats stdout can carry.
@@ -40,6 +62,13 @@ pub enum Format {
     Table,
     /// One JSON document, for programs
     Json,
+    /// One JSON object per line, streamed as things happen, then a summary
+    Jsonl,
+    /// One row per pair per run, for spreadsheets and data tools
+    Csv,
+    /// The summary table(s) in GitHub-flavoured Markdown
+    #[value(alias = "md")]
+    Markdown,
 }
 
 impl Format {
@@ -47,6 +76,9 @@ impl Format {
         match self {
             Format::Table => "table",
             Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Markdown => "markdown",
         }
     }
 
@@ -55,6 +87,39 @@ impl Format {
         match self {
             Format::Table => Box::new(Human::new(style.clone())),
             Format::Json => Box::new(Json),
+            Format::Jsonl => Box::new(Jsonl::live()),
+            Format::Csv => Box::new(Csv),
+            Format::Markdown => Box::new(Markdown),
+        }
+    }
+
+    /// The renderer for `compare`: the same, except that the human view
+    /// heads each mode's live lines and ends with the comparison table.
+    pub fn compare_renderer(self, style: &Style) -> Box<dyn Renderer> {
+        match self {
+            Format::Table => Box::new(CompareTable::new(style.clone())),
+            other => other.renderer(style),
+        }
+    }
+
+    /// The renderer for an `--export` file, which sees no live events: a
+    /// JSON Lines export replays each first run's events from its report.
+    pub fn export_renderer(self) -> Box<dyn Renderer> {
+        match self {
+            Format::Jsonl => Box::new(Jsonl::replaying()),
+            other => other.renderer(&Style::default()),
+        }
+    }
+
+    /// The format a file extension (lower case, no dot) asks for: `json`,
+    /// `jsonl` (or `ndjson`), `csv`, `md` (or `markdown`).
+    pub fn from_extension(extension: &str) -> Option<Format> {
+        match extension {
+            "json" => Some(Format::Json),
+            "jsonl" | "ndjson" => Some(Format::Jsonl),
+            "csv" => Some(Format::Csv),
+            "md" | "markdown" => Some(Format::Markdown),
+            _ => None,
         }
     }
 }

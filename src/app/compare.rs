@@ -1,0 +1,35 @@
+//! `saywhen compare <PAIR>...`: the same plan in each chosen mode, one
+//! after another, then one comparison.
+
+use crate::cli::{CompareArgs, Options};
+use crate::compare::{compare, feasible};
+use crate::error::Error;
+use crate::export::Results;
+use crate::mode::Mode;
+use crate::render::Format;
+
+use super::outcome::{self, Session};
+
+/// Runs every chosen mode that can run, prints the comparison.
+pub fn execute(args: &CompareArgs, options: &Options) -> Result<(), Error> {
+    let plan = outcome::plan(&args.pairs, options)?;
+    let modes = &args.modes.0;
+    // Every setting but the mode, which `compare` sets to each in turn.
+    let base = options.concurrency.spec(Mode::Serial, options.run.clock());
+    let (_, skipped) = feasible(&base, modes);
+    if skipped.len() < modes.len() {
+        for (mode, reason) in &skipped {
+            eprintln!("note: skipping {mode}: {reason}");
+        }
+    }
+    let session = Session::start(&plan, options, Format::compare_renderer)?;
+    let base = base.with_stop(session.stop.clone());
+    let comparison = compare(
+        &plan,
+        &base,
+        modes,
+        options.repeat.repeat(),
+        session.live_sink(),
+    )?;
+    session.finish(options, Results::Compared(&comparison))
+}

@@ -1,0 +1,111 @@
+//! What every running command does around its runs: make the plan; before
+//! anything runs, create the export files (a bad path fails before a long
+//! run), install the Ctrl-C handler and start the printer; then print,
+//! export and judge the results.
+
+use std::sync::Arc;
+
+use crate::check::Failures;
+use crate::cli::{Options, PairArgs};
+use crate::error::Error;
+use crate::event::{EventSink, Silent};
+use crate::export::{ExportFile, Results};
+use crate::plan::Plan;
+use crate::printer::Printer;
+use crate::progress::{self, Progress};
+use crate::render::{Format, Renderer};
+use crate::signal::stop_on_signals;
+use crate::stop::Stop;
+use crate::style::Style;
+
+/// The pairs of the command line, then those of `--file`.
+pub fn plan(args: &PairArgs, options: &Options) -> Result<Arc<Plan>, Error> {
+    let file = options.input.file.as_deref();
+    Ok(Arc::new(Plan::from_args_and_file(&args.pairs, file)?))
+}
+
+/// How a command picks its renderer: [`Format::renderer`] or
+/// [`Format::compare_renderer`].
+pub type PickRenderer = fn(Format, &Style) -> Box<dyn Renderer>;
+
+/// Everything a running command holds until its results are out.
+pub struct Session {
+    printer: Printer,
+    exports: Vec<ExportFile>,
+    style: Style,
+    quiet: bool,
+    /// Asked by Ctrl-C, SIGTERM or a closed stdout; give it to every run.
+    pub stop: Stop,
+}
+
+impl Session {
+    /// Creates the export files, then starts listening for signals and the
+    /// printer (with progress on stderr when a person is watching).
+    pub fn start(
+        plan: &Arc<Plan>,
+        options: &Options,
+        pick: PickRenderer,
+    ) -> Result<Session, Error> {
+        let exports = options
+            .report
+            .export
+            .iter()
+            .map(|export| export.create())
+            .collect::<Result<Vec<_>, _>>()?;
+        let stop = stop_on_signals()?;
+        let style = Style::detect(&options.display.style_request());
+        let format = options.output.format;
+        let quiet = options.report.quiet;
+        let progress = match progress::wanted(
+            options.display.no_progress || quiet,
+            format == Format::Table,
+            options.run.clock(),
+        ) {
+            true => Progress::on(&style),
+            false => Progress::off(),
+        };
+        let printer = Printer::spawn_with_progress(
+            plan.clone(),
+            pick(format, &style),
+            Some(stop.clone()),
+            progress,
+        )?;
+        Ok(Session {
+            printer,
+            exports,
+            style,
+            quiet,
+            stop,
+        })
+    }
+
+    /// Where the first run's live events go: the printer, or nowhere with
+    /// `--quiet`.
+    pub fn live_sink(&self) -> Arc<dyn EventSink> {
+        if self.quiet {
+            Arc::new(Silent)
+        } else {
+            self.printer.sink()
+        }
+    }
+
+    /// Prints the end of the output, writes the exports (a run cut short is
+    /// exported too: the picture of what happened), then reports a stop or
+    /// judges the expectations. The report is always out before a check
+    /// fails.
+    pub fn finish(self, options: &Options, results: Results<'_>) -> Result<(), Error> {
+        self.printer
+            .finish_with(|renderer, out| results.render(renderer, out))?;
+        for export in self.exports {
+            export.write(results, &self.style)?;
+        }
+        if let Some(reason) = results.interrupted() {
+            return Err(Error::Stopped(reason));
+        }
+        let failures = options.check.expectations().judge(results.measurements());
+        match failures.is_empty() {
+            true => Ok(()),
+            false => Err(Failures(failures).into()),
+        }
+    }
+}

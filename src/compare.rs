@@ -1,0 +1,196 @@
+//! `saywhen compare`: the same plan in several modes, one mode after
+//! another, measured alike, so the lesson shows at a glance: serial takes
+//! the sum of the delays, the concurrent modes only the longest.
+//!
+//! A [`Comparison`] keeps everything: the plan, and for each mode its
+//! [`Measurement`] (every counted [`Report`](crate::Report) and the wall
+//! statistics). Renderers draw tables and timelines from it; nothing here
+//! formats anything.
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::event::EventSink;
+use crate::feasible::SpecError;
+use crate::measure::{Measurement, Repeat, measure};
+use crate::mode::Mode;
+use crate::plan::Plan;
+use crate::run::{RunError, RunSpec};
+use crate::stop::StopReason;
+
+/// The modes compared when `--modes` is not given: the tutorial's three.
+pub const DEFAULT_MODES: [Mode; 3] = [Mode::Serial, Mode::Tasks, Mode::Gather];
+
+/// Why no comparison could be made.
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    #[error("none of the chosen modes can run as asked: {0}")]
+    NothingRuns(SpecError),
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+/// One plan, measured in each of several modes.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub plan: Arc<Plan>,
+    pub clock: Clock,
+    pub repeat: Repeat,
+    /// One measurement per mode, in the order the modes ran.
+    pub modes: Vec<Measurement>,
+    /// Modes asked for that cannot run with this clock and these options,
+    /// and why (see [`feasible`](crate::feasible)).
+    pub skipped: Vec<(Mode, SpecError)>,
+}
+
+/// Splits `modes` into the specs that can run (`base` with each mode) and
+/// the modes that cannot, with the reason. The one place that decides: it
+/// asks [`RunSpec::check`], so a new mode or option is judged here the
+/// same way as for a single run (a blocking mode on the virtual clock, say).
+pub fn feasible(base: &RunSpec, modes: &[Mode]) -> (Vec<RunSpec>, Vec<(Mode, SpecError)>) {
+    let mut runnable = Vec::new();
+    let mut skipped = Vec::new();
+    for &mode in modes {
+        let mut spec = base.clone();
+        spec.mode = mode;
+        match spec.check() {
+            Ok(()) => runnable.push(spec),
+            Err(reason) => skipped.push((mode, reason)),
+        }
+    }
+    (runnable, skipped)
+}
+
+/// Runs `plan` in each of `modes` (with `base`'s other settings), one after
+/// another, skipping those that cannot run (see [`feasible`]). The first
+/// counted run of each mode reports to `live`, which is dropped on return
+/// (a printer waits for every sink to be gone). A run stopped early ends
+/// the comparison: the modes measured so far are returned.
+pub fn compare(
+    plan: &Arc<Plan>,
+    base: &RunSpec,
+    modes: &[Mode],
+    repeat: Repeat,
+    live: Arc<dyn EventSink>,
+) -> Result<Comparison, CompareError> {
+    let (runnable, mut skipped) = feasible(base, modes);
+    if runnable.is_empty() {
+        return match skipped.pop() {
+            Some((_, reason)) => Err(CompareError::NothingRuns(reason)),
+            None => Ok(Comparison {
+                plan: plan.clone(),
+                clock: base.clock,
+                repeat,
+                modes: Vec::new(),
+                skipped,
+            }),
+        };
+    }
+    let mut measured: Vec<Measurement> = Vec::with_capacity(runnable.len());
+    for spec in runnable {
+        if measured.iter().any(|m| m.interrupted().is_some()) {
+            break;
+        }
+        measured.push(measure(plan, &spec, repeat, live.clone())?);
+    }
+    Ok(Comparison {
+        plan: plan.clone(),
+        clock: base.clock,
+        repeat,
+        modes: measured,
+        skipped,
+    })
+}
+
+impl Comparison {
+    /// Why the comparison was cut short, if a run was stopped early.
+    pub fn interrupted(&self) -> Option<StopReason> {
+        self.modes.iter().find_map(Measurement::interrupted)
+    }
+
+    /// The mode with the shortest median wall (the first of equals).
+    pub fn fastest(&self) -> Option<&Measurement> {
+        self.modes.iter().min_by_key(|m| m.median())
+    }
+
+    /// The serial mode's measurement, if serial was compared.
+    pub fn serial(&self) -> Option<&Measurement> {
+        self.modes.iter().find(|m| m.mode() == Mode::Serial)
+    }
+
+    /// How many times faster than serial `m` ran (serial's median wall over
+    /// `m`'s); `None` without serial, or when a wall is zero.
+    pub fn speedup_vs_serial(&self, m: &Measurement) -> Option<f64> {
+        ratio(self.serial()?, m)
+    }
+
+    /// How many times the fastest mode's median wall `m` took (1 for the
+    /// fastest), like hyperfine's "relative" column; `None` when a wall is
+    /// zero.
+    pub fn relative_to_fastest(&self, m: &Measurement) -> Option<f64> {
+        ratio(m, self.fastest()?)
+    }
+}
+
+/// `a`'s median wall over `b`'s.
+fn ratio(a: &Measurement, b: &Measurement) -> Option<f64> {
+    let (a, b) = (a.median().as_secs_f64(), b.median().as_secs_f64());
+    (a > 0.0 && b > 0.0).then(|| a / b)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::event::Silent;
+
+    fn plan() -> Arc<Plan> {
+        let pairs = vec!["1:hello".parse().unwrap(), "2:world".parse().unwrap()];
+        Arc::new(Plan::new(pairs).unwrap())
+    }
+
+    #[test]
+    fn serial_is_the_sum_and_the_others_the_longest() {
+        let silent: Arc<dyn EventSink> = Arc::new(Silent);
+        let spec = RunSpec::new(Mode::Serial, Clock::Virtual);
+        let repeat = Repeat { runs: 3, warmup: 1 };
+        let c = compare(&plan(), &spec, &DEFAULT_MODES, repeat, silent).unwrap();
+        let medians: Vec<Duration> = c.modes.iter().map(Measurement::median).collect();
+        assert_eq!(
+            medians,
+            [3, 2, 2].map(Duration::from_secs),
+            "serial, tasks, gather"
+        );
+        assert!(c.modes.iter().all(|m| m.runs().len() == 3));
+        assert_eq!(c.fastest().unwrap().mode(), Mode::Tasks);
+        assert_eq!(c.speedup_vs_serial(&c.modes[2]), Some(1.5));
+        assert_eq!(c.relative_to_fastest(&c.modes[0]), Some(1.5));
+        assert_eq!(c.relative_to_fastest(&c.modes[1]), Some(1.0));
+    }
+
+    #[test]
+    fn without_serial_there_is_no_speedup_vs_serial() {
+        let silent: Arc<dyn EventSink> = Arc::new(Silent);
+        let spec = RunSpec::new(Mode::Serial, Clock::Virtual);
+        let c = compare(&plan(), &spec, &[Mode::Gather], Repeat::default(), silent).unwrap();
+        assert_eq!(c.modes.len(), 1);
+        assert_eq!(c.speedup_vs_serial(&c.modes[0]), None);
+        assert_eq!(c.relative_to_fastest(&c.modes[0]), Some(1.0));
+    }
+
+    #[test]
+    fn modes_that_cannot_run_are_skipped_with_the_reason() {
+        let spec = RunSpec::new(Mode::Serial, Clock::Virtual);
+        let (runnable, skipped) = feasible(&spec, &Mode::ALL);
+        assert!(runnable.iter().all(|s| !s.mode.is_blocking()));
+        let blocking: Vec<Mode> = skipped.iter().map(|(mode, _)| *mode).collect();
+        assert_eq!(
+            blocking,
+            [Mode::Blocking, Mode::SpawnBlocking, Mode::Threads]
+        );
+        let silent: Arc<dyn EventSink> = Arc::new(Silent);
+        let err = compare(&plan(), &spec, &[Mode::Threads], Repeat::default(), silent).unwrap_err();
+        assert!(err.to_string().contains("virtual clock"), "{err}");
+    }
+}

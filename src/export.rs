@@ -1,0 +1,176 @@
+//! `--export FILE`: a report written to a file while the terminal shows
+//! the human view, like hyperfine's exports. The file's extension picks
+//! the format: `.json`, `.jsonl`, `.csv`, `.md`, or `.svg` for the timeline
+//! as a picture. `--export` may be given more than once.
+//!
+//! Each file is created before anything runs, so a mistyped directory
+//! fails at once rather than after a long run; it is filled once the run is
+//! over.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::compare::Comparison;
+use crate::escape::escape;
+use crate::measure::Measurement;
+use crate::render::{Format, Renderer, svg};
+use crate::report::Report;
+use crate::style::Style;
+
+/// A file to export to, and the format its extension asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    pub path: PathBuf,
+    pub kind: ExportKind,
+}
+
+/// What an export file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    /// A report in one of the machine (or Markdown) formats.
+    Report(Format),
+    /// The timeline as a standalone SVG picture; a comparison stacks its
+    /// modes on one axis.
+    Svg,
+}
+
+/// What a command measured: one mode, or several compared.
+#[derive(Debug, Clone, Copy)]
+pub enum Results<'a> {
+    One(&'a Measurement),
+    Compared(&'a Comparison),
+}
+
+impl<'a> Results<'a> {
+    /// Writes the end of the output with `renderer`.
+    pub fn render(self, renderer: &mut dyn Renderer, out: &mut dyn Write) -> io::Result<()> {
+        match self {
+            Results::One(m) => renderer.measurement(m, out),
+            Results::Compared(c) => renderer.comparison(c, out),
+        }
+    }
+
+    /// Every measurement: one, or one per compared mode.
+    pub fn measurements(self) -> &'a [Measurement] {
+        match self {
+            Results::One(m) => std::slice::from_ref(m),
+            Results::Compared(c) => &c.modes,
+        }
+    }
+
+    /// Why the runs were cut short, if one was stopped early.
+    pub fn interrupted(self) -> Option<crate::stop::StopReason> {
+        self.measurements()
+            .iter()
+            .find_map(Measurement::interrupted)
+    }
+
+    /// The first counted run of each mode: what a timeline draws.
+    pub fn first_runs(self) -> Vec<&'a Report> {
+        self.measurements().iter().map(Measurement::first).collect()
+    }
+}
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot create the export file {}: {source}", shown(path))]
+    Create { path: PathBuf, source: io::Error },
+    #[error("could not write the export file {}: {source}", shown(path))]
+    Write { path: PathBuf, source: io::Error },
+}
+
+fn shown(path: &Path) -> String {
+    escape(&path.to_string_lossy()).into_owned()
+}
+
+impl ExportKind {
+    /// The kind a file name asks for, by its extension (any case).
+    pub fn of(path: &Path) -> Option<ExportKind> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "svg" => Some(ExportKind::Svg),
+            _ => Format::from_extension(&extension).map(ExportKind::Report),
+        }
+    }
+}
+
+impl Export {
+    /// Reads `--export`'s value: a path whose extension names a format.
+    pub fn parse(text: &str) -> Result<Export, String> {
+        let path = PathBuf::from(text);
+        let kind = ExportKind::of(&path).ok_or_else(|| {
+            format!(
+                "cannot tell the format of '{}' from its extension \
+                 (use .json, .jsonl, .csv, .md or .svg)",
+                escape(text)
+            )
+        })?;
+        Ok(Export { path, kind })
+    }
+
+    /// Creates (or truncates) the file, ready to be written at the end.
+    pub fn create(&self) -> Result<ExportFile, ExportError> {
+        let file = File::create(&self.path).map_err(|source| ExportError::Create {
+            path: self.path.clone(),
+            source,
+        })?;
+        Ok(ExportFile {
+            export: self.clone(),
+            out: BufWriter::new(file),
+        })
+    }
+}
+
+/// An export file, created and waiting for the results.
+#[derive(Debug)]
+pub struct ExportFile {
+    export: Export,
+    out: BufWriter<File>,
+}
+
+impl ExportFile {
+    /// Writes `results` in this file's format; `style` shapes the SVG.
+    pub fn write(mut self, results: Results<'_>, style: &Style) -> Result<(), ExportError> {
+        let written = match self.export.kind {
+            ExportKind::Report(format) => {
+                results.render(format.export_renderer().as_mut(), &mut self.out)
+            }
+            ExportKind::Svg => svg::write(&results.first_runs(), style, &mut self.out),
+        };
+        written
+            .and_then(|()| self.out.flush())
+            .map_err(|source| ExportError::Write {
+                path: self.export.path.clone(),
+                source,
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_extension_picks_the_format() {
+        for (name, kind) in [
+            ("out.json", ExportKind::Report(Format::Json)),
+            ("runs/out.JSONL", ExportKind::Report(Format::Jsonl)),
+            ("x.ndjson", ExportKind::Report(Format::Jsonl)),
+            ("a.b.csv", ExportKind::Report(Format::Csv)),
+            ("README.md", ExportKind::Report(Format::Markdown)),
+            ("notes.markdown", ExportKind::Report(Format::Markdown)),
+            ("timeline.SVG", ExportKind::Svg),
+        ] {
+            assert_eq!(Export::parse(name).map(|e| e.kind), Ok(kind), "{name}");
+        }
+        for bad in ["out.txt", "out", "json", ".csv.bak", "picture.png"] {
+            let err = Export::parse(bad).unwrap_err();
+            assert!(
+                err.contains("(use .json, .jsonl, .csv, .md or .svg)"),
+                "{err}"
+            );
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Repeated runs of one mode (`--runs N`, `--warmup N`), measured the way
+//! hyperfine measures a command: warm-up runs first, discarded; then the
+//! counted runs, each a full [`Report`], summarised by [`Stats`].
+//!
+//! Only the first counted run is watched live: its events go to the given
+//! sink (the printer), every other run is silent. A reader sees the story
+//! once, and the numbers of all runs.
+//!
+//! A run stopped early (Ctrl-C) ends the series: what ran is reported.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::SignedDuration;
+
+use crate::clock::Clock;
+use crate::event::{EventSink, Silent};
+use crate::mode::Mode;
+use crate::plan::Plan;
+use crate::report::{Report, signed};
+use crate::run::{RunError, RunSpec, run};
+use crate::stats::Stats;
+use crate::stop::StopReason;
+
+/// How many times to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Repeat {
+    /// Counted runs; at least one is always made.
+    pub runs: u32,
+    /// Runs made first and thrown away (caches, lazy initialisation).
+    pub warmup: u32,
+}
+
+impl Default for Repeat {
+    fn default() -> Repeat {
+        Repeat { runs: 1, warmup: 0 }
+    }
+}
+
+impl Repeat {
+    /// More than one plain run: the summary shows statistics.
+    pub fn is_repeated(self) -> bool {
+        self.runs > 1 || self.warmup > 0
+    }
+}
+
+/// Every counted run of one mode, and what they add up to.
+#[derive(Debug, Clone)]
+pub struct Measurement {
+    mode: Mode,
+    clock: Clock,
+    expected: Duration,
+    warmup: u32,
+    runs: Vec<Report>,
+    wall: Stats,
+}
+
+impl Measurement {
+    /// The measurement of `first` and the `rest` of the counted runs (all
+    /// of one mode), after `warmup` discarded runs. Taking the first run
+    /// apart makes an empty measurement impossible to build.
+    pub fn new(first: Report, rest: Vec<Report>, warmup: u32) -> Measurement {
+        let mut runs = Vec::with_capacity(rest.len() + 1);
+        runs.push(first);
+        runs.extend(rest);
+        let walls: Vec<Duration> = runs.iter().map(|r| r.wall).collect();
+        let wall = Stats::of(&walls).unwrap_or_else(|| Stats::single(runs[0].wall));
+        Measurement {
+            mode: runs[0].mode,
+            clock: runs[0].clock,
+            expected: runs[0].expected,
+            warmup,
+            wall,
+            runs,
+        }
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    /// What one run should take on a perfect clock.
+    pub fn expected(&self) -> Duration {
+        self.expected
+    }
+
+    /// Why the expected wall is what it is ("the longest delay").
+    pub fn expected_rule(&self) -> &str {
+        &self.first().expected_rule
+    }
+
+    /// Why the series was cut short, if a run was stopped early.
+    pub fn interrupted(&self) -> Option<StopReason> {
+        self.runs.iter().find_map(|r| r.interrupted)
+    }
+
+    /// How many runs were made first and not counted.
+    pub fn warmup(&self) -> u32 {
+        self.warmup
+    }
+
+    /// The counted runs, in the order they ran.
+    pub fn runs(&self) -> &[Report] {
+        &self.runs
+    }
+
+    /// The first counted run: the one shown live.
+    pub fn first(&self) -> &Report {
+        // `new` refuses an empty list of runs.
+        &self.runs[0]
+    }
+
+    /// Min, median, mean ± σ and max of the counted runs' wall times.
+    pub fn wall(&self) -> &Stats {
+        &self.wall
+    }
+
+    /// The median wall: what `--check` and comparisons judge.
+    pub fn median(&self) -> Duration {
+        self.wall.median
+    }
+
+    /// Median minus expected wall: what the runtime and timer added.
+    pub fn overhead(&self) -> SignedDuration {
+        signed(self.wall.median) - signed(self.expected)
+    }
+}
+
+/// Runs `plan` as `spec` says: `repeat.warmup` silent runs, then
+/// `repeat.runs` counted ones, the first of them reporting to `live`.
+pub fn measure(
+    plan: &Arc<Plan>,
+    spec: &RunSpec,
+    repeat: Repeat,
+    live: Arc<dyn EventSink>,
+) -> Result<Measurement, RunError> {
+    let silent: Arc<dyn EventSink> = Arc::new(Silent);
+    for done in 0..repeat.warmup {
+        let warmup = run(plan.clone(), spec, silent.clone())?;
+        if warmup.interrupted.is_some() {
+            // Stopped before anything was counted: the run cut short is
+            // all there is to report.
+            return Ok(Measurement::new(warmup, Vec::new(), done));
+        }
+    }
+    let first = run(plan.clone(), spec, live)?;
+    let mut rest = Vec::new();
+    let mut stopped = first.interrupted.is_some();
+    for _ in 1..repeat.runs.max(1) {
+        if stopped {
+            break;
+        }
+        let report = run(plan.clone(), spec, silent.clone())?;
+        stopped = report.interrupted.is_some();
+        rest.push(report);
+    }
+    Ok(Measurement::new(first, rest, repeat.warmup))
+}

@@ -1,0 +1,131 @@
+//! `--format markdown`: the summary table(s) as GitHub-flavoured Markdown,
+//! ready to paste into an issue, a pull request or a lesson.
+//!
+//! One run: its pairs, then its totals. Repeated runs add the wall-time
+//! statistics to the totals. `compare`: the comparison table, the same rows
+//! as the terminal shows. Cell text is escaped twice over: control
+//! characters as in the human view, then Markdown's own punctuation (`|`
+//! would split a cell, `*` start emphasis), so a message shows as typed.
+
+use std::io::{self, Write};
+
+use super::compare_table;
+use super::wall_stats;
+use crate::compare::Comparison;
+use crate::escape::Escaped;
+use crate::measure::Measurement;
+use crate::render::Renderer;
+use crate::report::{Report, Status};
+use crate::units::{human, human_signed, offset};
+
+/// Renders summary tables as Markdown.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Markdown;
+
+impl Renderer for Markdown {
+    fn report(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        write_pairs(report, out)?;
+        writeln!(out)?;
+        let (header, row) = totals(report);
+        write_table(&header, &[row], out)
+    }
+
+    fn measurement(&mut self, m: &Measurement, out: &mut dyn Write) -> io::Result<()> {
+        let report = m.first();
+        write_pairs(report, out)?;
+        writeln!(out)?;
+        let (mut header, mut row) = totals(report);
+        if m.runs().len() > 1 || m.warmup() > 0 {
+            header.push("runs".to_owned());
+            header.extend(wall_stats::HEADER.map(String::from));
+            row.push(wall_stats::runs_label(m));
+            row.extend(wall_stats::cells(m.wall()));
+        }
+        write_table(&header, &[row], out)
+    }
+
+    fn comparison(&mut self, c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
+        let (header, rows) = compare_table::rows(c);
+        write_table(&header, &rows, out)
+    }
+}
+
+fn write_pairs(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let header = ["#", "message", "delay", "started", "finished", "late by"].map(String::from);
+    let rows: Vec<Vec<String>> = report
+        .pairs()
+        .map(|pair| {
+            vec![
+                (pair.index + 1).to_string(),
+                Escaped(&pair.pair.message).to_string(),
+                human(pair.pair.delay),
+                pair.began().map_or_else(|| "-".into(), offset),
+                match (pair.status(), pair.ended()) {
+                    (Status::Done, Some(at)) => offset(at),
+                    (status, Some(at)) => format!("{} {}", status.name(), offset(at)),
+                    (status, None) => status.name().to_owned(),
+                },
+                pair.late().map_or_else(|| "-".into(), human_signed),
+            ]
+        })
+        .collect();
+    write_table(&header, &rows, out)
+}
+
+fn totals(report: &Report) -> (Vec<String>, Vec<String>) {
+    let header = [
+        "mode",
+        "clock",
+        "expected wall",
+        "measured wall",
+        "overhead",
+    ];
+    let row = vec![
+        report.mode.to_string(),
+        report.clock.to_string(),
+        format!("{} ({})", human(report.expected), report.expected_rule),
+        human(report.wall),
+        human_signed(report.overhead()),
+    ];
+    (header.map(String::from).into(), row)
+}
+
+/// A GFM table. Columns whose cells all read as numbers are right-aligned.
+fn write_table(header: &[String], rows: &[Vec<String>], out: &mut dyn Write) -> io::Result<()> {
+    let line = |cells: &[String], out: &mut dyn Write| -> io::Result<()> {
+        for cell in cells {
+            write!(out, "| {} ", markdown_escape(cell))?;
+        }
+        writeln!(out, "|")
+    };
+    line(header, out)?;
+    for column in 0..header.len() {
+        let numeric = rows
+            .iter()
+            .all(|row| row.get(column).is_some_and(|cell| is_number(cell)));
+        write!(out, "| {} ", if numeric { "---:" } else { "---" })?;
+    }
+    writeln!(out, "|")?;
+    rows.iter().try_for_each(|row| line(row, out))
+}
+
+/// `+1.001s`, `250ms`, `1.50×`, `3`: starts with a digit or a sign.
+fn is_number(cell: &str) -> bool {
+    cell.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-')
+}
+
+/// Backslash-escapes the ASCII punctuation that Markdown or a table cell
+/// would act on; CommonMark allows a backslash before any of them.
+fn markdown_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '|' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '~' | '&'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
