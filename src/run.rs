@@ -37,6 +37,15 @@ pub enum RunError {
     Task(#[from] JoinError),
     #[error("a thread running a pair panicked")]
     ThreadPanicked,
+    /// The threads mode needs one OS thread per pair; the system said no.
+    #[error(
+        "could not start a thread for pair {index} of {pairs} (the threads mode needs one OS thread per pair: try fewer pairs): {error}"
+    )]
+    Thread {
+        index: usize,
+        pairs: usize,
+        error: io::Error,
+    },
     /// The spec asks for something that cannot run (see [`RunSpec::check`]).
     #[error(transparent)]
     Spec(#[from] SpecError),

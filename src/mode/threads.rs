@@ -15,10 +15,15 @@ pub async fn run(plan: &Plan, recorder: &Recorder) -> Result<(), RunError> {
         let (delay, recorder) = (pair.delay, recorder.clone());
         // Builder::spawn reports "no more threads" as an error;
         // thread::spawn would panic.
-        handles.push(thread::Builder::new().spawn(move || {
+        let spawned = thread::Builder::new().spawn(move || {
             recorder.begin(index);
             thread::sleep(delay);
             recorder.say(index);
+        });
+        handles.push(spawned.map_err(|error| RunError::Thread {
+            index: index + 1,
+            pairs: plan.len(),
+            error,
         })?);
     }
     // `join` blocks until its thread ends. The joins run on tokio's blocking
