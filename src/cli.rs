@@ -261,8 +261,16 @@ fn parse_limit(text: &str) -> Result<NonZeroUsize, String> {
         .map_err(|_| format!("'{text}' is not a whole number of at least 1"))
 }
 
+/// More worker threads than this teach nothing and risk the system's
+/// thread limit, where tokio would panic rather than report it.
+pub const MAX_WORKERS: usize = 1024;
+
 fn parse_workers(text: &str) -> Result<NonZeroUsize, String> {
-    parse_limit(text)
+    let workers = parse_limit(text)?;
+    if workers.get() > MAX_WORKERS {
+        return Err(format!("'{text}' is more than {MAX_WORKERS} workers"));
+    }
+    Ok(workers)
 }
 
 #[derive(Debug, Subcommand)]

@@ -341,6 +341,10 @@ fn bad_option_values_name_the_option() {
     );
     refuses(&["--workers", "x", "tasks", "1:a"], "'--workers <N>'");
     refuses(
+        &["--workers", "5000", "tasks", "1:a"],
+        "invalid value '5000' for '--workers <N>': '5000' is more than 1024 workers",
+    );
+    refuses(
         &["--timeout", "soon", "tasks", "1:a"],
         "invalid value 'soon' for '--timeout <DURATION>': 'soon' is not a duration",
     );
