@@ -184,6 +184,12 @@ fn limit_one_makes_tasks_serial() {
 }
 
 #[test]
+fn a_limit_beyond_any_semaphore_is_no_limit() {
+    let doc = json(&["--limit", &usize::MAX.to_string(), "tasks", "1:a", "2:b"]);
+    assert_wall(&doc, 2.0);
+}
+
+#[test]
 fn limit_changes_nothing_for_serial() {
     let doc = json(&["--limit", "1", "serial", "1:a", "2:b"]);
     assert_wall(&doc, 3.0);

@@ -30,7 +30,11 @@ impl Work {
     /// Work recorded into `recorder`, shaped by `spec`'s options.
     pub fn new(recorder: Recorder, spec: &RunSpec) -> Work {
         Work {
-            limit: spec.limit.map(|n| Arc::new(Semaphore::new(n.get()))),
+            // tokio's semaphore holds at most MAX_PERMITS (and panics
+            // beyond); a limit that high is no limit anyway.
+            limit: spec
+                .limit
+                .map(|n| Arc::new(Semaphore::new(n.get().min(Semaphore::MAX_PERMITS)))),
             deadline: spec
                 .timeout
                 .and_then(|timeout| recorder.start().checked_add(timeout)),
