@@ -28,6 +28,9 @@ pub struct Printer {
 
 const BUFFER: usize = 64 * 1024;
 
+/// The most events rendered between two flushes.
+const BATCH: usize = 4096;
+
 /// How often an idle printer checks that someone still reads stdout, so
 /// `saywhen tasks 1h:a | head -1` ends as soon as head does, not in an hour.
 const IDLE_CHECK: Duration = Duration::from_millis(100);
@@ -110,7 +113,12 @@ fn print_events(
     loop {
         match receiver.recv_timeout(IDLE_CHECK) {
             Ok(event) => {
-                let batch: Vec<Event> = std::iter::once(event).chain(receiver.try_iter()).collect();
+                // At most BATCH events at a time: a burst of a million
+                // would otherwise be gathered whole before the first byte
+                // is written (72 MB, and no output meanwhile).
+                let batch: Vec<Event> = std::iter::once(event)
+                    .chain(receiver.try_iter().take(BATCH - 1))
+                    .collect();
                 for event in &batch {
                     progress.event(event, plan);
                 }
