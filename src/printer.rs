@@ -122,15 +122,24 @@ fn print_events(
                 for event in &batch {
                     progress.event(event, plan);
                 }
+                // After an interruption nothing more belongs to the run, and
+                // an OS thread still asleep (threads, spawn-blocking) would
+                // keep the channel open: print up to it, then stop.
+                let end = batch
+                    .iter()
+                    .position(|event| matches!(event, Event::Interrupted { .. }));
                 // Every byte of the batch, including any flush the buffer
                 // does on its own, is written while the progress bar is off
                 // the screen.
                 progress.suspend(|| {
-                    for event in &batch {
+                    for event in batch.iter().take(end.map_or(batch.len(), |at| at + 1)) {
                         renderer.event(event, plan, &mut out)?;
                     }
                     out.flush()
                 })?;
+                if end.is_some() {
+                    return Ok(renderer);
+                }
             }
             Err(RecvTimeoutError::Timeout) if stdout_reader_gone() => {
                 return Err(io::ErrorKind::BrokenPipe.into());

@@ -16,7 +16,7 @@ use crate::event::{Event, EventSink};
 use crate::feasible::SpecError;
 use crate::mode::{Deadlines, Mode, Work};
 use crate::plan::Plan;
-use crate::record::Recorder;
+use crate::record::{Recorder, Timing};
 use crate::report::Report;
 use crate::runtime::{self, Flavor, RuntimeInfo};
 use crate::schedule;
@@ -190,7 +190,7 @@ pub async fn run_async(
         expected: expected.wall,
         expected_rule: expected.rule,
         wall,
-        timings: recorder.timings(),
+        timings: until(recorder.timings(), interrupted.map(|_| wall)),
         collected: recorder.collection_order(),
         runtime,
         timeout: spec.timeout,
@@ -199,6 +199,19 @@ pub async fn run_async(
         plan,
         interrupted,
     })
+}
+
+/// The record as of `stop`, when the run was stopped: on a multi-thread
+/// runtime, or in an OS thread, a pair may still end between the stop and
+/// the snapshot, and the report describes the run up to its stop.
+fn until(mut timings: Vec<Timing>, stop: Option<Duration>) -> Vec<Timing> {
+    if let Some(stop) = stop {
+        for timing in timings.iter_mut().filter(|t| t.ended > Some(stop)) {
+            timing.ended = None;
+            timing.cancelled = false;
+        }
+    }
+    timings
 }
 
 /// The wall-clock time `elapsed` after `start`. Under the virtual clock this

@@ -68,6 +68,37 @@ fn ctrl_c_prints_the_report_so_far_and_exits_130() {
     assert!(stderr_of(&mut child).contains("interrupted by Ctrl-C"));
 }
 
+/// Modes whose pairs sleep in OS threads stop at once too: the threads
+/// are left asleep (the process exit ends them), and neither the joins nor
+/// the runtime's shutdown hold the report back. The multi-thread runtime
+/// also frees `blocking` from its stuck executor.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_modes_whose_pairs_sleep_in_threads() {
+    for args in [
+        &["threads", "0:now", "60:later"][..],
+        &["spawn-blocking", "0:now", "60:later"],
+        &["blocking", "--runtime", "multi-thread", "0:now", "60:later"],
+        &["tasks", "--runtime", "multi-thread", "0:now", "60:later"],
+    ] {
+        let (mut child, mut stdout, _) = started(args);
+        let mut said = String::new();
+        stdout.read_line(&mut said).unwrap();
+        assert!(said.ends_with("  now\n"), "{args:?}: {said}");
+        let sent = Instant::now();
+        send(&child, "-INT");
+        let rest = rest_of(stdout);
+        let status = child.wait().unwrap();
+        assert!(sent.elapsed() < Duration::from_secs(10), "{args:?}");
+        assert_eq!(status.code(), Some(130), "{args:?}: {rest}");
+        assert_eq!(
+            rest.matches("┆ interrupted ┆").count(),
+            1,
+            "{args:?}: {rest}"
+        );
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn sigterm_leaves_a_valid_json_document_and_exits_143() {
