@@ -13,7 +13,7 @@ use crate::clock::Clock;
 use crate::event::EventSink;
 use crate::feasible::SpecError;
 use crate::measure::{Measurement, Repeat, measure};
-use crate::mode::Mode;
+use crate::mode::{Deadlines, Mode};
 use crate::plan::Plan;
 use crate::run::{RunError, RunSpec};
 use crate::stop::StopReason;
@@ -53,6 +53,11 @@ pub fn feasible(base: &RunSpec, modes: &[Mode]) -> (Vec<RunSpec>, Vec<(Mode, Spe
     for &mode in modes {
         let mut spec = base.clone();
         spec.mode = mode;
+        // `--deadlines` is serial's: the other modes sleep once per pair,
+        // from the start, so they run alongside unchanged.
+        if mode != Mode::Serial {
+            spec.deadlines = Deadlines::Relative;
+        }
         match spec.check() {
             Ok(()) => runnable.push(spec),
             Err(reason) => skipped.push((mode, reason)),
@@ -177,6 +182,24 @@ mod tests {
         assert_eq!(c.modes.len(), 1);
         assert_eq!(c.speedup_vs_serial(&c.modes[0]), None);
         assert_eq!(c.relative_to_fastest(&c.modes[0]), Some(1.0));
+    }
+
+    #[test]
+    fn absolute_deadlines_are_serials_and_skip_no_mode() {
+        let mut spec = RunSpec::new(Mode::Serial, Clock::Virtual);
+        spec.deadlines = Deadlines::Absolute;
+        let modes = [Mode::Serial, Mode::Tasks, Mode::Race];
+        let (runnable, skipped) = feasible(&spec, &modes);
+        assert!(skipped.is_empty(), "{skipped:?}");
+        let deadlines: Vec<Deadlines> = runnable.iter().map(|s| s.deadlines).collect();
+        assert_eq!(
+            deadlines,
+            [
+                Deadlines::Absolute,
+                Deadlines::Relative,
+                Deadlines::Relative
+            ]
+        );
     }
 
     #[test]

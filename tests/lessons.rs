@@ -364,3 +364,101 @@ fn bad_option_values_name_the_option() {
         "[possible values: relative, absolute]",
     );
 }
+
+/// `compare --modes all` on the virtual clock: every async mode runs, with
+/// its exact wall; the blocking-style ones are skipped with a note on
+/// stderr, and that is not an error.
+#[test]
+fn compare_all_on_the_virtual_clock_runs_the_async_modes() {
+    let output = virtual_run(&[
+        "compare", "--modes", "all", "--format", "json", "3:c", "1:a", "2:b",
+    ])
+    .assert()
+    .success()
+    .get_output()
+    .clone();
+    let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let walls: Vec<(&str, f64)> = doc["modes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            assert_eq!(m["expected_s"], m["wall_s"]["median"], "{m}");
+            (
+                m["mode"].as_str().unwrap(),
+                m["wall_s"]["median"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        walls,
+        [
+            ("serial", 6.0),
+            ("tasks", 3.0),
+            ("gather", 3.0),
+            ("race", 1.0),
+            ("joinset", 3.0)
+        ]
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    for mode in ["blocking", "spawn-blocking", "threads"] {
+        assert!(
+            stderr.contains(&format!(
+                "note: skipping {mode}: the {mode} mode sleeps with std::thread::sleep"
+            )),
+            "{stderr}"
+        );
+    }
+    assert_eq!(stderr.lines().count(), 3, "{stderr}");
+}
+
+/// `--deadlines` is serial's; in a comparison the other modes run as usual.
+#[test]
+fn compare_with_absolute_deadlines_applies_them_to_serial_only() {
+    let output = virtual_run(&[
+        "compare",
+        "--modes",
+        "serial,tasks",
+        "--deadlines",
+        "absolute",
+        "--format",
+        "json",
+        "1.5ms:a",
+        "1.5ms:b",
+    ])
+    .assert()
+    .success()
+    .stderr("")
+    .get_output()
+    .clone();
+    let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+    // Absolute: 1.5 and 3 ms fire on the 2 and 3 ms ticks; tasks: 2 ms.
+    assert_eq!(doc["modes"][0]["wall_s"]["median"], 0.003);
+    assert_eq!(doc["modes"][1]["wall_s"]["median"], 0.002);
+}
+
+/// With --limit, compare runs every async mode limited, and its expected
+/// walls come from the same simulated schedule.
+#[test]
+fn compare_with_a_limit_expects_the_limited_schedule() {
+    let doc = json(&[
+        "compare",
+        "--modes",
+        "tasks,gather,race,joinset",
+        "--limit",
+        "2",
+        "2:a",
+        "1:b",
+        "1:c",
+    ]);
+    let walls: Vec<f64> = doc["modes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            assert_eq!(m["expected_s"], m["wall_s"]["median"], "{m}");
+            m["wall_s"]["median"].as_f64().unwrap()
+        })
+        .collect();
+    assert_eq!(walls, [2.0, 2.0, 1.0, 2.0]);
+}

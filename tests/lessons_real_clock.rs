@@ -164,3 +164,20 @@ fn ctrl_c_does_not_wait_for_blocking_sleeps_off_the_runtime() {
         assert!(!rest.contains("  later\n"), "{mode}: {rest}");
     }
 }
+
+/// On the real clock, compare runs the blocking-style modes too.
+#[test]
+fn compare_shows_the_mistake_and_the_fixes_side_by_side() {
+    let doc = json(&[
+        "compare",
+        "--modes",
+        "blocking,spawn-blocking,threads",
+        "100ms:a",
+        "100ms:b",
+    ]);
+    for (mode, expected) in doc["modes"].as_array().unwrap().iter().zip([0.2, 0.1, 0.1]) {
+        let wall = mode["wall_s"]["median"].as_f64().unwrap();
+        assert_eq!(mode["expected_s"].as_f64().unwrap(), expected, "{mode}");
+        assert!(wall >= expected && wall < expected + SLACK, "{mode}");
+    }
+}
