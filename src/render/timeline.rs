@@ -138,7 +138,7 @@ pub(crate) fn axis_end(reports: &[&Report]) -> Duration {
 /// The smallest round step whose labels do not collide on an axis of
 /// `area` character cells.
 pub(crate) fn tick_step(end: Duration, area: usize, style: &Style) -> Duration {
-    const STEPS_SECONDS: [u64; 17] = [
+    const STEPS_SECONDS: [u64; 20] = [
         15,
         30,
         60,
@@ -156,6 +156,9 @@ pub(crate) fn tick_step(end: Duration, area: usize, style: &Style) -> Duration {
         2 * 86_400,
         7 * 86_400,
         30 * 86_400,
+        90 * 86_400,
+        180 * 86_400,
+        365 * 86_400,
     ];
     // 1-2-5 steps from 1 ns to 10 s, then steps a clock would use.
     let small =
@@ -443,7 +446,11 @@ fn axis(layout: &Layout, style: &Style, out: &mut dyn Write) -> io::Result<()> {
         ('-', '+', '+', '+')
     };
     let mut axis = vec![line; layout.area + 1];
-    let ticks = (layout.end.as_nanos() / layout.step.as_nanos()) as u32;
+    // A run where nothing took any time has one moment to show: 0s.
+    let ticks = match layout.end <= Duration::from_nanos(1) {
+        true => 0,
+        false => (layout.end.as_nanos() / layout.step.as_nanos()) as u32,
+    };
     let column = |k: u32| (layout.x(layout.step * k).round() as usize).min(layout.area);
     for k in 1..=ticks {
         axis[column(k)] = tick;
@@ -571,6 +578,11 @@ mod tests {
         assert_eq!(
             tick_step(Duration::from_secs(3 * 3600), 60, &style),
             Duration::from_secs(30 * 60)
+        );
+        // The longest delay saywhen accepts still gets round ticks.
+        assert_eq!(
+            tick_step(Duration::from_secs(365 * 86_400 + 1), 48, &style),
+            Duration::from_secs(90 * 86_400)
         );
     }
 }
