@@ -198,15 +198,18 @@ pub struct DisplayOptions {
     pub no_progress: bool,
 }
 
-impl DisplayOptions {
-    /// The request for [`Style::detect`].
+impl Options {
+    /// The request for [`crate::style::Style::detect`]: the display
+    /// options, and `--tolerance` for how late a pair may be before it is
+    /// highlighted.
     pub fn style_request(&self) -> StyleRequest {
+        let display = &self.display;
         StyleRequest {
-            color: self.color,
-            ascii: self.ascii,
-            width: self.width.map(usize::from),
-            no_timeline: self.no_timeline,
-            late_tolerance: None,
+            color: display.color,
+            ascii: display.ascii,
+            width: display.width.map(usize::from),
+            no_timeline: display.no_timeline,
+            late_tolerance: self.check.tolerance,
         }
     }
 }

@@ -10,6 +10,10 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 use anstyle::{AnsiColor, Color};
+use jiff::SignedDuration;
+
+use crate::check::Tolerance;
+use crate::report::PairReport;
 
 /// `--color`: when to colour the human view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -35,8 +39,13 @@ pub const MIN_WIDTH: usize = 30;
 /// look.
 pub const DEFAULT_LATE_TOLERANCE: Duration = Duration::from_millis(5);
 
+/// [`DEFAULT_LATE_TOLERANCE`] as a [`Tolerance`].
+pub fn default_late_tolerance() -> Tolerance {
+    Tolerance::absolute(DEFAULT_LATE_TOLERANCE)
+}
+
 /// How the human view is drawn.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Style {
     /// Emit ANSI colours.
     pub color: bool,
@@ -46,8 +55,9 @@ pub struct Style {
     pub width: usize,
     /// Draw the timeline after the tables.
     pub timeline: bool,
-    /// A pair later than this is highlighted.
-    pub late_tolerance: Duration,
+    /// A pair later than this is highlighted; a share (`10%`) is of the
+    /// pair's own delay.
+    pub late_tolerance: Tolerance,
 }
 
 /// What the user asked for; `Style::detect` fills in the rest.
@@ -57,7 +67,8 @@ pub struct StyleRequest {
     pub ascii: bool,
     pub width: Option<usize>,
     pub no_timeline: bool,
-    pub late_tolerance: Option<Duration>,
+    /// `--tolerance`, when given.
+    pub late_tolerance: Option<Tolerance>,
 }
 
 impl Default for Style {
@@ -68,7 +79,7 @@ impl Default for Style {
             unicode: true,
             width: DEFAULT_WIDTH,
             timeline: true,
-            late_tolerance: DEFAULT_LATE_TOLERANCE,
+            late_tolerance: default_late_tolerance(),
         }
     }
 }
@@ -99,7 +110,9 @@ impl Style {
             unicode: !request.ascii && (!terminal || locale_is_utf8()),
             width,
             timeline: !request.no_timeline,
-            late_tolerance: request.late_tolerance.unwrap_or(DEFAULT_LATE_TOLERANCE),
+            late_tolerance: request
+                .late_tolerance
+                .unwrap_or_else(default_late_tolerance),
         }
     }
 
@@ -115,6 +128,11 @@ impl Style {
             AnsiColor::BrightCyan,
         ];
         anstyle::Style::new().fg_color(Some(Color::Ansi(PALETTE[index % PALETTE.len()])))
+    }
+
+    /// How late `pair` spoke, when that is beyond the tolerance.
+    pub fn lateness(&self, pair: &PairReport<'_>) -> Option<SignedDuration> {
+        pair.late_beyond(self.late_tolerance.allowance(pair.pair.delay))
     }
 
     /// How lateness beyond the tolerance is shown.

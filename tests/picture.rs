@@ -8,6 +8,7 @@ mod common;
 use std::sync::Arc;
 
 use predicates::prelude::*;
+use saywhen::check::Tolerance;
 use saywhen::render::{svg, timeline};
 use saywhen::style::Style;
 use saywhen::{Clock, Mode, Plan, Report, RunSpec, Silent};
@@ -213,7 +214,7 @@ fn lateness_beyond_the_tolerance_is_highlighted() {
     let report = report(Mode::Tasks, &["300us:x", "2:y"]);
     let style = Style {
         color: true,
-        late_tolerance: std::time::Duration::ZERO,
+        late_tolerance: Tolerance::absolute(std::time::Duration::ZERO),
         ..Style::default()
     };
     let text = render(&[&report], &style);
@@ -223,13 +224,30 @@ fn lateness_beyond_the_tolerance_is_highlighted() {
 }
 
 #[test]
+fn tolerance_sets_how_late_is_too_late() {
+    // 300 µs on the virtual clock ends on the next 1 ms tick: 700 µs late,
+    // under the default 5 ms, over an explicit 0.5 ms or 10% of 300 µs.
+    let args = ["tasks", "300us:x", "2:y"];
+    let quiet = timeline_of(&stdout_of(&mut virtual_run(&args)));
+    assert!(!quiet.contains("late"), "{quiet}");
+    for tolerance in ["0.5ms", "10%"] {
+        let out = timeline_of(&stdout_of(virtual_run(&args).args([
+            "--check",
+            "--tolerance",
+            tolerance,
+        ])));
+        assert!(out.contains("x       ▏ late +700µs"), "{tolerance}: {out}");
+    }
+}
+
+#[test]
 fn notes_beside_bars_never_widen_a_row() {
     // A bar reaching the right edge leaves no room after it: the note goes
     // before the bar instead.
     let report = report(Mode::Serial, &["300us:x", "2:y", "300us:z"]);
     for columns in [30, 40, 80] {
         let style = Style {
-            late_tolerance: std::time::Duration::ZERO,
+            late_tolerance: Tolerance::absolute(std::time::Duration::ZERO),
             ..width(columns)
         };
         let text = render(&[&report], &style);

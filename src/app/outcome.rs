@@ -53,7 +53,7 @@ impl Session {
             .map(|export| export.create())
             .collect::<Result<Vec<_>, _>>()?;
         let stop = stop_on_signals()?;
-        let style = Style::detect(&options.display.style_request());
+        let style = Style::detect(&options.style_request());
         let format = options.output.format;
         let quiet = options.report.quiet;
         let progress = match progress::wanted(

@@ -144,7 +144,7 @@ fn paint_row(line: &str, pair: &PairReport<'_>, style: &Style) -> String {
     let Some(after) = rest.strip_prefix(message.as_str()) else {
         return line.to_owned();
     };
-    let after = match pair.late_beyond(style.late_tolerance) {
+    let after = match style.lateness(pair) {
         Some(late) => {
             let late = style.text(human_signed(late));
             match after.rfind(late.as_str()) {

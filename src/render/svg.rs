@@ -143,7 +143,7 @@ fn bars(
         };
         if let (Some(start), Some(end)) = (start, end) {
             let (x0, x1) = (x(start), x(end.max(start)));
-            let late = pair.late_beyond(style.late_tolerance);
+            let late = style.lateness(&pair);
             let (opacity, stroke) = match (pair.status(), late) {
                 (Status::Done, None) => ("1", String::new()),
                 (Status::Done, Some(_)) => ("1", format!(r#" stroke="{LATE}" stroke-width="2""#)),

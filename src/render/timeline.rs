@@ -209,7 +209,7 @@ fn pair_rows(
             ),
             _ => String::new(),
         };
-        let late = pair.late_beyond(style.late_tolerance);
+        let late = style.lateness(&pair);
         let (note, note_style) = match (pair.status(), late) {
             (Status::Done, Some(late)) => (
                 style.text(format!("late {}", human_signed(late))),
