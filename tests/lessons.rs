@@ -462,3 +462,18 @@ fn compare_with_a_limit_expects_the_limited_schedule() {
         .collect();
     assert_eq!(walls, [2.0, 2.0, 1.0, 2.0]);
 }
+
+#[test]
+fn a_long_completion_order_stays_on_one_line() {
+    let pairs: Vec<String> = (1..=30).map(|i| format!("{}s:m{i}", 31 - i)).collect();
+    let mut args = vec!["joinset", "--no-timeline"];
+    args.extend(pairs.iter().map(String::as_str));
+    let out = stdout_of(&mut virtual_run(&args));
+    assert_eq!(
+        row(&out, "completion order"),
+        "#30 #29 #28 #27 #26 #25 #24 #23 #22 #21 #20 #19 … (30 in all; --format json lists every one)"
+    );
+    args.extend(["--format", "json"]);
+    let doc = json(&args);
+    assert_eq!(doc["completion_order"].as_array().unwrap().len(), 30);
+}

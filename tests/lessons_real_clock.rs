@@ -181,3 +181,38 @@ fn compare_shows_the_mistake_and_the_fixes_side_by_side() {
         assert!(wall >= expected && wall < expected + SLACK, "{mode}");
     }
 }
+
+/// --timeout and --limit work the same on worker threads.
+#[test]
+fn timeout_and_limit_on_a_multi_thread_runtime() {
+    let doc = json(&[
+        "--workers",
+        "2",
+        "--timeout",
+        "150ms",
+        "tasks",
+        "100ms:a",
+        "300ms:b",
+    ]);
+    assert_wall(&doc, 0.15);
+    let statuses: Vec<&str> = doc["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["done", "cancelled"]);
+    let doc = json(&[
+        "--workers",
+        "2",
+        "--limit",
+        "1",
+        "joinset",
+        "100ms:a",
+        "100ms:b",
+    ]);
+    assert_wall(&doc, 0.2);
+    let starts = starts(&doc);
+    // One permit: whichever went second began when the first let go.
+    assert!(starts.iter().any(|&s| s >= 0.1), "{starts:?}");
+}

@@ -241,6 +241,25 @@ fn totals_table(report: &Report, style: &Style) -> Table {
     table
 }
 
+/// The pairs in the order their results were collected (`#2 #3 #1`); past
+/// a dozen, the first dozen and a count, so the row stays one line.
+fn completion_order(report: &Report) -> String {
+    const SHOWN: usize = 12;
+    let collected = &report.collected;
+    let mut order: Vec<String> = collected
+        .iter()
+        .take(SHOWN)
+        .map(|&index| format!("#{}", index + 1))
+        .collect();
+    if collected.len() > SHOWN {
+        order.push(format!(
+            "… ({} in all; --format json lists every one)",
+            collected.len()
+        ));
+    }
+    order.join(" ")
+}
+
 /// The rows only some runs have: their options, and what those show.
 fn lesson_rows(report: &Report, style: &Style) -> Vec<[String; 2]> {
     let mut rows = Vec::new();
@@ -268,12 +287,10 @@ fn lesson_rows(report: &Report, style: &Style) -> Vec<[String; 2]> {
         ]);
     }
     if !report.collected.is_empty() {
-        let order: Vec<String> = report
-            .collected
-            .iter()
-            .map(|&index| format!("#{}", index + 1))
-            .collect();
-        rows.push(["completion order".to_owned(), order.join(" ")]);
+        rows.push([
+            "completion order".to_owned(),
+            style.text(completion_order(report)),
+        ]);
     }
     rows
 }
