@@ -6,7 +6,9 @@
 //! sink (the printer), every other run is silent. A reader sees the story
 //! once, and the numbers of all runs.
 //!
-//! A run stopped early (Ctrl-C) ends the series: what ran is reported.
+//! A run stopped early (Ctrl-C) ends the series. A silent run cut short
+//! is left out of the statistics (its wall measures the stop, not the
+//! mode); a first run cut short is reported as it is, like a single run.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -53,6 +55,8 @@ pub struct Measurement {
     warmup: u32,
     runs: Vec<Report>,
     wall: Stats,
+    /// A stop that ended the series after a run that is not kept.
+    stopped: Option<StopReason>,
 }
 
 impl Measurement {
@@ -72,6 +76,7 @@ impl Measurement {
             warmup,
             wall,
             runs,
+            stopped: None,
         }
     }
 
@@ -95,7 +100,10 @@ impl Measurement {
 
     /// Why the series was cut short, if a run was stopped early.
     pub fn interrupted(&self) -> Option<StopReason> {
-        self.runs.iter().find_map(|r| r.interrupted)
+        self.runs
+            .iter()
+            .find_map(|r| r.interrupted)
+            .or(self.stopped)
     }
 
     /// How many runs were made first and not counted.
@@ -148,15 +156,20 @@ pub fn measure(
         }
     }
     let first = run(plan.clone(), spec, live)?;
+    if first.interrupted.is_some() {
+        return Ok(Measurement::new(first, Vec::new(), repeat.warmup));
+    }
     let mut rest = Vec::new();
-    let mut stopped = first.interrupted.is_some();
+    let mut stopped = None;
     for _ in 1..repeat.runs.max(1) {
-        if stopped {
+        let report = run(plan.clone(), spec, silent.clone())?;
+        if report.interrupted.is_some() {
+            stopped = report.interrupted;
             break;
         }
-        let report = run(plan.clone(), spec, silent.clone())?;
-        stopped = report.interrupted.is_some();
         rest.push(report);
     }
-    Ok(Measurement::new(first, rest, repeat.warmup))
+    let mut measured = Measurement::new(first, rest, repeat.warmup);
+    measured.stopped = stopped;
+    Ok(measured)
 }

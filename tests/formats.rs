@@ -262,3 +262,29 @@ fn export_of_a_single_mode_and_bad_export_paths() {
             "error: cannot create the export file /no/such/dir/out.json: ",
         ));
 }
+
+#[test]
+fn the_json_examples_in_the_docs_parse() {
+    let docs = include_str!("../docs/FORMATS.md");
+    let mut blocks = 0;
+    for block in docs.split("```json\n").skip(1) {
+        let text = block.split("```").next().unwrap();
+        let value: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert!(value.is_object());
+        blocks += 1;
+    }
+    assert_eq!(blocks, 3);
+    let jsonl = docs
+        .split("```text\n{\"event\"")
+        .nth(1)
+        .expect("a JSON Lines example");
+    for line in format!("{{\"event\"{jsonl}")
+        .split("```")
+        .next()
+        .unwrap()
+        .lines()
+    {
+        let value: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}\n{line}"));
+        assert_eq!(value["schema"], 1);
+    }
+}

@@ -160,7 +160,10 @@ pub fn rows(c: &Comparison) -> (Vec<String>, Vec<Vec<String>>) {
         .iter()
         .map(|m| {
             let mut row = vec![
-                m.mode().to_string(),
+                match m.interrupted() {
+                    None => m.mode().to_string(),
+                    Some(by) => format!("{} (stopped: {})", m.mode(), by.name()),
+                },
                 format!("{} ({})", human(m.expected()), m.expected_rule()),
                 human(m.median()),
                 human_signed(m.overhead()),
