@@ -85,6 +85,7 @@ pub struct Progress {
 
 struct Live {
     bar: ProgressBar,
+    bar_style: ProgressStyle,
     state: Arc<Mutex<Option<State>>>,
     unicode: bool,
     ticker: Option<(Sender<()>, JoinHandle<()>)>,
@@ -117,19 +118,19 @@ impl Progress {
 
     /// Progress on stderr, hidden until the run has lasted a second.
     pub fn on(style: &Style) -> Progress {
-        let bar = ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::hidden());
-        let (bar_chars, spinner) = if style.unicode {
-            ("█▉▊▋▌▍▎▏░", "")
+        let bar_chars = if style.unicode {
+            "█▉▊▋▌▍▎▏░"
         } else {
-            ("#>-", "")
+            "#>-"
         };
-        let template = format!("{spinner}[{{bar:{BAR}}}] {{prefix}}{{msg}}");
-        if let Ok(bar_style) = ProgressStyle::with_template(&template) {
-            bar.set_style(bar_style.progress_chars(bar_chars));
-        }
+        let template = format!("[{{bar:{BAR}}}] {{prefix}}{{msg}}");
+        let bar_style = ProgressStyle::with_template(&template)
+            .map(|bar_style| bar_style.progress_chars(bar_chars))
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
         Progress {
             live: Some(Live {
-                bar,
+                bar: hidden_bar(&bar_style),
+                bar_style,
                 state: Arc::new(Mutex::new(None)),
                 unicode: style.unicode,
                 ticker: None,
@@ -159,6 +160,11 @@ impl Progress {
                     last_said: Duration::ZERO,
                     shown: false,
                 });
+                // `compare` runs one mode after another: each gets a bar
+                // of its own, the last one having been cleared for good.
+                if live.ticker.is_none() && live.bar.is_finished() {
+                    live.bar = hidden_bar(&live.bar_style);
+                }
                 live.start_ticker();
             }
             Event::Said { index, at } | Event::Cancelled { index, at } => {
@@ -288,6 +294,11 @@ impl State {
         }
         lines
     }
+}
+
+/// A bar that stays off the screen until the ticker shows it.
+fn hidden_bar(style: &ProgressStyle) -> ProgressBar {
+    ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::hidden()).with_style(style.clone())
 }
 
 /// A duration to a tenth of a second, for a display that changes ten

@@ -54,6 +54,16 @@ fn a_terminal_gets_colour_and_progress() {
 }
 
 #[test]
+fn compare_shows_progress_for_each_mode_in_turn() {
+    let Some(screen) = on_a_terminal("compare --modes tasks,gather 1.5:a", &[]) else {
+        return;
+    };
+    let gather = screen.find("gather:").expect("the gather heading");
+    assert!(screen[..gather].contains("/ 1.5s expected"), "{screen:?}");
+    assert!(screen[gather..].contains("/ 1.5s expected"), "{screen:?}");
+}
+
+#[test]
 fn ci_and_no_progress_keep_the_terminal_free_of_bars() {
     for (args, env) in [
         (format!("--no-progress {ARGS}"), vec![]),
