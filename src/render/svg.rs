@@ -107,6 +107,8 @@ pub fn render(reports: &[&Report], style: &Style) -> String {
             report.plan.len()
         );
     }
+    let top = 16.0 + caption_lines as f64 * 18.0 + 4.0;
+    grid(end, plot, top, axis_y, style, &mut svg);
     svg.push_str(&body);
     axis(end, plot, axis_y, style, &mut svg);
     svg.push_str("</svg>\n");
@@ -212,12 +214,35 @@ fn summary(report: &Report, end: Duration, y: f64, svg: &mut String) -> f64 {
 }
 
 /// The axis line, ticks and their labels.
+/// Faint vertical lines at each tick, behind the bars, so a bar's end can
+/// be read against the axis from any row.
+fn grid(end: Duration, plot: f64, top: f64, bottom: f64, style: &Style, svg: &mut String) {
+    let step = svg_step(end, plot, style);
+    let ticks = (end.as_nanos() / step.as_nanos()) as u32;
+    for k in 1..=ticks {
+        let x = LABELS + (step * k).as_secs_f64() / end.as_secs_f64() * plot;
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{x:.2}" y1="{top:.1}" x2="{x:.2}" y2="{bottom:.1}" stroke="#e4e4e4"/>"##
+        );
+    }
+}
+
+/// The tick step for the SVG axis: labels are measured as Unicode text.
+fn svg_step(end: Duration, plot: f64, style: &Style) -> Duration {
+    let style = Style {
+        unicode: true,
+        ..style.clone()
+    };
+    tick_step(end, (plot / CHAR) as usize, &style)
+}
+
 fn axis(end: Duration, plot: f64, y: f64, style: &Style, svg: &mut String) {
     let style = Style {
         unicode: true,
         ..style.clone()
     };
-    let step = tick_step(end, (plot / CHAR) as usize, &style);
+    let step = svg_step(end, plot, &style);
     let _ = writeln!(
         svg,
         r##"<line x1="{LABELS}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#333"/>"##,
