@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::clock::Clock;
 use crate::event::EventSink;
 use crate::feasible::SpecError;
-use crate::measure::{Measurement, Repeat, measure};
+use crate::measure::{Measurement, Phase, Repeat, measure_observed};
 use crate::mode::{Deadlines, Mode};
 use crate::plan::Plan;
 use crate::run::{RunError, RunSpec};
@@ -78,6 +78,19 @@ pub fn compare(
     repeat: Repeat,
     live: Arc<dyn EventSink>,
 ) -> Result<Comparison, CompareError> {
+    compare_observed(plan, base, modes, repeat, live, &mut |_, _| {})
+}
+
+/// [`compare`], telling `observe` before each run of each mode (see
+/// [`measure_observed`]).
+pub fn compare_observed(
+    plan: &Arc<Plan>,
+    base: &RunSpec,
+    modes: &[Mode],
+    repeat: Repeat,
+    live: Arc<dyn EventSink>,
+    observe: &mut dyn FnMut(Mode, Phase),
+) -> Result<Comparison, CompareError> {
     let (runnable, mut skipped) = feasible(base, modes);
     if runnable.is_empty() {
         return match skipped.pop() {
@@ -96,7 +109,13 @@ pub fn compare(
         if measured.iter().any(|m| m.interrupted().is_some()) {
             break;
         }
-        measured.push(measure(plan, &spec, repeat, live.clone())?);
+        measured.push(measure_observed(
+            plan,
+            &spec,
+            repeat,
+            live.clone(),
+            observe,
+        )?);
     }
     Ok(Comparison {
         plan: plan.clone(),

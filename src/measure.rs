@@ -138,6 +138,19 @@ impl Measurement {
     }
 }
 
+/// Which run of a series is about to start, told to an observer (the
+/// binary shows it on stderr when a person is watching); the library itself
+/// prints nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Warm-up run `run` of `of` (from 1).
+    Warmup { run: u32, of: u32 },
+    /// Counted run `run` of `of` (from 1); run 1 is the live one.
+    Counted { run: u32, of: u32 },
+    /// The series is over (however it ended).
+    Over,
+}
+
 /// Runs `plan` as `spec` says: `repeat.warmup` silent runs, then
 /// `repeat.runs` counted ones, the first of them reporting to `live`.
 pub fn measure(
@@ -146,8 +159,39 @@ pub fn measure(
     repeat: Repeat,
     live: Arc<dyn EventSink>,
 ) -> Result<Measurement, RunError> {
+    measure_observed(plan, spec, repeat, live, &mut |_, _| {})
+}
+
+/// [`measure`], telling `observe` before each run and once at the end.
+pub fn measure_observed(
+    plan: &Arc<Plan>,
+    spec: &RunSpec,
+    repeat: Repeat,
+    live: Arc<dyn EventSink>,
+    observe: &mut dyn FnMut(Mode, Phase),
+) -> Result<Measurement, RunError> {
+    let measured = series(plan, spec, repeat, live, observe);
+    observe(spec.mode, Phase::Over);
+    measured
+}
+
+fn series(
+    plan: &Arc<Plan>,
+    spec: &RunSpec,
+    repeat: Repeat,
+    live: Arc<dyn EventSink>,
+    observe: &mut dyn FnMut(Mode, Phase),
+) -> Result<Measurement, RunError> {
     let silent: Arc<dyn EventSink> = Arc::new(Silent);
+    let (mode, runs) = (spec.mode, repeat.runs.max(1));
     for done in 0..repeat.warmup {
+        observe(
+            mode,
+            Phase::Warmup {
+                run: done + 1,
+                of: repeat.warmup,
+            },
+        );
         let warmup = run(plan.clone(), spec, silent.clone())?;
         if warmup.interrupted.is_some() {
             // Stopped before anything was counted: the run cut short is
@@ -155,13 +199,15 @@ pub fn measure(
             return Ok(Measurement::new(warmup, Vec::new(), done));
         }
     }
+    observe(mode, Phase::Counted { run: 1, of: runs });
     let first = run(plan.clone(), spec, live)?;
     if first.interrupted.is_some() {
         return Ok(Measurement::new(first, Vec::new(), repeat.warmup));
     }
     let mut rest = Vec::new();
     let mut stopped = None;
-    for _ in 1..repeat.runs.max(1) {
+    for n in 2..=runs {
+        observe(mode, Phase::Counted { run: n, of: runs });
         let report = run(plan.clone(), spec, silent.clone())?;
         if report.interrupted.is_some() {
             stopped = report.interrupted;

@@ -2,7 +2,7 @@
 //! after another, then one comparison.
 
 use crate::cli::{CompareArgs, Options};
-use crate::compare::{compare, feasible};
+use crate::compare::{compare_observed, feasible};
 use crate::error::Error;
 use crate::export::Results;
 use crate::mode::Mode;
@@ -24,12 +24,13 @@ pub fn execute(args: &CompareArgs, options: &Options) -> Result<(), Error> {
     }
     let session = Session::start(&plan, options, Format::compare_renderer)?;
     let base = base.with_stop(session.stop.clone());
-    let comparison = compare(
+    let comparison = compare_observed(
         &plan,
         &base,
         modes,
         options.repeat.repeat(),
         session.live_sink(),
+        &mut session.status(),
     )?;
     session.finish(options, Results::Compared(&comparison))
 }

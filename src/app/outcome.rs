@@ -3,6 +3,7 @@
 //! run), install the Ctrl-C handler and start the printer; then print,
 //! export and judge the results.
 
+use std::io::Write;
 use std::sync::Arc;
 
 use crate::check::Failures;
@@ -10,6 +11,8 @@ use crate::cli::{Options, PairArgs};
 use crate::error::Error;
 use crate::event::{EventSink, Silent};
 use crate::export::{ExportFile, Results};
+use crate::measure::Phase;
+use crate::mode::Mode;
 use crate::plan::Plan;
 use crate::printer::Printer;
 use crate::progress::{self, Progress};
@@ -34,6 +37,8 @@ pub struct Session {
     exports: Vec<ExportFile>,
     style: Style,
     quiet: bool,
+    /// Show which run is going on, on stderr (a person is watching).
+    show_status: bool,
     /// Asked by Ctrl-C, SIGTERM or a closed stdout; give it to every run.
     pub stop: Stop,
 }
@@ -56,11 +61,12 @@ impl Session {
         let style = Style::detect(&options.style_request());
         let format = options.output.format;
         let quiet = options.report.quiet;
-        let progress = match progress::wanted(
-            options.display.no_progress || quiet,
+        let show_status = progress::wanted(
+            options.display.no_progress,
             format == Format::Table,
             options.run.clock(),
-        ) {
+        );
+        let progress = match show_status && !quiet {
             true => Progress::on(&style),
             false => Progress::off(),
         };
@@ -75,8 +81,34 @@ impl Session {
             exports,
             style,
             quiet,
+            show_status,
             stop,
         })
+    }
+
+    /// An observer of repeated runs that keeps one status line on stderr
+    /// (`serial: run 3/5`) while the silent runs go on, so a long series
+    /// does not look stuck. It is cleared before the live run, whose own
+    /// lines and progress take over, and when the series is over.
+    pub fn status(&self) -> impl FnMut(Mode, Phase) + use<> {
+        let (show, quiet) = (self.show_status, self.quiet);
+        move |mode, phase| {
+            if !show {
+                return;
+            }
+            let line = match phase {
+                Phase::Warmup { run, of } => format!("{mode}: warm-up {run}/{of}"),
+                Phase::Counted { run: 1, .. } if !quiet => String::new(),
+                Phase::Counted { run, of } => format!("{mode}: run {run}/{of}"),
+                Phase::Over => String::new(),
+            };
+            // `\r` and erase-line: stderr is a terminal here (see
+            // `progress::wanted`), and nothing else writes while the
+            // silent runs go on.
+            let mut stderr = std::io::stderr().lock();
+            let _ = write!(stderr, "\r\x1b[2K{line}");
+            let _ = stderr.flush();
+        }
     }
 
     /// Where the first run's live events go: the printer, or nowhere with

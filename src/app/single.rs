@@ -4,7 +4,7 @@
 use crate::cli::{Options, PairArgs};
 use crate::error::Error;
 use crate::export::Results;
-use crate::measure::measure;
+use crate::measure::measure_observed;
 use crate::mode::Mode;
 use crate::render::Format;
 use crate::run::RunError;
@@ -18,6 +18,12 @@ pub fn execute(mode: Mode, args: &PairArgs, options: &Options) -> Result<(), Err
     spec.check().map_err(RunError::from)?;
     let session = Session::start(&plan, options, Format::renderer)?;
     let spec = spec.with_stop(session.stop.clone());
-    let measured = measure(&plan, &spec, options.repeat.repeat(), session.live_sink())?;
+    let measured = measure_observed(
+        &plan,
+        &spec,
+        options.repeat.repeat(),
+        session.live_sink(),
+        &mut session.status(),
+    )?;
     session.finish(options, Results::One(&measured))
 }
