@@ -115,8 +115,9 @@ pub fn exact_seconds(d: Duration) -> String {
 }
 
 fn is_non_finite(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    lower.starts_with("nan") || lower.starts_with("inf")
+    // No lowercase copy: this runs for every line of a million-line file.
+    text.get(..3)
+        .is_some_and(|head| head.eq_ignore_ascii_case("nan") || head.eq_ignore_ascii_case("inf"))
 }
 
 /// Units a single number may carry, in nanoseconds. Longer spellings first
@@ -177,23 +178,27 @@ fn decimal_to_nanos(number: &str, unit_nanos: u128) -> Option<u128> {
         None => (number, 0),
     };
     let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let digits: Vec<u8> = whole
-        .bytes()
-        .chain(fraction.bytes())
-        .map(|b| b - b'0')
-        .skip_while(|&d| d == 0)
-        .collect();
+    // The significant digits, read twice (to count, then to sum) rather
+    // than collected: no allocation per delay.
+    let digits = || {
+        whole
+            .bytes()
+            .chain(fraction.bytes())
+            .map(|b| b - b'0')
+            .skip_while(|&d| d == 0)
+    };
+    let count = digits().count();
     // value = digits × 10^scale (seconds-or-unit); scale may be negative.
     let scale = exponent.checked_sub(i32::try_from(fraction.len()).ok()?)?;
     let mut value: u128 = 0;
     // Keep at most 24 significant digits: enough for nanoseconds of any
     // delay up to 10^15 s, and small enough that `value × unit` below
     // cannot overflow a u128.
-    let kept = digits.len().min(24);
-    for &d in &digits[..kept] {
+    let kept = count.min(24);
+    for d in digits().take(kept) {
         value = value * 10 + u128::from(d);
     }
-    let dropped = i32::try_from(digits.len() - kept).ok()?;
+    let dropped = i32::try_from(count - kept).ok()?;
     let scale = scale.checked_add(dropped)?;
     // Dropped digits are simply cut: for any delay short enough to accept,
     // the nanosecond and the digit that rounds it lie within the kept ones.
