@@ -6,6 +6,24 @@
 //! [`Measurement`] (every counted [`Report`](crate::Report) and the wall
 //! statistics). Renderers draw tables and timelines from it; nothing here
 //! formats anything.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use saywhen::compare::{DEFAULT_MODES, compare};
+//! use saywhen::{Clock, Mode, Plan, Repeat, RunSpec, Silent};
+//!
+//! let plan = Arc::new(Plan::new(vec!["1:hello".parse()?, "2:world".parse()?])?);
+//! // The spec's mode is replaced by each compared mode in turn.
+//! let base = RunSpec::new(Mode::Serial, Clock::Virtual);
+//! let repeat = Repeat { runs: 3, warmup: 0 };
+//! let c = compare(&plan, &base, &DEFAULT_MODES, repeat, Arc::new(Silent))?;
+//! let serial = c.serial().expect("serial was compared");
+//! assert_eq!(serial.median(), Duration::from_secs(3));
+//! assert_eq!(c.fastest().map(|m| m.mode()), Some(Mode::Tasks));
+//! assert_eq!(c.speedup_vs_serial(&c.modes[2]), Some(1.5)); // gather
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::sync::Arc;
 

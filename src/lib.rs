@@ -24,7 +24,7 @@
 //! - [`feasible`]: which combinations of mode, clock and options can run.
 //! - [`schedule`]: the expected wall, by simulating the schedule.
 //! - [`report`]: what happened, measured.
-//! - [`measure`]: repeated runs of one mode (`--runs`, `--warmup`);
+//! - [`measure`](mod@measure): repeated runs of one mode (`--runs`, `--warmup`);
 //!   [`stats`]: min, median, mean ± σ, max of their wall times.
 //! - [`compare`](mod@compare): the same plan in several modes, side by side.
 //! - [`check`]: expectations for CI (`--check`, `--tolerance`, `--max-wall`).

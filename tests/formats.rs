@@ -288,3 +288,17 @@ fn the_json_examples_in_the_docs_parse() {
         assert_eq!(value["schema"], 1);
     }
 }
+
+#[test]
+fn svg_export_of_a_comparison_stacks_every_mode() {
+    let svg = scratch("compare.svg");
+    stdout_of(virtual_run(&["compare", "-q", "1:hello", "2:world", "--export"]).arg(&svg));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        text.starts_with("<svg") || text.starts_with("<?xml"),
+        "{text}"
+    );
+    for mode in ["serial", "tasks", "gather"] {
+        assert!(text.contains(mode), "{mode} in the picture");
+    }
+}

@@ -79,6 +79,24 @@ impl Renderer for Human {
     }
 
     fn report(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        self.tables(report, out)?;
+        self.timeline(report, out)
+    }
+
+    /// The first counted run's tables, the wall times of all runs, then the
+    /// first run's timeline.
+    fn measurement(&mut self, m: &Measurement, out: &mut dyn Write) -> io::Result<()> {
+        self.tables(m.first(), out)?;
+        if m.runs().len() > 1 || m.warmup() > 0 {
+            writeln!(out, "{}", super::wall_stats::table(m, &self.style))?;
+        }
+        self.timeline(m.first(), out)
+    }
+}
+
+impl Human {
+    /// The pairs table (or its summary) and the totals.
+    fn tables(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let style = &self.style;
         writeln!(out)?;
         if summary::too_many_rows(report) {
@@ -86,20 +104,13 @@ impl Renderer for Human {
         } else {
             write_pairs_table(report, style, out)?;
         }
-        writeln!(out, "{}", totals_table(report, style))?;
-        if style.timeline {
-            writeln!(out)?;
-            timeline::render(&[report], style, out)?;
-        }
-        Ok(())
+        writeln!(out, "{}", totals_table(report, style))
     }
 
-    /// The first counted run's report, then the wall times of all runs.
-    fn measurement(&mut self, m: &Measurement, out: &mut dyn Write) -> io::Result<()> {
-        self.report(m.first(), out)?;
-        if m.runs().len() > 1 || m.warmup() > 0 {
+    fn timeline(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        if self.style.timeline {
             writeln!(out)?;
-            writeln!(out, "{}", super::wall_stats::table(m, &self.style))?;
+            timeline::render(&[report], &self.style, out)?;
         }
         Ok(())
     }
