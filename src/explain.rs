@@ -164,7 +164,7 @@ impl Lesson {
         match self.topic {
             Topic::Mode(_) => "pub async fn run(",
             Topic::Timeout => "async fn guarded(",
-            Topic::Limit => "async fn limited(",
+            Topic::Limit => "pub async fn permit(",
             Topic::Deadlines => "pub async fn say_at(",
             Topic::Nested => "pub fn run(",
         }
@@ -299,10 +299,11 @@ const TIMEOUT: Parts = (
 const LIMIT: Parts = (
     "--limit N lets at most N pairs wait at once: each pair takes a permit of a\n\
      `tokio::sync::Semaphore` before it begins and gives it back when done (the\n\
-     permit is dropped). The semaphore is fair, so permits go in argument order,\n\
-     and a waiting pair begins the moment one frees: the timeline shows waves.",
-    "src/mode/work.rs",
-    include_str!("mode/work.rs"),
+     permit is dropped). The semaphore is fair, and each pair queues only after\n\
+     the one before it, so permits go in argument order on any runtime; a waiting\n\
+     pair begins the moment one frees: the timeline shows waves.",
+    "src/mode/limit.rs",
+    include_str!("mode/limit.rs"),
     "limit = asyncio.Semaphore(2)\n\n\
      async def limited(delay, what):\n    async with limit:\n        await say_after(delay, what)",
     "Found by simulating that schedule: `--limit 2 tasks 2:a 1:b 1:c` takes 2 s,\n\

@@ -78,7 +78,7 @@ fn lessons_quote_the_call_they_teach() {
         ("spawn-blocking", "tokio::task::spawn_blocking(move ||"),
         ("threads", "handle.join()"),
         ("timeout", "timeout_at(deadline"),
-        ("limit", "semaphore.acquire().await"),
+        ("limit", "self.semaphore.acquire()"),
         ("deadlines", "tokio::time::sleep_until(due).await"),
         ("nested", "Handle::try_current().is_ok()"),
     ];

@@ -216,3 +216,28 @@ fn timeout_and_limit_on_a_multi_thread_runtime() {
     // One permit: whichever went second began when the first let go.
     assert!(starts.iter().any(|&s| s >= 0.1), "{starts:?}");
 }
+
+/// On worker threads, spawned pairs are first polled in no set order; the
+/// limit still hands out permits in argument order. With one permit each
+/// pair begins only after the one before it has slept its 2 ms, so the
+/// starts climb by at least 2 ms. (Before the limit queued pairs in order,
+/// every such run here had a pair begin tens of ms before its predecessor.)
+#[test]
+fn limit_keeps_argument_order_on_worker_threads() {
+    let pairs: Vec<String> = (0..100).map(|i| format!("2ms:{i}")).collect();
+    for mode in ["tasks", "joinset"] {
+        let mut args = vec!["--workers", "2", "--limit", "1", mode];
+        args.extend(pairs.iter().map(String::as_str));
+        let starts = starts(&json(&args));
+        for (i, pair) in starts.windows(2).enumerate() {
+            assert!(
+                pair[1] >= pair[0] + 0.002,
+                "{mode}: pair {} began at {}, pair {} at {}",
+                i + 2,
+                pair[1],
+                i + 1,
+                pair[0]
+            );
+        }
+    }
+}

@@ -6,6 +6,7 @@
 mod blocking;
 mod gather;
 mod joinset;
+mod limit;
 mod race;
 mod say;
 mod serial;

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use futures_util::FutureExt;
 use futures_util::future::Either;
-use tokio::sync::Semaphore;
 use tokio::time::{Instant, timeout_at};
 
 use crate::mode::Deadlines;
+use crate::mode::limit::Limit;
 use crate::mode::say::{say_after, say_at};
 use crate::record::Recorder;
 use crate::run::RunSpec;
@@ -23,7 +23,7 @@ use crate::run::RunSpec;
 #[derive(Clone)]
 pub struct Work {
     recorder: Recorder,
-    limit: Option<Arc<Semaphore>>,
+    limit: Option<Arc<Limit>>,
     deadline: Option<Instant>,
     deadlines: Deadlines,
 }
@@ -32,11 +32,7 @@ impl Work {
     /// Work recorded into `recorder`, shaped by `spec`'s options.
     pub fn new(recorder: Recorder, spec: &RunSpec) -> Work {
         Work {
-            // tokio's semaphore holds at most MAX_PERMITS (and panics
-            // beyond); a limit that high is no limit anyway.
-            limit: spec
-                .limit
-                .map(|n| Arc::new(Semaphore::new(n.get().min(Semaphore::MAX_PERMITS)))),
+            limit: spec.limit.map(|n| Arc::new(Limit::new(n.get()))),
             deadline: spec
                 .timeout
                 .and_then(|timeout| recorder.start().checked_add(timeout)),
@@ -96,11 +92,11 @@ impl Work {
 
     async fn guarded(self, index: usize, pair: impl Future<Output = ()>) -> usize {
         let finished = match self.deadline {
-            None => self.limited(pair).await,
+            None => self.limited(index, pair).await,
             // `asyncio.wait_for`: when the deadline comes first, the pair's
             // future is dropped mid-sleep (or mid-wait for a permit), which
             // is how a future is cancelled in Rust.
-            Some(deadline) => timeout_at(deadline, self.limited(pair))
+            Some(deadline) => timeout_at(deadline, self.limited(index, pair))
                 .await
                 .unwrap_or(false),
         };
@@ -112,13 +108,10 @@ impl Work {
 
     /// Runs `pair` once it holds a permit; `false` if by then the deadline
     /// has come, so that nothing begins at or after the deadline.
-    async fn limited(&self, pair: impl Future<Output = ()>) -> bool {
-        // `async with semaphore:`. tokio's semaphore is fair: permits go
-        // in the order pairs asked, and the pair begins (its recorded start)
-        // only once it holds one. Nothing closes the semaphore, so `acquire`
-        // cannot fail; if it ever did, the pair would run unlimited.
+    async fn limited(&self, index: usize, pair: impl Future<Output = ()>) -> bool {
+        // The pair begins (its recorded start) only once it holds a permit.
         let _permit = match &self.limit {
-            Some(semaphore) => semaphore.acquire().await.ok(),
+            Some(limit) => limit.permit(index).await,
             None => None,
         };
         if self
