@@ -158,6 +158,17 @@ fn ascii_makes_the_whole_human_view_ascii() {
     assert!(out.is_ascii(), "{out}");
     assert!(out.contains("300us"), "{out}");
     assert!(out.contains("+---"), "{out}");
+    // compare, with repeated runs and their statistics, too.
+    let out = stdout_of(&mut virtual_run(&[
+        "--ascii",
+        "compare",
+        "--runs",
+        "2",
+        "300us:fast",
+        "1:slow",
+    ]));
+    assert!(out.is_ascii(), "{out}");
+    assert!(out.contains("serial - wall"), "{out}");
 }
 
 #[test]
