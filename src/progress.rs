@@ -281,11 +281,13 @@ impl State {
                 _ => pairs[index].delay,
             };
             let message = Escaped(&pairs[index].message).to_string();
-            lines.push_str(&format!(
-                "\n  {} {:>7} left",
-                fit(&message, 24, &style),
-                short(deadline.saturating_sub(elapsed))
-            ));
+            // Past its deadline and still pending: held back by --limit,
+            // a blocked thread, or a busy machine; no honest estimate.
+            let left = match deadline.saturating_sub(elapsed) {
+                Duration::ZERO => "waiting".to_owned(),
+                left => format!("{} left", short(left)),
+            };
+            lines.push_str(&format!("\n  {} {left:>12}", fit(&message, 24, &style)));
             listed += 1;
         }
         let more = self.unsaid.saturating_sub(listed);
