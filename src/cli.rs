@@ -121,10 +121,11 @@ pub struct CheckOptions {
 }
 
 impl RepeatOptions {
-    pub fn repeat(&self) -> Repeat {
+    /// Every run's pairs are kept only when `keep_pairs` (CSV lists them).
+    pub fn repeat(&self, keep_pairs: bool) -> Repeat {
         Repeat {
-            runs: self.runs,
-            warmup: self.warmup,
+            keep_pairs,
+            ..Repeat::new(self.runs, self.warmup)
         }
     }
 }

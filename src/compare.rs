@@ -16,7 +16,7 @@
 //! let plan = Arc::new(Plan::new(vec!["1:hello".parse()?, "2:world".parse()?])?);
 //! // The spec's mode is replaced by each compared mode in turn.
 //! let base = RunSpec::new(Mode::Serial, Clock::Virtual);
-//! let repeat = Repeat { runs: 3, warmup: 0 };
+//! let repeat = Repeat::new(3, 0);
 //! let c = compare(&plan, &base, &DEFAULT_MODES, repeat, Arc::new(Silent))?;
 //! let serial = c.serial().expect("serial was compared");
 //! assert_eq!(serial.median(), Duration::from_secs(3));
@@ -196,7 +196,7 @@ mod tests {
     fn serial_is_the_sum_and_the_others_the_longest() {
         let silent: Arc<dyn EventSink> = Arc::new(Silent);
         let spec = RunSpec::new(Mode::Serial, Clock::Virtual);
-        let repeat = Repeat { runs: 3, warmup: 1 };
+        let repeat = Repeat::new(3, 1);
         let c = compare(&plan(), &spec, &DEFAULT_MODES, repeat, silent).unwrap();
         let medians: Vec<Duration> = c.modes.iter().map(Measurement::median).collect();
         assert_eq!(

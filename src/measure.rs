@@ -31,15 +31,29 @@ pub struct Repeat {
     pub runs: u32,
     /// Runs made first and thrown away (caches, lazy initialisation).
     pub warmup: u32,
+    /// Keep every counted run's pair timings (CSV lists them all). When
+    /// `false`, runs after the first keep their wall but drop their pairs:
+    /// ten runs of a million pairs then cost one run's memory, not ten.
+    pub keep_pairs: bool,
 }
 
 impl Default for Repeat {
     fn default() -> Repeat {
-        Repeat { runs: 1, warmup: 0 }
+        Repeat::new(1, 0)
     }
 }
 
 impl Repeat {
+    /// `runs` counted runs after `warmup` uncounted ones, keeping every
+    /// run's pairs.
+    pub fn new(runs: u32, warmup: u32) -> Repeat {
+        Repeat {
+            runs,
+            warmup,
+            keep_pairs: true,
+        }
+    }
+
     /// More than one plain run: the summary shows statistics.
     pub fn is_repeated(self) -> bool {
         self.runs > 1 || self.warmup > 0
@@ -111,7 +125,8 @@ impl Measurement {
         self.warmup
     }
 
-    /// The counted runs, in the order they ran.
+    /// The counted runs, in the order they ran. Without
+    /// [`Repeat::keep_pairs`], runs after the first hold no pair timings.
     pub fn runs(&self) -> &[Report] {
         &self.runs
     }
@@ -208,14 +223,73 @@ fn series(
     let mut stopped = None;
     for n in 2..=runs {
         observe(mode, Phase::Counted { run: n, of: runs });
-        let report = run(plan.clone(), spec, silent.clone())?;
+        let mut report = run(plan.clone(), spec, silent.clone())?;
         if report.interrupted.is_some() {
             stopped = report.interrupted;
             break;
+        }
+        if !repeat.keep_pairs {
+            report.timings = Vec::new();
+            report.collected = Vec::new();
         }
         rest.push(report);
     }
     let mut measured = Measurement::new(first, rest, repeat.warmup);
     measured.stopped = stopped;
     Ok(measured)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Clock;
+
+    fn plan() -> Arc<Plan> {
+        let pairs = vec!["1:hello".parse().unwrap(), "2:world".parse().unwrap()];
+        Arc::new(Plan::new(pairs).unwrap())
+    }
+
+    #[test]
+    fn every_counted_run_is_kept_and_warmups_are_not() {
+        let spec = RunSpec::new(Mode::Tasks, Clock::Virtual);
+        let mut phases = Vec::new();
+        let m = measure_observed(
+            &plan(),
+            &spec,
+            Repeat::new(3, 2),
+            Arc::new(Silent),
+            &mut |_, phase| phases.push(phase),
+        )
+        .unwrap();
+        assert_eq!(m.runs().len(), 3);
+        assert_eq!(m.warmup(), 2);
+        assert_eq!(m.wall().count, 3);
+        assert_eq!(m.median(), Duration::from_secs(2));
+        assert!(m.runs().iter().all(|r| r.timings.len() == 2));
+        assert_eq!(
+            phases,
+            [
+                Phase::Warmup { run: 1, of: 2 },
+                Phase::Warmup { run: 2, of: 2 },
+                Phase::Counted { run: 1, of: 3 },
+                Phase::Counted { run: 2, of: 3 },
+                Phase::Counted { run: 3, of: 3 },
+                Phase::Over,
+            ]
+        );
+    }
+
+    #[test]
+    fn without_keep_pairs_only_the_first_run_keeps_its_pairs() {
+        let spec = RunSpec::new(Mode::Serial, Clock::Virtual);
+        let repeat = Repeat {
+            keep_pairs: false,
+            ..Repeat::new(3, 0)
+        };
+        let m = measure(&plan(), &spec, repeat, Arc::new(Silent)).unwrap();
+        let kept: Vec<usize> = m.runs().iter().map(|r| r.timings.len()).collect();
+        assert_eq!(kept, [2, 0, 0]);
+        assert_eq!(m.wall().count, 3, "every wall still counts");
+        assert_eq!(m.wall().max, Duration::from_secs(3));
+    }
 }

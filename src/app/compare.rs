@@ -28,7 +28,7 @@ pub fn execute(args: &CompareArgs, options: &Options) -> Result<(), Error> {
         &plan,
         &base,
         modes,
-        options.repeat.repeat(),
+        outcome::repeat(options),
         session.live_sink(),
         &mut session.status(),
     )?;

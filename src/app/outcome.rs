@@ -27,6 +27,22 @@ pub fn plan(args: &PairArgs, options: &Options) -> Result<Arc<Plan>, Error> {
     Ok(Arc::new(Plan::from_args_and_file(&args.pairs, file)?))
 }
 
+/// How the runs are repeated; every run's pairs are kept only when some
+/// output lists them (CSV, on stdout or in an export).
+pub fn repeat(options: &Options) -> crate::measure::Repeat {
+    let csv = |format| format == Format::Csv;
+    let lists_every_run = csv(options.output.format)
+        || options
+            .report
+            .export
+            .iter()
+            .any(|export| match export.kind {
+                crate::export::ExportKind::Report(format) => csv(format),
+                crate::export::ExportKind::Svg => false,
+            });
+    options.repeat.repeat(lists_every_run)
+}
+
 /// How a command picks its renderer: [`Format::renderer`] or
 /// [`Format::compare_renderer`].
 pub type PickRenderer = fn(Format, &Style) -> Box<dyn Renderer>;

@@ -21,7 +21,7 @@ pub fn execute(mode: Mode, args: &PairArgs, options: &Options) -> Result<(), Err
     let measured = measure_observed(
         &plan,
         &spec,
-        options.repeat.repeat(),
+        outcome::repeat(options),
         session.live_sink(),
         &mut session.status(),
     )?;
