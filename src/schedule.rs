@@ -176,6 +176,17 @@ mod tests {
     }
 
     #[test]
+    fn every_mode_has_its_plain_expectation() {
+        let plan = plan(&["1:a", "2:b"]);
+        let walls: Vec<u64> = Mode::ALL
+            .iter()
+            .map(|mode| mode.expected_wall(&plan).as_secs())
+            .collect();
+        // serial, tasks, gather, race, joinset, blocking, spawn-blocking, threads
+        assert_eq!(walls, [3, 2, 2, 1, 2, 3, 2, 2]);
+    }
+
+    #[test]
     fn race_expects_the_first_finish() {
         let plan = plan(&["3:a", "1:b", "2:c"]);
         let mut spec = RunSpec::new(Mode::Race, Clock::Virtual);

@@ -19,8 +19,11 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+use crate::clock::Clock;
 use crate::plan::Plan;
-use crate::run::RunError;
+use crate::run::{RunError, RunSpec};
+use crate::runtime::{Flavor, RuntimeInfo};
+use crate::schedule::{self, Expectation};
 
 pub use say::{say_after, say_at};
 pub use serial::Deadlines;
@@ -94,32 +97,19 @@ impl Mode {
     }
 
     /// The wall time this mode should take for `plan` on a perfect clock,
-    /// with no options, on a current-thread runtime (see [`crate::schedule`]
-    /// for the general case).
-    pub fn expected_wall(self, plan: &Plan) -> Duration {
-        match self {
-            Mode::Serial | Mode::Blocking => plan.total_delay(),
-            Mode::Race => plan
-                .pairs()
-                .iter()
-                .map(|p| p.delay)
-                .min()
-                .unwrap_or_default(),
-            Mode::Tasks | Mode::Gather | Mode::Joinset | Mode::SpawnBlocking | Mode::Threads => {
-                plan.longest_delay()
-            }
-        }
+    /// with no options, on a current-thread runtime, and why; see
+    /// [`crate::schedule`] for any options and runtime.
+    pub fn expected(self, plan: &Plan) -> Expectation {
+        let one_thread = RuntimeInfo {
+            flavor: Flavor::CurrentThread,
+            workers: 1,
+        };
+        schedule::expect(plan, &RunSpec::new(self, Clock::Real), one_thread)
     }
 
-    /// Why the expected wall is what it is (with no options).
-    pub fn expected_rule(self) -> &'static str {
-        match self {
-            Mode::Serial | Mode::Blocking => "the sum of the delays",
-            Mode::Race => "the shortest delay",
-            Mode::Tasks | Mode::Gather | Mode::Joinset | Mode::SpawnBlocking | Mode::Threads => {
-                "the longest delay"
-            }
-        }
+    /// The wall time of [`Mode::expected`].
+    pub fn expected_wall(self, plan: &Plan) -> Duration {
+        self.expected(plan).wall
     }
 
     /// Runs every pair of `plan` this mode's way, recording into `work`'s
