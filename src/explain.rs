@@ -20,6 +20,8 @@ pub enum Topic {
     Limit,
     /// `--deadlines`: relative and absolute sleeps, and drift.
     Deadlines,
+    /// `--runtime`/`--workers`: one thread or many.
+    Runtime,
     /// A runtime inside a runtime.
     Nested,
 }
@@ -47,6 +49,7 @@ impl Topic {
             Topic::Timeout,
             Topic::Limit,
             Topic::Deadlines,
+            Topic::Runtime,
             Topic::Nested,
         ])
     }
@@ -57,6 +60,7 @@ impl Topic {
             Topic::Timeout => "timeout",
             Topic::Limit => "limit",
             Topic::Deadlines => "deadlines",
+            Topic::Runtime => "runtime",
             Topic::Nested => "nested",
         }
     }
@@ -68,6 +72,7 @@ impl Topic {
             Topic::Timeout => "--timeout: cancel what has not finished in time",
             Topic::Limit => "--limit: at most N at once, with a semaphore",
             Topic::Deadlines => "--deadlines: why serial sleeps drift, and the fix",
+            Topic::Runtime => "--runtime, --workers: one thread or many",
             Topic::Nested => "a runtime inside a runtime, and the two entry points",
         }
     }
@@ -85,6 +90,7 @@ impl Topic {
             Topic::Timeout => TIMEOUT,
             Topic::Limit => LIMIT,
             Topic::Deadlines => DEADLINES,
+            Topic::Runtime => RUNTIME,
             Topic::Nested => NESTED,
         };
         Lesson {
@@ -166,6 +172,7 @@ impl Lesson {
             Topic::Timeout => "async fn guarded(",
             Topic::Limit => "pub async fn permit(",
             Topic::Deadlines => "pub async fn say_at(",
+            Topic::Runtime => "pub fn build(",
             Topic::Nested => "pub fn run(",
         }
     }
@@ -329,6 +336,24 @@ const DEADLINES: Parts = (
      about a millisecond per sleep) and 1.001s with absolute ones (drift +1ms).",
 );
 
+const RUNTIME: Parts = (
+    "--runtime picks the tokio runtime saywhen builds. current-thread (the\n\
+     default) drives every task from one thread, like asyncio's one event loop:\n\
+     concurrency without parallelism. multi-thread spreads tasks over --workers\n\
+     threads; for sleeps that changes nothing, but a blocking call then holds one\n\
+     worker instead of everything. tokio can pause time only on a current-thread\n\
+     runtime, so multi-thread needs the real clock.",
+    "src/runtime.rs",
+    include_str!("runtime.rs"),
+    "asyncio.run(main())  # one event loop, on this thread\n\
+     # parallel work goes to a pool of threads:\n\
+     await loop.run_in_executor(ThreadPoolExecutor(max_workers=2), blocking_say_after, 1, 'a')",
+    "The same walls for the async modes on either runtime: `--workers 2 tasks 1:a\n\
+     2:b` takes 2 s. `--workers 2 blocking` of four 250ms pairs took 500.7ms\n\
+     where one thread took 1.001s: two blocked workers instead of one. The\n\
+     report's runtime row says which runtime ran.",
+);
+
 const NESTED: Parts = (
     "A runtime cannot start inside a running one: `block_on` would block the very\n\
      thread the outer runtime needs, so tokio panics with \"Cannot start a runtime\n\
@@ -377,6 +402,7 @@ mod tests {
             Topic::Timeout => "timeout_at(deadline",
             Topic::Limit => "semaphore.acquire()",
             Topic::Deadlines => "sleep_until(due)",
+            Topic::Runtime => "Builder::new_multi_thread()",
             Topic::Nested => "Handle::try_current()",
         };
         for topic in Topic::all() {

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::{saywhen, stdout_of};
 
-const TOPICS: [&str; 12] = [
+const TOPICS: [&str; 13] = [
     "serial",
     "tasks",
     "gather",
@@ -19,6 +19,7 @@ const TOPICS: [&str; 12] = [
     "timeout",
     "limit",
     "deadlines",
+    "runtime",
     "nested",
 ];
 
@@ -80,6 +81,7 @@ fn lessons_quote_the_call_they_teach() {
         ("timeout", "timeout_at(deadline"),
         ("limit", "self.semaphore.acquire()"),
         ("deadlines", "tokio::time::sleep_until(due).await"),
+        ("runtime", "Builder::new_multi_thread()"),
         ("nested", "Handle::try_current().is_ok()"),
     ];
     for (topic, call) in quotes {
