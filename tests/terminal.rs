@@ -85,6 +85,16 @@ fn ci_and_no_progress_keep_the_terminal_free_of_bars() {
 }
 
 #[test]
+fn a_machine_format_on_a_terminal_gets_neither() {
+    let Some(screen) = on_a_terminal(&format!("--format json {ARGS}"), &[]) else {
+        return;
+    };
+    assert!(!screen.contains("/ 2s expected"), "{screen:?}");
+    assert!(!screen.contains('\x1b'), "{screen:?}");
+    assert!(screen.contains("\"message\": \"hello\""), "{screen:?}");
+}
+
+#[test]
 fn a_pipe_gets_neither() {
     let output = common::saywhen()
         .args(ARGS.split(' '))
