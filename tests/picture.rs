@@ -158,6 +158,18 @@ fn ascii_makes_the_whole_human_view_ascii() {
     assert!(out.is_ascii(), "{out}");
     assert!(out.contains("300us"), "{out}");
     assert!(out.contains("+---"), "{out}");
+    // Every mode and lesson option: rows they add (drift, timeout,
+    // completion order) are in the view's alphabet too.
+    for args in [
+        &["serial", "300us:a", "1:b"][..],
+        &["--timeout", "500ms", "tasks", "300us:a", "1:b"],
+        &["--limit", "1", "gather", "300us:a", "1:b"],
+        &["race", "300us:a", "1:b"],
+        &["joinset", "300us:a", "1:b"],
+    ] {
+        let out = stdout_of(virtual_run(&["--ascii"]).args(args));
+        assert!(out.is_ascii(), "{args:?}: {out}");
+    }
     // compare, with repeated runs and their statistics, too.
     let out = stdout_of(&mut virtual_run(&[
         "--ascii",

@@ -107,3 +107,21 @@ fn a_pipe_gets_neither() {
     assert!(stdout.contains("hello"));
     assert!(output.stderr.is_empty(), "{:?}", output.stderr);
 }
+
+#[test]
+fn a_terminal_whose_locale_is_not_utf8_gets_ascii() {
+    let args = "--virtual-time --color=never serial 300us:a 1:b";
+    let locale = |lang| [("LC_ALL", ""), ("LC_CTYPE", ""), ("LANG", lang)];
+    let Some(plain) = on_a_terminal(args, &locale("C")) else {
+        return;
+    };
+    assert!(plain.is_ascii(), "{plain:?}");
+    assert!(
+        plain.contains("300us") && plain.contains("###"),
+        "{plain:?}"
+    );
+    let Some(utf8) = on_a_terminal(args, &locale("C.UTF-8")) else {
+        return;
+    };
+    assert!(utf8.contains("300µs") && utf8.contains('█'), "{utf8:?}");
+}

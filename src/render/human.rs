@@ -213,9 +213,12 @@ fn pairs_table(report: &Report, style: &Style) -> Table {
     table
 }
 
+/// The totals: every cell is saywhen's own text (no message), so all of
+/// it goes through [`Style::text`] on the way out, and a row added later
+/// cannot leak a `µs` or an arrow into an ASCII view.
 fn totals_table(report: &Report, style: &Style) -> Table {
-    let mut table = table(style);
-    table.add_rows([
+    let mut rows: Vec<[String; 2]> = Vec::new();
+    rows.extend([
         [
             "mode".to_owned(),
             format!("{} ({})", report.mode, report.mode.summary()),
@@ -223,8 +226,8 @@ fn totals_table(report: &Report, style: &Style) -> Table {
         ["clock".to_owned(), report.clock.to_string()],
         ["runtime".to_owned(), report.runtime.to_string()],
     ]);
-    table.add_rows(lesson_rows(report, style));
-    table.add_rows([
+    rows.extend(lesson_rows(report, style));
+    rows.extend([
         [
             "expected wall".to_owned(),
             style.text(format!(
@@ -249,6 +252,8 @@ fn totals_table(report: &Report, style: &Style) -> Table {
             },
         ],
     ]);
+    let mut table = table(style);
+    table.add_rows(rows.into_iter().map(|row| row.map(|cell| style.text(cell))));
     table
 }
 
