@@ -46,7 +46,10 @@ fn gather_of_100_000_pairs_is_linear() {
             .pairs()
             .all(|p| p.late() == Some(jiff::SignedDuration::ZERO))
     );
-    assert!(took < Duration::from_secs(1), "100,000 pairs took {took:?} of CPU");
+    assert!(
+        took < Duration::from_secs(1),
+        "100,000 pairs took {took:?} of CPU"
+    );
 }
 
 /// CPU time used by the calling thread so far.
