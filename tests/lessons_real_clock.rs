@@ -189,12 +189,13 @@ fn timeout_and_limit_on_a_multi_thread_runtime() {
         "--workers",
         "2",
         "--timeout",
-        "150ms",
+        "250ms",
         "tasks",
-        "100ms:a",
-        "300ms:b",
+        "50ms:a",
+        "400ms:b",
     ]);
-    assert_wall(&doc, 0.15);
+    // a has 200 ms of slack before the deadline, so a busy machine passes.
+    assert_wall(&doc, 0.25);
     let statuses: Vec<&str> = doc["pairs"]
         .as_array()
         .unwrap()
