@@ -288,12 +288,15 @@ const NASTY: &str = "1:a\x1b[31mred\x07\x08\rover\u{9b}2J\u{202e}";
 #[test]
 fn control_characters_never_reach_stdout_raw() {
     for extra in [
-        &[][..],
-        &["--ascii"],
-        &["--color=always"],
-        &["--width", "40"],
+        &["tasks"][..],
+        &["--ascii", "tasks"],
+        &["--color=always", "tasks"],
+        &["--width", "40", "tasks"],
+        &["--color=always", "compare"],
+        &["--runs", "2", "race"],
+        &["--timeout", "1500ms", "serial"],
     ] {
-        let out = stdout_of(virtual_run(extra).args(["tasks", NASTY, "2:ok"]));
+        let out = stdout_of(virtual_run(extra).args([NASTY, "2:ok"]));
         let user_controls: Vec<char> = out
             .chars()
             .filter(|&c| (c.is_control() && c != '\n' && c != '\x1b') || c == '\u{202e}')
