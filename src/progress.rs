@@ -14,7 +14,7 @@
 //! ([`Progress::suspend`]), so a bar and a message never share a line; it
 //! clears itself for good when the run finishes (or is dropped).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
@@ -28,6 +28,7 @@ use crate::event::Event;
 use crate::mode::Mode;
 use crate::plan::Plan;
 use crate::render::timeline::fit;
+use crate::stop::StopReason;
 use crate::style::Style;
 use crate::units::human;
 
@@ -178,6 +179,13 @@ impl Progress {
                     state.last_said = state.last_said.max(*at);
                 }
             }
+            // Ctrl-C is echoed by the terminal as `^C` where the cursor
+            // is: at the end of the bar, which indicatif pads to the right
+            // edge, so the echo wraps onto a line of its own.
+            Event::Interrupted {
+                by: StopReason::Interrupt,
+                ..
+            } => live.stop_after_echo(),
             Event::Finished { .. } | Event::Interrupted { .. } => live.stop(),
         }
     }
@@ -222,6 +230,23 @@ impl Live {
         if let Ok(handle) = handle {
             self.ticker = Some((stop, handle));
         }
+    }
+
+    /// Like [`Live::stop`], first wiping the line the terminal's `^C` echo
+    /// wrapped onto and stepping back up to the bar, so clearing it leaves
+    /// no stale line behind.
+    fn stop_after_echo(&mut self) {
+        let shown = lock(&self.state).as_ref().is_some_and(|state| state.shown);
+        if let Some((stop, handle)) = self.ticker.take() {
+            drop(stop);
+            let _ = handle.join();
+        }
+        if shown && !self.bar.is_finished() && terminal_echoes_control_characters() {
+            let mut stderr = std::io::stderr().lock();
+            let _ = stderr.write_all(b"\r\x1b[2K\x1b[1A");
+            let _ = stderr.flush();
+        }
+        self.stop();
     }
 
     /// Stops the ticker and wipes the bar, leaving the screen as if it had
@@ -296,6 +321,23 @@ impl State {
         }
         lines
     }
+}
+
+/// Whether the terminal on stderr echoes typed control characters (`^C`):
+/// the default of every Unix terminal (`stty echo echoctl`).
+#[cfg(unix)]
+fn terminal_echoes_control_characters() -> bool {
+    // SAFETY: `termios` is plain data, for which all zeroes is a valid
+    // value; tcgetattr only writes into the one we pass, and fails
+    // harmlessly (returning -1) when stderr is not a terminal.
+    let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+    let read = unsafe { libc::tcgetattr(libc::STDERR_FILENO, &mut termios) } == 0;
+    read && termios.c_lflag & libc::ECHO != 0 && termios.c_lflag & libc::ECHOCTL != 0
+}
+
+#[cfg(not(unix))]
+fn terminal_echoes_control_characters() -> bool {
+    false
 }
 
 /// A bar that stays off the screen until the ticker shows it.

@@ -125,3 +125,60 @@ fn a_terminal_whose_locale_is_not_utf8_gets_ascii() {
     };
     assert!(utf8.contains("300µs") && utf8.contains('█'), "{utf8:?}");
 }
+
+/// Runs tmux on a private server (`-L`), so the test never touches a
+/// session of the person running it.
+fn tmux(socket: &str, args: &[&str]) -> Option<String> {
+    let output = Command::new("tmux")
+        .args(["-L", socket])
+        .args(args)
+        .output()
+        .ok()?;
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn ctrl_c_leaves_no_stale_progress_line() {
+    // What a person sees is the screen, not the byte stream: tmux renders
+    // it. The terminal echoes Ctrl-C as `^C` after the bar, which indicatif
+    // pads to the right edge, so the echo wraps; clearing must allow for it.
+    let socket = format!("saywhen-test-{}", std::process::id());
+    if tmux(&socket, &["-V"]).is_none() {
+        eprintln!("skipped: tmux is not installed to render a terminal screen");
+        return;
+    }
+    let binary = assert_cmd::cargo::cargo_bin("saywhen");
+    let command = format!(
+        "env -u CI -u NO_COLOR TERM=xterm-256color '{}' tasks 1:a 30:b 40:c; sleep 30",
+        binary.display()
+    );
+    tmux(
+        &socket,
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            "100",
+            "-y",
+            "40",
+            &command,
+        ],
+    );
+    let screen = |pause: u64| {
+        std::thread::sleep(std::time::Duration::from_millis(pause));
+        tmux(&socket, &["capture-pane", "-p", "-t", "t"]).unwrap_or_default()
+    };
+    let before = screen(2_000);
+    tmux(&socket, &["send-keys", "-t", "t", "C-c"]);
+    let after = screen(1_000);
+    tmux(&socket, &["kill-server"]);
+    assert!(before.contains("/ 40s expected"), "no progress: {before}");
+    assert!(after.contains("interrupted at"), "{after}");
+    assert!(
+        !after.contains("expected\n") && !after.contains(" left"),
+        "{after}"
+    );
+    assert!(!after.contains("/ 40s expected"), "a stale bar: {after}");
+}
