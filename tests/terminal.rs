@@ -182,3 +182,24 @@ fn ctrl_c_leaves_no_stale_progress_line() {
     );
     assert!(!after.contains("/ 40s expected"), "a stale bar: {after}");
 }
+
+#[test]
+fn on_a_terminal_no_color_and_term_dumb_turn_colour_off() {
+    let args = "--virtual-time tasks 1:hello";
+    let Some(coloured) = on_a_terminal(args, &[]) else {
+        return;
+    };
+    assert!(coloured.contains("\x1b[36mhello"), "{coloured:?}");
+    for env in [[("NO_COLOR", "1")], [("TERM", "dumb")]] {
+        let Some(plain) = on_a_terminal(args, &env) else {
+            return;
+        };
+        assert!(!plain.contains('\x1b'), "{env:?}: {plain:?}");
+    }
+    // --color=always is a request, and wins over both.
+    let Some(forced) = on_a_terminal(&format!("--color=always {args}"), &[("NO_COLOR", "1")])
+    else {
+        return;
+    };
+    assert!(forced.contains("\x1b[36mhello"), "{forced:?}");
+}
