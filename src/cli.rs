@@ -48,7 +48,10 @@ A PAIR is DELAY:MESSAGE, split at the first ':'. DELAY is seconds (1, 0.25,
     version,
     after_help = EXAMPLES,
     subcommand_value_name = "MODE",
-    subcommand_help_heading = "Modes",
+    subcommand_help_heading = "Modes and commands",
+    override_usage = "saywhen [OPTIONS] <MODE> <PAIR>...\n       \
+                      saywhen [OPTIONS] compare <PAIR>...\n       \
+                      saywhen explain [TOPIC]",
     arg_required_else_help = true
 )]
 pub struct Cli {
@@ -295,14 +298,14 @@ pub enum Command {
     SpawnBlocking(PairArgs),
     /// One OS thread per pair, spawn + join: wall = the longest delay (real clock)
     Threads(PairArgs),
+    /// Run the same pairs in each mode, one after another, and compare their wall times in one table
+    Compare(CompareArgs),
     /// What a mode does, its Rust code, the asyncio equivalent, the wall to expect
     Explain(ExplainArgs),
     /// Print a shell completion script (see the README for where to put it)
     Completions(CompletionArgs),
     /// Print the man page (roff): saywhen man > saywhen.1
     Man,
-    /// Run the same pairs in each mode, one after another, and compare their wall times in one table
-    Compare(CompareArgs),
 }
 
 #[derive(Debug, Args)]
