@@ -59,3 +59,46 @@ fn the_human_view_says_each_message_live_in_deadline_order() {
     assert!(lines[3].starts_with("finished at "), "{out}");
     assert!(out.contains("measured wall"), "{out}");
 }
+
+/// Into a pipe, each line is flushed the moment it is said, not when the
+/// run ends: the line for `0:first` arrives while `1h:last` still waits.
+#[cfg(unix)]
+#[test]
+fn lines_reach_a_pipe_live() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    for format in ["table", "jsonl"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_saywhen"))
+            .args(["tasks", "0:first", "1h:last", "--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("saywhen starts");
+        let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        // Were output held back until the end, reading would block for an
+        // hour: a watchdog kills the child after 30 s, so the test fails.
+        let (done, watch) = std::sync::mpsc::channel::<()>();
+        let pid = child.id().to_string();
+        let watchdog = std::thread::spawn(move || {
+            if watch
+                .recv_timeout(std::time::Duration::from_secs(30))
+                .is_err()
+            {
+                let _ = Command::new("kill").args(["-9", &pid]).status();
+            }
+        });
+        let mut lines = stdout.lines();
+        let said = lines
+            .by_ref()
+            .map(|line| line.expect("UTF-8 lines"))
+            .find(|line| line.contains("first"));
+        let still_running = child.try_wait().expect("can poll the child").is_none();
+        let _ = done.send(());
+        let _ = watchdog.join();
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(said.is_some(), "{format}: the first message arrived");
+        assert!(still_running, "{format}: it arrived before the run ended");
+    }
+}
