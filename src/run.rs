@@ -7,6 +7,8 @@ use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::FutureExt;
+use futures_util::future::Either;
 use jiff::{SignedDuration, ZonedDateTime};
 use tokio::runtime::Handle;
 use tokio::task::JoinError;
@@ -148,6 +150,21 @@ pub async fn run_async(
     let expected = schedule::expect(&plan, spec, runtime);
     let started_at = ZonedDateTime::now();
     let recorder = Recorder::new(plan.len(), sink);
+    let pairs = Work::new(recorder.clone(), spec);
+    let work = mode.run(&plan, &pairs);
+    // Racing the stop drops the mode's future the moment it is asked, and
+    // with it gather's sleeps. Spawned tasks live on until their runtime is
+    // dropped, but a current-thread runtime (what `run` builds) polls none
+    // of them between here and the snapshot below.
+    //
+    // The race (which starts listening for a stop when it is created) is
+    // set up before the `started` line goes out: a Ctrl-C sent right after
+    // that line must find a run listening, or the signal handler, seeing
+    // nobody to stop, would end the process without a report.
+    let work = match &spec.stop {
+        Some(stop) => Either::Left(stop.race(work)),
+        None => Either::Right(work.map(Ok)),
+    };
     recorder.emit(Event::Started {
         mode,
         clock,
@@ -155,18 +172,9 @@ pub async fn run_async(
         pairs: plan.len(),
         expected: expected.wall,
     });
-    let pairs = Work::new(recorder.clone(), spec);
-    let work = mode.run(&plan, &pairs);
-    // Racing the stop drops the mode's future the moment it is asked, and
-    // with it gather's sleeps. Spawned tasks live on until their runtime is
-    // dropped, but a current-thread runtime (what `run` builds) polls none
-    // of them between here and the snapshot below.
-    let interrupted = match &spec.stop {
-        Some(stop) => match stop.race(work).await {
-            Ok(result) => result.map(|()| None)?,
-            Err(reason) => Some(reason),
-        },
-        None => work.await.map(|()| None)?,
+    let interrupted = match work.await {
+        Ok(result) => result.map(|()| None)?,
+        Err(reason) => Some(reason),
     };
     let wall = recorder.elapsed();
     let finished_at = after(&started_at, wall);

@@ -106,14 +106,18 @@ impl Stop {
         }
     }
 
-    /// Runs `work` to completion, unless a stop is asked for first.
-    pub async fn race<F: Future>(&self, work: F) -> Result<F::Output, StopReason> {
-        tokio::select! {
-            // Biased: a stop asked before the run began wins even if the
-            // work could complete at once.
-            biased;
-            reason = self.requested() => Err(reason),
-            output = work => Ok(output),
+    /// Runs `work` to completion, unless a stop is asked for first. The
+    /// run counts as listening from this call on, not from the first poll.
+    pub fn race<F: Future>(&self, work: F) -> impl Future<Output = Result<F::Output, StopReason>> {
+        let requested = self.requested();
+        async move {
+            tokio::select! {
+                // Biased: a stop asked before the run began wins even if the
+                // work could complete at once.
+                biased;
+                reason = requested => Err(reason),
+                output = work => Ok(output),
+            }
         }
     }
 }
