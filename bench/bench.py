@@ -76,9 +76,12 @@ def parse_args():
     parser.add_argument("--parts", default="scale,startup,virtual,serial",
                         help="which tables to make (default: %(default)s)")
     parser.add_argument("--work", help="where to keep inputs and raw results (default: a temp dir)")
+    parser.add_argument("--programs", default="saywhen,asyncio,shell",
+                        help="which programs the scale table runs (default: %(default)s)")
     args = parser.parse_args()
     args.sizes = [int(n) for n in args.sizes.split(",")]
     args.parts = args.parts.split(",")
+    args.programs = args.programs.split(",")
     return args
 
 
@@ -96,8 +99,9 @@ def machine_note(args):
                 break
     except OSError:
         pass
-    return (f"Machine: {os.cpu_count()} cores, {cpu}. "
-            f"Medians of {args.runs} runs; stdout to /dev/null.\n")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"Machine: {os.cpu_count()} cores, {cpu}; load average at the end {load}. "
+            f"Medians of {args.runs} runs (CPU time: their mean); stdout to /dev/null.\n")
 
 
 class Bench:
@@ -137,7 +141,9 @@ class Bench:
     # --- measuring ----------------------------------------------------------
 
     def measure(self, name, command):
-        """Median wall (s) and median peak RSS (MB) of `command`, R runs."""
+        """Median wall (s), median peak RSS (MB) and mean CPU time (user +
+        system, s) of `command`, R runs. CPU time hardly depends on what
+        else the machine is doing; wall time does."""
         rss_log = self.work / f"{name}.time"
         rss_log.unlink(missing_ok=True)
         result = self.work / f"{name}.json"
@@ -146,10 +152,11 @@ class Bench:
             ["hyperfine", "--shell=none", "--style=basic", "--runs", str(self.args.runs),
              "--export-json", str(result), quote(timed)],
             check=True, stdout=subprocess.DEVNULL)
-        times = json.loads(result.read_text())["results"][0]["times"]
+        measured = json.loads(result.read_text())["results"][0]
         rss_kb = [int(m) for m in re.findall(
             r"Maximum resident set size \(kbytes\): (\d+)", rss_log.read_text())]
-        return statistics.median(times), statistics.median(rss_kb) / 1024
+        cpu = measured["user"] + measured["system"]
+        return statistics.median(measured["times"]), statistics.median(rss_kb) / 1024, cpu
 
     # --- the tables ---------------------------------------------------------
 
@@ -164,37 +171,38 @@ class Bench:
                     ("saywhen tasks", [self.saywhen, "tasks", "--file", pairs]),
                     ("saywhen gather", [self.saywhen, "gather", "--file", pairs]),
                 ]
-                if n <= self.args.asyncio_max:
+                programs = [p for p in programs if p[0].split()[0] in self.args.programs]
+                if n <= self.args.asyncio_max and "asyncio" in self.args.programs:
                     programs.append(("asyncio gather", [
                         sys.executable, str(ROOT / "bench" / "asyncio_gather.py"), pairs]))
-                if n <= self.args.shell_max:
+                if n <= self.args.shell_max and "shell" in self.args.programs:
                     programs.append(("shell sleep & wait",
                                      ["bash", str(self.shell_script(n, spread))]))
                 for program, command in programs:
                     name = f"{program.replace(' ', '-')}-{'spread' if spread else 'equal'}-{n}"
-                    wall, rss = self.measure(name, command)
-                    rows.append((label, program, ideal, wall, rss))
-                    print(f"  {label:>26}  {program:<18} {wall - ideal:8.3f} s {rss:8.1f} MB",
-                          file=sys.stderr)
+                    wall, rss, cpu = self.measure(name, command)
+                    rows.append((label, program, ideal, wall, rss, cpu))
+                    print(f"  {label:>26}  {program:<18} {wall - ideal:8.3f} s {rss:8.1f} MB"
+                          f" {cpu:8.3f} s CPU  (load {os.getloadavg()[0]:.1f})", file=sys.stderr)
         lines = [
             "### Wall overhead and peak memory",
             "",
-            "| pairs | program | ideal wall | measured wall | overhead | peak RSS |",
-            "| --- | --- | ---: | ---: | ---: | ---: |",
+            "| pairs | program | ideal wall | measured wall | overhead | peak RSS | CPU time |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
         ]
-        for label, program, ideal, wall, rss in rows:
+        for label, program, ideal, wall, rss, cpu in rows:
             lines.append(f"| {label} | {program} | {ideal:.3f} s | {wall:.3f} s "
-                         f"| {wall - ideal:+.3f} s | {rss:.1f} MB |")
+                         f"| {wall - ideal:+.3f} s | {rss:.1f} MB | {cpu:.3f} s |")
         lines += ["", self.ratio_note(rows)]
         return "\n".join(lines)
 
     @staticmethod
     def ratio_note(rows):
         notes = []
-        for (label, program, ideal, wall, _) in rows:
+        for (label, program, ideal, wall, *_) in rows:
             if program != "asyncio gather":
                 continue
-            for (label2, program2, ideal2, wall2, _) in rows:
+            for (label2, program2, ideal2, wall2, *_) in rows:
                 if label2 == label and program2.startswith("saywhen"):
                     ours = max(wall2 - ideal2, 1e-3)
                     notes.append(f"{label}: asyncio's overhead is "
@@ -219,21 +227,21 @@ class Bench:
     def virtual(self):
         n = max(self.args.sizes)
         lines = [f"### {n:,} pairs on the virtual clock (`--virtual-time`)", "",
-                 "| mode | pairs | wall | peak RSS |", "| --- | --- | ---: | ---: |"]
+                 "| mode | pairs | wall | peak RSS | CPU time |", "| --- | --- | ---: | ---: | ---: |"]
         for spread in (False, True):
             pairs = str(self.pairs_file(n, spread))
-            for mode in ("tasks", "gather"):
+            for mode in ("tasks", "gather", "joinset"):
                 name = f"virtual-{mode}-{'spread' if spread else 'equal'}-{n}"
-                wall, rss = self.measure(
+                wall, rss, cpu = self.measure(
                     name, [self.saywhen, "--virtual-time", mode, "--file", pairs])
                 lines.append(f"| {mode} | {n:,} {'spread' if spread else 'equal'} "
-                             f"| {wall:.3f} s | {rss:.1f} MB |")
+                             f"| {wall:.3f} s | {rss:.1f} MB | {cpu:.3f} s |")
         return "\n".join(lines)
 
     def serial_drift(self):
         n, unit_ms = 1000, 1
         pairs = str(self.pairs_file(n, False, unit_ms=unit_ms))
-        wall, _ = self.measure("serial-1ms", [self.saywhen, "serial", "--file", pairs])
+        wall, _, _ = self.measure("serial-1ms", [self.saywhen, "serial", "--file", pairs])
         reports = []
         for _ in range(self.args.runs):
             out = subprocess.run([self.saywhen, "serial", "--file", pairs, "--format", "json"],

@@ -6,12 +6,6 @@ use std::process::ExitCode;
 
 use saywhen::cli::Cli;
 
-/// mimalloc rather than the system's malloc: with a million pairs it keeps
-/// ~20 MB (gather) to ~70 MB (tasks) less resident, and frees faster.
-/// The library leaves the choice to its users.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     // Invalid usage exits 2 here, with clap's message; --help and
     // --version exit 0.

@@ -4,8 +4,8 @@
 //! kept as the run goes (rather than returned at the end), a run that is cut
 //! short still knows exactly what happened.
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -23,8 +23,10 @@ struct Shared {
     slots: Box<[Slot]>,
     /// `None` once the run is over (see [`Recorder::close`]).
     sink: RwLock<Option<Arc<dyn EventSink>>>,
-    /// How many results a mode has collected so far (see `collected`).
-    collected: AtomicUsize,
+    /// The pairs a mode has collected, in order (see `collected`). A list
+    /// of its own rather than a field in every slot: only joinset and race
+    /// collect, and a million slots would carry 8 MB for nothing.
+    collected: Mutex<Vec<usize>>,
 }
 
 /// Offsets from the start in nanoseconds, plus one; 0 means "not yet".
@@ -33,8 +35,6 @@ struct Shared {
 struct Slot {
     began: AtomicU64,
     ended: AtomicU64,
-    /// Position in the order of collection, plus one; 0 means "not yet".
-    collected: AtomicUsize,
 }
 
 const CANCELLED: u64 = 1 << 63;
@@ -58,7 +58,7 @@ impl Recorder {
             start: Instant::now(),
             slots,
             sink: RwLock::new(Some(sink)),
-            collected: AtomicUsize::new(0),
+            collected: Mutex::new(Vec::new()),
         }))
     }
 
@@ -103,28 +103,15 @@ impl Recorder {
     /// The mode has collected pair `index`'s result: for modes that take
     /// results as they complete (joinset, race), whose order is the lesson.
     pub fn collected(&self, index: usize) {
-        let position = self.0.collected.fetch_add(1, Ordering::Relaxed);
-        self.0.slots[index]
-            .collected
-            .store(position + 1, Ordering::Relaxed);
+        // One collector at a time (the mode's own task): never contended.
+        let mut order = self.0.collected.lock().unwrap_or_else(|e| e.into_inner());
+        order.push(index);
     }
 
     /// The pairs whose results the mode collected, in the order it did.
     pub fn collection_order(&self) -> Vec<usize> {
-        let mut order: Vec<(usize, usize)> = self
-            .0
-            .slots
-            .iter()
-            .enumerate()
-            .filter_map(
-                |(index, slot)| match slot.collected.load(Ordering::Relaxed) {
-                    0 => None,
-                    position => Some((position, index)),
-                },
-            )
-            .collect();
-        order.sort_unstable();
-        order.into_iter().map(|(_, index)| index).collect()
+        let order = self.0.collected.lock().unwrap_or_else(|e| e.into_inner());
+        order.clone()
     }
 
     /// Passes a run-level event (started, finished) to the sink.
