@@ -253,6 +253,9 @@ class Bench:
         gaps = sum(b["start_s"] - a["finish_s"]
                    for a, b in zip(report["pairs"], report["pairs"][1:]))
         first = report["pairs"][0]["start_s"]
+        absolute, _, _ = self.measure(
+            "serial-1ms-absolute",
+            [self.saywhen, "serial", "--deadlines", "absolute", "--file", pairs])
         return "\n".join([
             f"### serial, {n:,} x {unit_ms} ms: the timer's overshoot adds up", "",
             "| what | value |", "| --- | ---: |",
@@ -265,6 +268,8 @@ class Bench:
             f"/ {max(late) * 1000:.3f} ms |",
             f"| not in any \"late by\" (start of the first pair + gaps between pairs) "
             f"| {first + gaps:+.6f} s |",
+            f"| process wall with `--deadlines absolute` (sleep_until start + sum so far) "
+            f"| {absolute:.3f} s |",
         ])
 
 

@@ -31,7 +31,8 @@
 //! - [`export`]: `--export FILE`, results written to a file.
 //! - [`render`]: the human view, the comparison table, and the machine
 //!   formats (JSON, JSON Lines, CSV, Markdown, SVG).
-//! - [`printer`]: the thread that owns stdout during a run.
+//! - [`printer`]: the thread that owns stdout during a run; [`queue`]: how
+//!   events reach it, a batch at a time.
 //! - [`units`], [`escape`]: how durations and user text are written.
 //! - [`style`]: colour, ASCII and width, decided once for the human view.
 //! - [`progress`]: the live progress bar on stderr.
@@ -69,6 +70,7 @@ pub mod pair_file;
 pub mod plan;
 pub mod printer;
 pub mod progress;
+pub mod queue;
 pub mod record;
 pub mod render;
 pub mod report;

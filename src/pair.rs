@@ -89,7 +89,14 @@ pub fn parse_delay(text: &str) -> Result<Duration, PairError> {
     if is_non_finite(unsigned) {
         return Err(PairError::NotFinite(text.to_owned()));
     }
-    let nanos = match split_unit(unsigned) {
+    // Plain seconds (`1`, `1.000001`: every line of a generated file) are
+    // told apart in one pass, skipping the search for a unit.
+    let plain = unsigned.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    let unit = match plain && is_decimal(unsigned) {
+        true => Some((unsigned, SECOND)),
+        false => split_unit(unsigned),
+    };
+    let nanos = match unit {
         Some((number, unit_nanos)) => decimal_to_nanos(number, unit_nanos),
         None => humantime::parse_duration(unsigned)
             .ok()
@@ -119,6 +126,8 @@ fn is_non_finite(text: &str) -> bool {
     text.get(..3)
         .is_some_and(|head| head.eq_ignore_ascii_case("nan") || head.eq_ignore_ascii_case("inf"))
 }
+
+const SECOND: u128 = 1_000_000_000;
 
 /// Units a single number may carry, in nanoseconds. Longer spellings first
 /// so `ms` is not read as `m` + `s`.

@@ -1,35 +1,33 @@
 //! The printer: one thread that owns stdout for the whole run.
 //!
 //! Modes must never block on output (a slow terminal would distort the very
-//! timings we measure), so they only send events down a channel. This thread
-//! renders them into a buffer and flushes whenever the channel runs empty:
+//! timings we measure), so they only append events to a queue (see
+//! [`crate::queue`]). This thread takes every waiting event at once, renders
+//! them into a buffer and flushes whenever the queue runs empty:
 //! a message reaches the screen (or the pipe) the moment it is said, yet a
 //! burst of a thousand messages becomes a few large writes, not a thousand
 //! small ones.
 
 use std::io::{self, BufWriter, Write};
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use crate::event::{Event, EventSink};
 use crate::plan::Plan;
 use crate::progress::Progress;
+use crate::queue::{QueueReceiver, QueueSender, Taken, queue};
 use crate::render::Renderer;
 use crate::report::Report;
 use crate::stop::{Stop, StopReason};
 
 /// A running printer thread and the way to feed it.
 pub struct Printer {
-    sender: Sender<Event>,
+    sender: QueueSender,
     thread: JoinHandle<io::Result<Box<dyn Renderer>>>,
 }
 
 const BUFFER: usize = 64 * 1024;
-
-/// The most events rendered between two flushes.
-const BATCH: usize = 4096;
 
 /// How often an idle printer checks that someone still reads stdout, so
 /// `saywhen tasks 1h:a | head -1` ends as soon as head does, not in an hour.
@@ -61,7 +59,7 @@ impl Printer {
         stop: Option<Stop>,
         progress: Progress,
     ) -> io::Result<Printer> {
-        let (sender, receiver) = mpsc::channel();
+        let (sender, receiver) = queue();
         let thread = thread::Builder::new()
             .name("saywhen-printer".into())
             .spawn(move || {
@@ -104,27 +102,23 @@ impl Printer {
 /// The printer thread: render each event; flush when none are waiting.
 /// Ends when every sender (the printer's and the run's) is gone.
 fn print_events(
-    receiver: &Receiver<Event>,
+    receiver: &QueueReceiver,
     plan: &Arc<Plan>,
     mut renderer: Box<dyn Renderer>,
     mut progress: Progress,
 ) -> io::Result<Box<dyn Renderer>> {
     let mut out = BufWriter::with_capacity(BUFFER, io::stdout().lock());
+    // Two buffers take turns with the queue's, so a burst's room is reused.
+    let mut batch = Vec::new();
     loop {
-        match receiver.recv_timeout(IDLE_CHECK) {
-            Ok(event) => {
-                // At most BATCH events at a time: a burst of a million
-                // would otherwise be gathered whole before the first byte
-                // is written (72 MB, and no output meanwhile).
-                let batch: Vec<Event> = std::iter::once(event)
-                    .chain(receiver.try_iter().take(BATCH - 1))
-                    .collect();
+        match receiver.take(&mut batch, IDLE_CHECK) {
+            Taken::Events => {
                 for event in &batch {
                     progress.event(event, plan);
                 }
                 // After an interruption nothing more belongs to the run, and
                 // an OS thread still asleep (threads, spawn-blocking) would
-                // keep the channel open: print up to it, then stop.
+                // keep the queue open: print up to it, then stop.
                 let end = batch
                     .iter()
                     .position(|event| matches!(event, Event::Interrupted { .. }));
@@ -140,12 +134,13 @@ fn print_events(
                 if end.is_some() {
                     return Ok(renderer);
                 }
+                batch.clear();
             }
-            Err(RecvTimeoutError::Timeout) if stdout_reader_gone() => {
+            Taken::Timeout if stdout_reader_gone() => {
                 return Err(io::ErrorKind::BrokenPipe.into());
             }
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return Ok(renderer),
+            Taken::Timeout => {}
+            Taken::Closed => return Ok(renderer),
         }
     }
 }
