@@ -33,6 +33,7 @@
 //!   formats (JSON, JSON Lines, CSV, Markdown, SVG).
 //! - [`printer`]: the thread that owns stdout during a run; [`queue`]: how
 //!   events reach it, a batch at a time.
+//! - [`wall_clock`]: the local time, read without scanning every time zone.
 //! - [`units`], [`escape`]: how durations and user text are written.
 //! - [`style`]: colour, ASCII and width, decided once for the human view.
 //! - [`progress`]: the live progress bar on stderr.
@@ -82,6 +83,7 @@ pub mod stats;
 pub mod stop;
 pub mod style;
 pub mod units;
+pub mod wall_clock;
 
 pub use clock::Clock;
 pub use compare::{Comparison, compare};

@@ -23,6 +23,7 @@ use crate::report::Report;
 use crate::runtime::{self, Flavor, RuntimeInfo};
 use crate::schedule;
 use crate::stop::Stop;
+use crate::wall_clock;
 
 /// Why a run could not be carried out.
 #[derive(Debug, thiserror::Error)]
@@ -148,7 +149,7 @@ pub async fn run_async(
     let (mode, clock) = (spec.mode, spec.clock);
     let runtime = RuntimeInfo::current();
     let expected = schedule::expect(&plan, spec, runtime);
-    let started_at = ZonedDateTime::now();
+    let started_at = wall_clock::now();
     let recorder = Recorder::new(plan.len(), sink);
     let pairs = Work::new(recorder.clone(), spec);
     let work = mode.run(&plan, &pairs);
