@@ -82,8 +82,14 @@ pub struct PairReport<'a> {
 
 impl Report {
     /// Measured minus expected wall: what the runtime and timer added.
-    pub fn overhead(&self) -> SignedDuration {
-        signed(self.wall) - signed(self.expected)
+    ///
+    /// `None` for an interrupted run: measured against a run that never
+    /// ended, it would mean nothing (and come out negative).
+    pub fn overhead(&self) -> Option<SignedDuration> {
+        match self.interrupted {
+            None => Some(signed(self.wall) - signed(self.expected)),
+            Some(_) => None,
+        }
     }
 
     /// For serial: how far the last message said ran behind its ideal

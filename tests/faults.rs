@@ -118,6 +118,8 @@ fn sigterm_leaves_a_valid_json_document_and_exits_143() {
     assert_eq!(status.code(), Some(143), "{stdout}");
     let doc: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON document");
     assert_eq!(doc["interrupted"], "SIGTERM");
+    // Measured against a run that never ended, overhead would mean nothing.
+    assert!(doc["overhead_s"].is_null(), "{doc}");
     let statuses: Vec<_> = doc["pairs"]
         .as_array()
         .unwrap()

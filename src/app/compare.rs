@@ -1,6 +1,8 @@
 //! `saywhen compare <PAIR>...`: the same plan in each chosen mode, one
 //! after another, then one comparison.
 
+use std::io::Write;
+
 use crate::cli::{CompareArgs, Options};
 use crate::compare::{compare_observed, feasible};
 use crate::error::Error;
@@ -19,7 +21,8 @@ pub fn execute(args: &CompareArgs, options: &Options) -> Result<(), Error> {
     let (_, skipped) = feasible(&base, modes);
     if skipped.len() < modes.len() {
         for (mode, reason) in &skipped {
-            eprintln!("note: skipping {mode}: {reason}");
+            // Not eprintln!: it panics when stderr is closed.
+            let _ = writeln!(std::io::stderr(), "note: skipping {mode}: {reason}");
         }
     }
     let session = Session::start(&plan, options, Format::compare_renderer)?;

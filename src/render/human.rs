@@ -245,10 +245,9 @@ fn totals_table(report: &Report, style: &Style) -> Table {
         ],
         [
             "overhead".to_owned(),
-            match report.interrupted {
-                // Measured against a run that never ended, it means nothing.
-                None => style.text(human_signed(report.overhead())),
-                Some(_) => "- (the run was cut short)".to_owned(),
+            match report.overhead() {
+                Some(overhead) => style.text(human_signed(overhead)),
+                None => "- (the run was cut short)".to_owned(),
             },
         ],
     ]);

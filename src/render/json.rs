@@ -63,7 +63,7 @@ struct RunDocument<'a> {
     finished_at: String,
     expected_s: f64,
     wall_s: f64,
-    overhead_s: f64,
+    overhead_s: Option<f64>,
     /// Present only when the run was stopped early: `SIGINT`, `SIGTERM`.
     #[serde(skip_serializing_if = "Option::is_none")]
     interrupted: Option<&'static str>,
@@ -100,7 +100,7 @@ impl<'a> RunDocument<'a> {
             finished_at: report.finished_at.strftime(TIMESTAMP).to_string(),
             expected_s: seconds(report.expected),
             wall_s: seconds(report.wall),
-            overhead_s: seconds_signed(report.overhead()),
+            overhead_s: report.overhead().map(seconds_signed),
             interrupted: report.interrupted.map(|by| by.name()),
             runtime: report.runtime.flavor.name(),
             workers: report.runtime.workers,

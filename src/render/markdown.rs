@@ -85,7 +85,9 @@ fn totals(report: &Report) -> (Vec<String>, Vec<String>) {
         report.clock.to_string(),
         format!("{} ({})", human(report.expected), report.expected_rule),
         human(report.wall),
-        human_signed(report.overhead()),
+        report
+            .overhead()
+            .map_or_else(|| "-".to_owned(), human_signed),
     ];
     (header.map(String::from).into(), row)
 }
