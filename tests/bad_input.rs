@@ -5,23 +5,7 @@ mod common;
 
 use predicates::prelude::*;
 
-fn rejects(args: &[&str], expected: &str) {
-    let output = common::saywhen()
-        .env("RUST_BACKTRACE", "1")
-        .args(args)
-        .assert()
-        .code(2)
-        .stdout("")
-        .get_output()
-        .clone();
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
-    assert!(stderr.contains(expected), "{args:?}: {stderr}");
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("backtrace"),
-        "{stderr}"
-    );
-}
+use common::rejects;
 
 #[test]
 fn every_rejection_names_the_problem() {

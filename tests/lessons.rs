@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{stdout_of, virtual_run};
+use common::{rejects, stdout_of, virtual_run};
 use serde_json::Value;
 
 /// The live lines (`+1s  hello`, `+1s  slow (cancelled)`), trimmed.
@@ -267,27 +267,10 @@ fn every_mode_is_a_subcommand() {
     }
 }
 
-/// What cannot run as asked is refused: one `error:` line, exit 2, nothing
-/// on stdout, never a fake measurement.
-fn refuses(args: &[&str], expected: &str) {
-    let output = common::saywhen()
-        .env("RUST_BACKTRACE", "1")
-        .args(args)
-        .assert()
-        .code(2)
-        .stdout("")
-        .get_output()
-        .clone();
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
-    assert!(stderr.contains(expected), "{args:?}: {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-}
-
 #[test]
 fn blocking_style_modes_refuse_the_virtual_clock() {
     for mode in ["blocking", "spawn-blocking", "threads"] {
-        refuses(
+        rejects(
             &["--virtual-time", mode, "1:a"],
             &format!(
                 "the {mode} mode sleeps with std::thread::sleep, which the virtual clock cannot skip: run it without --virtual-time"
@@ -298,7 +281,7 @@ fn blocking_style_modes_refuse_the_virtual_clock() {
 
 #[test]
 fn impossible_combinations_are_refused() {
-    refuses(
+    rejects(
         &[
             "--virtual-time",
             "--runtime",
@@ -308,11 +291,11 @@ fn impossible_combinations_are_refused() {
         ],
         "--runtime multi-thread needs the real clock",
     );
-    refuses(
+    rejects(
         &["--virtual-time", "--workers", "2", "tasks", "1:a"],
         "--runtime multi-thread needs the real clock",
     );
-    refuses(
+    rejects(
         &[
             "--runtime",
             "current-thread",
@@ -323,16 +306,16 @@ fn impossible_combinations_are_refused() {
         ],
         "--workers needs --runtime multi-thread",
     );
-    refuses(
+    rejects(
         &["--deadlines", "absolute", "tasks", "1:a"],
         "--deadlines applies to serial only",
     );
     for mode in ["blocking", "spawn-blocking", "threads"] {
-        refuses(
+        rejects(
             &["--timeout", "1s", mode, "1:a"],
             &format!("--timeout applies to the async modes, not {mode}"),
         );
-        refuses(
+        rejects(
             &["--limit", "2", mode, "1:a"],
             &format!("--limit applies to the async modes, not {mode}"),
         );
@@ -341,25 +324,25 @@ fn impossible_combinations_are_refused() {
 
 #[test]
 fn bad_option_values_name_the_option() {
-    refuses(
+    rejects(
         &["--limit", "0", "tasks", "1:a"],
         "invalid value '0' for '--limit <N>': '0' is not a whole number of at least 1",
     );
-    refuses(&["--workers", "x", "tasks", "1:a"], "'--workers <N>'");
-    refuses(
+    rejects(&["--workers", "x", "tasks", "1:a"], "'--workers <N>'");
+    rejects(
         &["--workers", "5000", "tasks", "1:a"],
         "invalid value '5000' for '--workers <N>': '5000' is more than 1024 workers",
     );
-    refuses(
+    rejects(
         &["--timeout", "soon", "tasks", "1:a"],
         "invalid value 'soon' for '--timeout <DURATION>': 'soon' is not a duration",
     );
-    refuses(&["--timeout", "-1s", "tasks", "1:a"], "'-1s' is negative");
-    refuses(
+    rejects(&["--timeout", "-1s", "tasks", "1:a"], "'-1s' is negative");
+    rejects(
         &["--runtime", "fast", "tasks", "1:a"],
         "[possible values: current-thread, multi-thread]",
     );
-    refuses(
+    rejects(
         &["--deadlines", "soon", "serial", "1:a"],
         "[possible values: relative, absolute]",
     );

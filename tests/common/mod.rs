@@ -38,3 +38,25 @@ pub fn without_clock_times(text: &str) -> String {
     }
     out
 }
+
+/// Runs saywhen with `args` and checks it refuses them the way bad input
+/// must be refused: exit 2, nothing on stdout, one `error:` line on stderr
+/// containing `expected`, and no panic or backtrace (even with
+/// RUST_BACKTRACE=1).
+pub fn rejects(args: &[&str], expected: &str) {
+    let output = saywhen()
+        .env("RUST_BACKTRACE", "1")
+        .args(args)
+        .assert()
+        .code(2)
+        .stdout("")
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(output.stderr).expect("stderr is UTF-8");
+    assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+    assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
+}
