@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{stdout_of, virtual_run, without_clock_times};
+use common::{said_lines, stdout_of, virtual_run, without_clock_times};
 use serde_json::Value;
 
 fn compare_json(args: &[&str]) -> Value {
@@ -12,14 +12,6 @@ fn compare_json(args: &[&str]) -> Value {
     full.extend_from_slice(args);
     let out = stdout_of(&mut virtual_run(&full));
     serde_json::from_str(&out).expect("stdout is one JSON document")
-}
-
-fn said_lines(output: &str) -> Vec<String> {
-    output
-        .lines()
-        .filter(|l| l.trim_start().starts_with('+'))
-        .map(|l| l.trim().to_owned())
-        .collect()
 }
 
 #[test]

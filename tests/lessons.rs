@@ -5,17 +5,8 @@
 
 mod common;
 
-use common::{rejects, stdout_of, virtual_run};
+use common::{rejects, said_lines, stdout_of, virtual_run};
 use serde_json::Value;
-
-/// The live lines (`+1s  hello`, `+1s  slow (cancelled)`), trimmed.
-fn said_lines(output: &str) -> Vec<String> {
-    output
-        .lines()
-        .filter(|l| l.trim_start().starts_with('+'))
-        .map(|l| l.trim().to_owned())
-        .collect()
-}
 
 /// The value of the summary table's row `label`, trimmed.
 fn row(output: &str, label: &str) -> String {

@@ -4,16 +4,8 @@
 
 mod common;
 
-use common::{stdout_of, virtual_run, without_clock_times};
+use common::{said_lines, stdout_of, virtual_run, without_clock_times};
 use serde_json::Value;
-
-fn said_lines(output: &str) -> Vec<String> {
-    output
-        .lines()
-        .filter(|l| l.trim_start().starts_with('+'))
-        .map(|l| l.trim().to_owned())
-        .collect()
-}
 
 fn json(args: &[&str]) -> Value {
     let mut full = vec!["--format", "json"];

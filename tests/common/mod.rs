@@ -60,3 +60,13 @@ pub fn rejects(args: &[&str], expected: &str) {
         "{stderr}"
     );
 }
+
+/// The live lines of the human view (`+1s  hello`, `+1s  slow (cancelled)`),
+/// trimmed.
+pub fn said_lines(output: &str) -> Vec<String> {
+    output
+        .lines()
+        .filter(|l| l.trim_start().starts_with('+'))
+        .map(|l| l.trim().to_owned())
+        .collect()
+}
