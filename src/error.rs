@@ -2,12 +2,12 @@
 
 use std::io;
 
-use crate::check::Failures;
-use crate::compare::CompareError;
-use crate::export::ExportError;
-use crate::plan::PlanError;
-use crate::run::RunError;
-use crate::stop::StopReason;
+use crate::engine::run::RunError;
+use crate::engine::stop::StopReason;
+use crate::measure::check::Failures;
+use crate::measure::compare::CompareError;
+use crate::output::export::ExportError;
+use crate::scenario::plan::PlanError;
 
 /// Everything that can stop saywhen.
 #[derive(Debug, thiserror::Error)]

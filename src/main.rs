@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use saywhen::cli::Cli;
+use saywhen::app::cli::Cli;
 
 fn main() -> ExitCode {
     // Invalid usage exits 2 here, with clap's message; --help and

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use saywhen::report::Status;
+use saywhen::measure::report::Status;
 use saywhen::{Clock, Mode, Pair, Plan, RunSpec, Silent, Stop, StopReason};
 
 /// Starts saywhen with piped stdout and stderr and waits for its first

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use saywhen::runtime::Flavor;
+use saywhen::engine::runtime::Flavor;
 use saywhen::{Clock, Mode, Plan, RunError, RunSpec, Silent};
 
 fn plan() -> Arc<Plan> {

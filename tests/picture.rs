@@ -8,9 +8,9 @@ mod common;
 use std::sync::Arc;
 
 use predicates::prelude::*;
-use saywhen::check::Tolerance;
+use saywhen::measure::check::Tolerance;
+use saywhen::output::style::Style;
 use saywhen::render::{svg, timeline};
-use saywhen::style::Style;
 use saywhen::{Clock, Mode, Plan, Report, RunSpec, Silent};
 
 use common::{stdout_of, virtual_run};

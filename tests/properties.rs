@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 use saywhen::Pair;
-use saywhen::pair::{MAX_DELAY, exact_seconds, parse_delay};
-use saywhen::pair_file::read_from;
+use saywhen::scenario::pair::{MAX_DELAY, exact_seconds, parse_delay};
+use saywhen::scenario::pair_file::read_from;
 
 /// Any delay a pair may have, to the nanosecond.
 fn delay() -> impl Strategy<Value = Duration> {

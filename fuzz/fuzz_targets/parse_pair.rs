@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use saywhen::Pair;
-use saywhen::pair::{MAX_DELAY, exact_seconds, parse_delay};
+use saywhen::scenario::pair::{MAX_DELAY, exact_seconds, parse_delay};
 
 fuzz_target!(|text: &str| {
     if let Ok(pair) = text.parse::<Pair>() {

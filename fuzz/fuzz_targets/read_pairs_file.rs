@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use saywhen::pair_file::read_from;
+use saywhen::scenario::pair_file::read_from;
 
 fuzz_target!(|bytes: &[u8]| {
     let mut pairs = Vec::new();

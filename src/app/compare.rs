@@ -3,11 +3,11 @@
 
 use std::io::Write;
 
-use crate::cli::{CompareArgs, Options};
-use crate::compare::{compare_observed, feasible};
+use crate::app::cli::{CompareArgs, Options};
 use crate::error::Error;
-use crate::export::Results;
+use crate::measure::compare::{compare_observed, feasible};
 use crate::mode::Mode;
+use crate::output::export::Results;
 use crate::render::Format;
 
 use super::outcome::{self, Session};

@@ -1,13 +1,14 @@
 //! What the binary does with a parsed command line. One file per
 //! subcommand family; `execute` only dispatches.
 
+pub mod cli;
 mod compare;
 mod explain;
 mod outcome;
 mod shell;
 mod single;
 
-use crate::cli::{Cli, Command};
+use crate::app::cli::{Cli, Command};
 use crate::error::Error;
 use crate::mode::Mode;
 

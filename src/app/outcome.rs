@@ -6,20 +6,20 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use crate::check::Failures;
-use crate::cli::{Options, PairArgs};
+use crate::app::cli::{Options, PairArgs};
+use crate::engine::event::{EventSink, Silent};
+use crate::engine::signal::stop_on_signals;
+use crate::engine::stop::Stop;
 use crate::error::Error;
-use crate::event::{EventSink, Silent};
-use crate::export::{ExportFile, Results};
-use crate::measure::Phase;
+use crate::measure::check::Failures;
+use crate::measure::repeat::Phase;
 use crate::mode::Mode;
-use crate::plan::Plan;
-use crate::printer::Printer;
-use crate::progress::{self, Progress};
+use crate::output::export::{ExportFile, Results};
+use crate::output::printer::Printer;
+use crate::output::progress::{self, Progress};
+use crate::output::style::Style;
 use crate::render::{Format, Renderer};
-use crate::signal::stop_on_signals;
-use crate::stop::Stop;
-use crate::style::Style;
+use crate::scenario::plan::Plan;
 
 /// The pairs of the command line, then those of `--file`.
 pub fn plan(args: &PairArgs, options: &Options) -> Result<Arc<Plan>, Error> {
@@ -37,8 +37,8 @@ pub fn repeat(options: &Options) -> crate::measure::Repeat {
             .export
             .iter()
             .any(|export| match export.kind {
-                crate::export::ExportKind::Report(format) => csv(format),
-                crate::export::ExportKind::Svg => false,
+                crate::output::export::ExportKind::Report(format) => csv(format),
+                crate::output::export::ExportKind::Svg => false,
             });
     options.repeat.repeat(lists_every_run)
 }

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use clap::CommandFactory;
 use clap_complete::Shell;
 
-use crate::cli::Cli;
+use crate::app::cli::Cli;
 use crate::error::Error;
 
 /// Prints the completion script for `shell` on stdout.

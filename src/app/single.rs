@@ -1,13 +1,13 @@
 //! `saywhen <MODE> <PAIR>...`: one mode, run once or `--runs` times, with
 //! the first run's lines live.
 
-use crate::cli::{Options, PairArgs};
+use crate::app::cli::{Options, PairArgs};
+use crate::engine::run::RunError;
 use crate::error::Error;
-use crate::export::Results;
-use crate::measure::measure_observed;
+use crate::measure::repeat::measure_observed;
 use crate::mode::Mode;
+use crate::output::export::Results;
 use crate::render::Format;
-use crate::run::RunError;
 
 use super::outcome::{self, Session};
 

@@ -6,9 +6,9 @@
 
 use tokio::task::JoinHandle;
 
-use crate::plan::Plan;
-use crate::record::Recorder;
-use crate::run::RunError;
+use crate::engine::record::Recorder;
+use crate::engine::run::RunError;
+use crate::scenario::plan::Plan;
 
 pub async fn run(plan: &Plan, recorder: &Recorder) -> Result<(), RunError> {
     let handles: Vec<JoinHandle<()>> = plan

@@ -6,9 +6,9 @@
 use futures_util::future::join_all;
 use tokio::task::coop::unconstrained;
 
+use crate::engine::run::RunError;
 use crate::mode::Work;
-use crate::plan::Plan;
-use crate::run::RunError;
+use crate::scenario::plan::Plan;
 
 pub async fn run(plan: &Plan, work: &Work) -> Result<(), RunError> {
     let futures = plan

@@ -19,11 +19,11 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::clock::Clock;
-use crate::plan::Plan;
-use crate::run::{RunError, RunSpec};
-use crate::runtime::{Flavor, RuntimeInfo};
-use crate::schedule::{self, Expectation};
+use crate::engine::clock::Clock;
+use crate::engine::run::{RunError, RunSpec};
+use crate::engine::runtime::{Flavor, RuntimeInfo};
+use crate::engine::schedule::{self, Expectation};
+use crate::scenario::plan::Plan;
 
 pub use say::{say_after, say_at};
 pub use serial::Deadlines;
@@ -98,7 +98,7 @@ impl Mode {
 
     /// The wall time this mode should take for `plan` on a perfect clock,
     /// with no options, on a current-thread runtime, and why; see
-    /// [`crate::schedule`] for any options and runtime.
+    /// [`crate::engine::schedule`] for any options and runtime.
     pub fn expected(self, plan: &Plan) -> Expectation {
         let one_thread = RuntimeInfo {
             flavor: Flavor::CurrentThread,

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::record::Recorder;
+use crate::engine::record::Recorder;
 
 /// Sleeps `delay`, then says pair `index`.
 ///

@@ -3,9 +3,9 @@
 //! up: wall = the sum of the delays. Each sleep also ends a little late (the
 //! timer's tick), and with relative deadlines that lateness adds up too.
 
+use crate::engine::run::RunError;
 use crate::mode::Work;
-use crate::plan::Plan;
-use crate::run::RunError;
+use crate::scenario::plan::Plan;
 
 /// How serial counts each sleep (`--deadlines`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]

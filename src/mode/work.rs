@@ -11,11 +11,11 @@ use futures_util::FutureExt;
 use futures_util::future::Either;
 use tokio::time::{Instant, timeout_at};
 
+use crate::engine::record::Recorder;
+use crate::engine::run::RunSpec;
 use crate::mode::Deadlines;
 use crate::mode::limit::Limit;
 use crate::mode::say::{say_after, say_at};
-use crate::record::Recorder;
-use crate::run::RunSpec;
 
 /// What a mode needs to run pairs: the recorder and the run's options.
 /// Cheap to clone (two `Arc`s and a few words), so each pair's future can

@@ -19,14 +19,14 @@ use std::io::{self, Write};
 
 use comfy_table::{CellAlignment, Table, presets};
 
-use crate::compare::Comparison;
-use crate::event::Event;
+use crate::engine::event::Event;
 use crate::measure::Measurement;
-use crate::plan::Plan;
+use crate::measure::compare::Comparison;
+use crate::measure::report::Report;
+use crate::output::style::Style;
 use crate::render::{Human, Renderer, timeline, wall_stats};
-use crate::report::Report;
-use crate::style::Style;
-use crate::units::{human, human_signed};
+use crate::scenario::plan::Plan;
+use crate::scenario::units::{human, human_signed};
 
 /// Renders a comparison for people.
 #[derive(Debug, Default)]

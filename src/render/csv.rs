@@ -19,11 +19,11 @@ use std::time::Duration;
 use jiff::SignedDuration;
 use serde::Serialize;
 
-use crate::compare::Comparison;
 use crate::measure::Measurement;
-use crate::pair::exact_seconds;
+use crate::measure::compare::Comparison;
+use crate::measure::report::Report;
 use crate::render::Renderer;
-use crate::report::Report;
+use crate::scenario::pair::exact_seconds;
 
 /// Renders every pair of every run as CSV.
 #[derive(Debug, Default, Clone, Copy)]

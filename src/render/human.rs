@@ -13,16 +13,16 @@ use std::io::{self, Write};
 
 use comfy_table::{CellAlignment, Table, presets};
 
-use crate::clock::Clock;
-use crate::escape::Escaped;
-use crate::event::Event;
+use crate::engine::clock::Clock;
+use crate::engine::event::Event;
 use crate::measure::Measurement;
+use crate::measure::report::{PairReport, Report, Status};
 use crate::mode::Deadlines;
-use crate::plan::Plan;
+use crate::output::escape::Escaped;
+use crate::output::style::Style;
 use crate::render::{Renderer, summary, timeline};
-use crate::report::{PairReport, Report, Status};
-use crate::style::Style;
-use crate::units::{human, human_signed, offset};
+use crate::scenario::plan::Plan;
+use crate::scenario::units::{human, human_signed, offset};
 
 /// Renders for people.
 #[derive(Debug, Default)]

@@ -11,12 +11,12 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde::ser::Serializer;
 
-use crate::compare::Comparison;
 use crate::measure::Measurement;
+use crate::measure::compare::Comparison;
+use crate::measure::report::{PairReport, Report};
+use crate::measure::stats::Stats;
 use crate::render::Renderer;
-use crate::report::{PairReport, Report};
-use crate::stats::Stats;
-use crate::units::{seconds, seconds_signed};
+use crate::scenario::units::{seconds, seconds_signed};
 
 /// The version of the JSON documents' layout; bumped on breaking changes.
 pub const SCHEMA: u32 = 1;

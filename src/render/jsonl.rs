@@ -22,14 +22,14 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::json::{ModeDocument, SCHEMA, TIMESTAMP};
-use crate::compare::Comparison;
-use crate::event::Event;
+use crate::engine::event::Event;
 use crate::measure::Measurement;
+use crate::measure::compare::Comparison;
+use crate::measure::report::Report;
 use crate::mode::Mode;
-use crate::plan::Plan;
 use crate::render::Renderer;
-use crate::report::Report;
-use crate::units::seconds;
+use crate::scenario::plan::Plan;
+use crate::scenario::units::seconds;
 
 /// Renders events and the summary as JSON Lines.
 #[derive(Debug, Clone, Copy)]

@@ -11,12 +11,12 @@ use std::io::{self, Write};
 
 use super::compare_table;
 use super::wall_stats;
-use crate::compare::Comparison;
-use crate::escape::Escaped;
 use crate::measure::Measurement;
+use crate::measure::compare::Comparison;
+use crate::measure::report::{Report, Status};
+use crate::output::escape::Escaped;
 use crate::render::Renderer;
-use crate::report::{Report, Status};
-use crate::units::{human, human_signed, offset};
+use crate::scenario::units::{human, human_signed, offset};
 
 /// Renders summary tables as Markdown.
 #[derive(Debug, Default, Clone, Copy)]

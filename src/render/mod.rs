@@ -17,12 +17,12 @@ mod wall_stats;
 use std::fmt;
 use std::io::{self, Write};
 
-use crate::compare::Comparison;
-use crate::event::Event;
+use crate::engine::event::Event;
 use crate::measure::Measurement;
-use crate::plan::Plan;
-use crate::report::Report;
-use crate::style::Style;
+use crate::measure::compare::Comparison;
+use crate::measure::report::Report;
+use crate::output::style::Style;
+use crate::scenario::plan::Plan;
 
 pub use compare_table::CompareTable;
 pub use csv::Csv;

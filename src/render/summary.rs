@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use comfy_table::{CellAlignment, Table, presets};
 
-use crate::report::{PairReport, Report, Status};
-use crate::style::Style;
-use crate::units::{human, human_signed, offset};
+use crate::measure::report::{PairReport, Report, Status};
+use crate::output::style::Style;
+use crate::scenario::units::{human, human_signed, offset};
 
 /// The most pairs the human table lists one per row.
 pub const ROWS_LIMIT: usize = 1_000;

@@ -13,11 +13,11 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::time::Duration;
 
-use crate::escape::Escaped;
+use crate::measure::report::{Report, Status};
+use crate::output::escape::Escaped;
+use crate::output::style::Style;
 use crate::render::timeline::{Counts, MAX_ROWS, axis_end, fit, tick_label, tick_step};
-use crate::report::{Report, Status};
-use crate::style::Style;
-use crate::units::{human, human_signed};
+use crate::scenario::units::{human, human_signed};
 
 /// Total width of the picture, in SVG user units (pixels).
 const WIDTH: f64 = 960.0;

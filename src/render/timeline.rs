@@ -21,10 +21,10 @@ use std::time::Duration;
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::escape::Escaped;
-use crate::report::{Report, Status};
-use crate::style::Style;
-use crate::units::{human, human_signed};
+use crate::measure::report::{Report, Status};
+use crate::output::escape::Escaped;
+use crate::output::style::Style;
+use crate::scenario::units::{human, human_signed};
 
 /// More pairs than this in one report are summarised, not drawn one by one.
 pub const MAX_ROWS: usize = 50;

@@ -5,9 +5,9 @@
 use comfy_table::{CellAlignment, Table, presets};
 
 use crate::measure::Measurement;
-use crate::stats::Stats;
-use crate::style::Style;
-use crate::units::human;
+use crate::measure::stats::Stats;
+use crate::output::style::Style;
+use crate::scenario::units::human;
 
 /// The column titles of [`cells`].
 pub const HEADER: [&str; 4] = ["min", "median", "mean ± σ", "max"];

@@ -7,8 +7,8 @@ use std::io;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::escape::Escaped;
-use crate::pair::{Pair, PairError};
+use crate::output::escape::Escaped;
+use crate::scenario::pair::{Pair, PairError};
 
 /// The pairs to run, in argument order (index 0 is the first pair given).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -71,7 +71,7 @@ impl Plan {
     }
 
     /// Parses the PAIR arguments, then appends the pairs of `file` (`-` is
-    /// stdin; see [`pair_file`](crate::pair_file)).
+    /// stdin; see [`pair_file`](crate::scenario::pair_file)).
     pub fn from_args_and_file(args: &[OsString], file: Option<&Path>) -> Result<Plan, PlanError> {
         let mut pairs = Vec::with_capacity(args.len());
         for (i, arg) in args.iter().enumerate() {
@@ -82,7 +82,7 @@ impl Plan {
             pairs.push(parse(text, origin)?);
         }
         if let Some(file) = file {
-            crate::pair_file::read_pairs(file, &mut pairs)?;
+            crate::scenario::pair_file::read_pairs(file, &mut pairs)?;
         }
         Plan::new(pairs)
     }

@@ -8,8 +8,8 @@ use std::io;
 
 use tokio::runtime::{Builder, Handle, Runtime, RuntimeFlavor};
 
-use crate::clock::Clock;
-use crate::run::RunSpec;
+use crate::engine::clock::Clock;
+use crate::engine::run::RunSpec;
 
 /// The runtime flavours `--runtime` offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]

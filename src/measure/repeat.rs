@@ -15,14 +15,14 @@ use std::time::Duration;
 
 use jiff::SignedDuration;
 
-use crate::clock::Clock;
-use crate::event::{EventSink, Silent};
+use crate::engine::clock::Clock;
+use crate::engine::event::{EventSink, Silent};
+use crate::engine::run::{RunError, RunSpec, run};
+use crate::engine::stop::StopReason;
+use crate::measure::report::{Report, signed};
+use crate::measure::stats::Stats;
 use crate::mode::Mode;
-use crate::plan::Plan;
-use crate::report::{Report, signed};
-use crate::run::{RunError, RunSpec, run};
-use crate::stats::Stats;
-use crate::stop::StopReason;
+use crate::scenario::plan::Plan;
 
 /// How many times to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,7 +242,7 @@ fn series(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::Clock;
+    use crate::engine::clock::Clock;
 
     fn plan() -> Arc<Plan> {
         let pairs = vec!["1:hello".parse().unwrap(), "2:world".parse().unwrap()];

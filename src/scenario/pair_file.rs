@@ -12,9 +12,9 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::path::Path;
 
-use crate::escape::escape;
-use crate::pair::Pair;
-use crate::plan::{Origin, PlanError};
+use crate::output::escape::escape;
+use crate::scenario::pair::Pair;
+use crate::scenario::plan::{Origin, PlanError};
 
 /// The path that means "standard input".
 pub const STDIN: &str = "-";

@@ -9,16 +9,16 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::check::{Expectations, Tolerance, parse_max_wall};
-use crate::clock::Clock;
-use crate::compare::DEFAULT_MODES;
-use crate::export::Export;
+use crate::engine::clock::Clock;
+use crate::engine::run::RunSpec;
+use crate::engine::runtime::Flavor;
 use crate::measure::Repeat;
+use crate::measure::check::{Expectations, Tolerance, parse_max_wall};
+use crate::measure::compare::DEFAULT_MODES;
 use crate::mode::{Deadlines, Mode, UnknownMode};
+use crate::output::export::Export;
+use crate::output::style::{ColorWhen, MIN_WIDTH, StyleRequest};
 use crate::render::Format;
-use crate::run::RunSpec;
-use crate::runtime::Flavor;
-use crate::style::{ColorWhen, MIN_WIDTH, StyleRequest};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -149,7 +149,7 @@ fn parse_runs(text: &str) -> Result<u32, String> {
         Ok(n) => Ok(n),
         Err(_) => Err(format!(
             "'{}' is not a number of runs (try --runs 5)",
-            crate::escape::Escaped(text)
+            crate::output::escape::Escaped(text)
         )),
     }
 }
@@ -203,7 +203,7 @@ pub struct DisplayOptions {
 }
 
 impl Options {
-    /// The request for [`crate::style::Style::detect`]: the display
+    /// The request for [`crate::output::style::Style::detect`]: the display
     /// options, and `--tolerance` for how late a pair may be before it is
     /// highlighted.
     pub fn style_request(&self) -> StyleRequest {
@@ -260,7 +260,7 @@ impl ConcurrencyOptions {
 }
 
 fn parse_timeout(text: &str) -> Result<Duration, String> {
-    crate::pair::parse_delay(text).map_err(|reason| reason.to_string())
+    crate::scenario::pair::parse_delay(text).map_err(|reason| reason.to_string())
 }
 
 fn parse_limit(text: &str) -> Result<NonZeroUsize, String> {
@@ -406,7 +406,10 @@ fn negative_pair(args: &[OsString]) -> Option<clap::Error> {
             .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
     })?;
     let reason = text.parse::<crate::Pair>().err()?;
-    let message = format!("invalid pair '{}': {reason}", crate::escape::Escaped(text));
+    let message = format!(
+        "invalid pair '{}': {reason}",
+        crate::output::escape::Escaped(text)
+    );
     Some(clap::Error::raw(
         clap::error::ErrorKind::InvalidValue,
         message + "\n",

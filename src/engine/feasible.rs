@@ -2,10 +2,10 @@
 //! that can be honoured. Checked before a runtime is built, so one that
 //! cannot is refused with a reason (exit 2), never a fake measurement.
 
-use crate::clock::Clock;
+use crate::engine::clock::Clock;
+use crate::engine::run::RunSpec;
+use crate::engine::runtime::Flavor;
 use crate::mode::{Deadlines, Mode};
-use crate::run::RunSpec;
-use crate::runtime::Flavor;
 
 /// A run that cannot be carried out as asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::event::{Event, EventSink};
+use crate::engine::event::{Event, EventSink};
 
 /// A cheap, cloneable handle on one run's record.
 #[derive(Clone)]

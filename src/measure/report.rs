@@ -7,13 +7,13 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, ZonedDateTime};
 
-use crate::clock::Clock;
+use crate::engine::clock::Clock;
+use crate::engine::record::Timing;
+use crate::engine::runtime::RuntimeInfo;
+use crate::engine::stop::StopReason;
 use crate::mode::{Deadlines, Mode};
-use crate::pair::Pair;
-use crate::plan::Plan;
-use crate::record::Timing;
-use crate::runtime::RuntimeInfo;
-use crate::stop::StopReason;
+use crate::scenario::pair::Pair;
+use crate::scenario::plan::Plan;
 
 /// One finished run.
 #[derive(Debug, Clone)]
@@ -24,7 +24,7 @@ pub struct Report {
     pub started_at: ZonedDateTime,
     /// `started_at` + `wall` (so under the virtual clock, virtual time).
     pub finished_at: ZonedDateTime,
-    /// What the run should take on a perfect clock (see [`crate::schedule`]).
+    /// What the run should take on a perfect clock (see [`crate::engine::schedule`]).
     pub expected: Duration,
     /// Why: "the longest delay, 2 at a time".
     pub expected_rule: String,

@@ -13,10 +13,10 @@ use std::time::Duration;
 use jiff::SignedDuration;
 
 use crate::measure::Measurement;
+use crate::measure::report::signed;
 use crate::mode::Mode;
-use crate::pair::{PairError, parse_delay};
-use crate::report::signed;
-use crate::units::human;
+use crate::scenario::pair::{PairError, parse_delay};
+use crate::scenario::units::human;
 
 /// How far a measured wall may stray from the expected one.
 ///
@@ -306,18 +306,18 @@ mod judging {
     use std::sync::Arc;
 
     use super::*;
-    use crate::clock::Clock;
-    use crate::event::Silent;
-    use crate::plan::Plan;
-    use crate::report::Report;
-    use crate::run::RunSpec;
+    use crate::engine::clock::Clock;
+    use crate::engine::event::Silent;
+    use crate::engine::run::RunSpec;
+    use crate::measure::report::Report;
+    use crate::scenario::plan::Plan;
 
     /// A gather run of one 1 s pair, said to have taken `wall_ms`: the
     /// virtual clock makes every run exact, and these tests need spread.
     fn run(wall_ms: u64) -> Report {
         let plan = Arc::new(Plan::new(vec!["1:a".parse().unwrap()]).unwrap());
         let spec = RunSpec::new(Mode::Gather, Clock::Virtual);
-        let mut report = crate::run::run(plan, &spec, Arc::new(Silent)).unwrap();
+        let mut report = crate::engine::run::run(plan, &spec, Arc::new(Silent)).unwrap();
         report.wall = Duration::from_millis(wall_ms);
         report
     }

@@ -17,7 +17,7 @@ use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 use signal_hook::low_level::emulate_default_handler;
 
-use crate::stop::{Stop, StopReason};
+use crate::engine::stop::{Stop, StopReason};
 
 static PROCESS_STOP: Mutex<Option<Stop>> = Mutex::new(None);
 

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use jiff::ZonedDateTime;
 
-use crate::clock::Clock;
+use crate::engine::clock::Clock;
+use crate::engine::stop::StopReason;
 use crate::mode::Mode;
-use crate::stop::StopReason;
 
 /// One thing that happened during a run. Offsets are from the run's start.
 #[derive(Debug, Clone, PartialEq)]

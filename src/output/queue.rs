@@ -12,7 +12,7 @@ use std::mem;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
-use crate::event::{Event, EventSink};
+use crate::engine::event::{Event, EventSink};
 
 /// How long the receiver waits for more before it asks to be woken: the
 /// most a line can lag behind its event in the middle of a burst.

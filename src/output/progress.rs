@@ -22,15 +22,15 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::clock::Clock;
-use crate::escape::Escaped;
-use crate::event::Event;
+use crate::engine::clock::Clock;
+use crate::engine::event::Event;
+use crate::engine::stop::StopReason;
 use crate::mode::Mode;
-use crate::plan::Plan;
+use crate::output::escape::Escaped;
+use crate::output::style::Style;
 use crate::render::timeline::fit;
-use crate::stop::StopReason;
-use crate::style::Style;
-use crate::units::human;
+use crate::scenario::plan::Plan;
+use crate::scenario::units::human;
 
 /// Runs shorter than this never show a bar.
 const SHOW_AFTER: Duration = Duration::from_secs(1);

@@ -139,7 +139,7 @@ mod tests {
         assert_eq!(h(90_500_000_000), "1m30.5s");
         assert_eq!(h(3 * 3_600_000_000_000), "3h");
         assert_eq!(h(90_061_000_000_000), "1d1h1m1s");
-        assert_eq!(human(crate::pair::MAX_DELAY), "365d");
+        assert_eq!(human(crate::scenario::pair::MAX_DELAY), "365d");
     }
 
     #[test]

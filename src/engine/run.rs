@@ -13,17 +13,17 @@ use jiff::{SignedDuration, ZonedDateTime};
 use tokio::runtime::Handle;
 use tokio::task::JoinError;
 
-use crate::clock::Clock;
-use crate::event::{Event, EventSink};
-use crate::feasible::SpecError;
+use crate::engine::clock::Clock;
+use crate::engine::event::{Event, EventSink};
+use crate::engine::feasible::SpecError;
+use crate::engine::record::{Recorder, Timing};
+use crate::engine::runtime::{self, Flavor, RuntimeInfo};
+use crate::engine::schedule;
+use crate::engine::stop::Stop;
+use crate::engine::wall_clock;
+use crate::measure::report::Report;
 use crate::mode::{Deadlines, Mode, Work};
-use crate::plan::Plan;
-use crate::record::{Recorder, Timing};
-use crate::report::Report;
-use crate::runtime::{self, Flavor, RuntimeInfo};
-use crate::schedule;
-use crate::stop::Stop;
-use crate::wall_clock;
+use crate::scenario::plan::Plan;
 
 /// Why a run could not be carried out.
 #[derive(Debug, thiserror::Error)]

@@ -11,12 +11,12 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::compare::Comparison;
-use crate::escape::escape;
 use crate::measure::Measurement;
+use crate::measure::compare::Comparison;
+use crate::measure::report::Report;
+use crate::output::escape::escape;
+use crate::output::style::Style;
 use crate::render::{Format, Renderer, svg};
-use crate::report::Report;
-use crate::style::Style;
 
 /// A file to export to, and the format its extension asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +60,7 @@ impl<'a> Results<'a> {
     }
 
     /// Why the runs were cut short, if one was stopped early.
-    pub fn interrupted(self) -> Option<crate::stop::StopReason> {
+    pub fn interrupted(self) -> Option<crate::engine::stop::StopReason> {
         self.measurements()
             .iter()
             .find_map(Measurement::interrupted)

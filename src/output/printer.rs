@@ -2,7 +2,7 @@
 //!
 //! Modes must never block on output (a slow terminal would distort the very
 //! timings we measure), so they only append events to a queue (see
-//! [`crate::queue`]). This thread takes every waiting event at once, renders
+//! [`crate::output::queue`]). This thread takes every waiting event at once, renders
 //! them into a buffer and flushes whenever the queue runs empty:
 //! a message reaches the screen (or the pipe) the moment it is said, yet a
 //! burst of a thousand messages becomes a few large writes, not a thousand
@@ -13,13 +13,13 @@ use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use crate::event::{Event, EventSink};
-use crate::plan::Plan;
-use crate::progress::Progress;
-use crate::queue::{QueueReceiver, QueueSender, Taken, queue};
+use crate::engine::event::{Event, EventSink};
+use crate::engine::stop::{Stop, StopReason};
+use crate::measure::report::Report;
+use crate::output::progress::Progress;
+use crate::output::queue::{QueueReceiver, QueueSender, Taken, queue};
 use crate::render::Renderer;
-use crate::report::Report;
-use crate::stop::{Stop, StopReason};
+use crate::scenario::plan::Plan;
 
 /// A running printer thread and the way to feed it.
 pub struct Printer {

@@ -12,8 +12,8 @@ use std::time::Duration;
 use anstyle::{AnsiColor, Color};
 use jiff::SignedDuration;
 
-use crate::check::Tolerance;
-use crate::report::PairReport;
+use crate::measure::check::Tolerance;
+use crate::measure::report::PairReport;
 
 /// `--color`: when to colour the human view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

@@ -188,7 +188,7 @@ const SERIAL: Parts = (
      ended. This is the tutorial's first example, two `await say_after(...)` in a\n\
      row: nothing overlaps, so nothing runs concurrently.",
     "src/mode/serial.rs",
-    include_str!("mode/serial.rs"),
+    include_str!("../mode/serial.rs"),
     "await say_after(1, 'hello')\nawait say_after(2, 'world')",
     "The sum of the delays: `serial 1:hello 2:world` takes 3 s. On the real clock\n\
      each sleep also wakes a little late, and the next sleep counts from that\n\
@@ -201,7 +201,7 @@ const TASKS: Parts = (
      once, so all the sleeps overlap. Messages come in the order of their\n\
      deadlines, not of the arguments.",
     "src/mode/tasks.rs",
-    include_str!("mode/tasks.rs"),
+    include_str!("../mode/tasks.rs"),
     "task1 = asyncio.create_task(say_after(1, 'hello'))\n\
      task2 = asyncio.create_task(say_after(2, 'world'))\n\
      await task1\n\
@@ -215,7 +215,7 @@ const GATHER: Parts = (
      polls them all, nothing is spawned. The sleeps overlap as with tasks, but\n\
      there is no handle per pair to await or cancel on its own.",
     "src/mode/gather.rs",
-    include_str!("mode/gather.rs"),
+    include_str!("../mode/gather.rs"),
     "await asyncio.gather(say_after(1, 'hello'), say_after(2, 'world'))",
     "The longest delay, as with tasks: `gather 1:hello 2:world` takes 2 s.",
 );
@@ -226,7 +226,7 @@ const RACE: Parts = (
      future is dropping it: `select_all` returns the winner and the losers, and\n\
      dropping the losers stops them. A tie goes to the pair given first.",
     "src/mode/race.rs",
-    include_str!("mode/race.rs"),
+    include_str!("../mode/race.rs"),
     "tasks = [asyncio.create_task(say_after(d, m)) for d, m in pairs]\n\
      done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)\n\
      for task in pending:\n    task.cancel()",
@@ -240,7 +240,7 @@ const JOINSET: Parts = (
      its handles in argument order and may sit on a slow one while fast ones are\n\
      done; a JoinSet never does. The report lists the order of completion.",
     "src/mode/joinset.rs",
-    include_str!("mode/joinset.rs"),
+    include_str!("../mode/joinset.rs"),
     "for next_done in asyncio.as_completed([say_after(d, m) for d, m in pairs]):\n    \
      await next_done",
     "The longest delay, as with tasks: `joinset 2:b 1:a` takes 2 s, and the\n\
@@ -254,7 +254,7 @@ const BLOCKING: Parts = (
      task can run meanwhile, so the pairs run one after another although they\n\
      were spawned together. Even Ctrl-C must wait until the thread is free.",
     "src/mode/blocking.rs",
-    include_str!("mode/blocking.rs"),
+    include_str!("../mode/blocking.rs"),
     "async def say_after(delay, what):\n    time.sleep(delay)  # not: await asyncio.sleep(delay)\n    print(what)",
     "The sum of the delays, like serial: `blocking 1:a 1:b` takes 2 s where tasks\n\
      takes 1 s. With --runtime multi-thread the sleeps share the blocked workers:\n\
@@ -268,7 +268,7 @@ const SPAWN_BLOCKING: Parts = (
      kept for blocking work. The runtime's own thread stays free, and awaiting\n\
      the handles yields like any other `.await`.",
     "src/mode/spawn_blocking.rs",
-    include_str!("mode/spawn_blocking.rs"),
+    include_str!("../mode/spawn_blocking.rs"),
     "def blocking_say_after(delay, what):\n    time.sleep(delay)\n    print(what)\n\n\
      await asyncio.gather(*(asyncio.to_thread(blocking_say_after, d, m) for d, m in pairs))",
     "The longest delay again: `spawn-blocking 1:a 1:b` takes 1 s. tokio's\n\
@@ -282,7 +282,7 @@ const THREADS: Parts = (
      as with tasks, but every pair costs a whole thread and its stack, where a\n\
      tokio task costs a few hundred bytes.",
     "src/mode/threads.rs",
-    include_str!("mode/threads.rs"),
+    include_str!("../mode/threads.rs"),
     "threads = [threading.Thread(target=blocking_say_after, args=(d, m)) for d, m in pairs]\n\
      for t in threads:\n    t.start()\n\
      for t in threads:\n    t.join()",
@@ -296,7 +296,7 @@ const TIMEOUT: Parts = (
      a permit) and the pair is reported as cancelled. A pair whose turn comes\n\
      after the deadline never begins.",
     "src/mode/work.rs",
-    include_str!("mode/work.rs"),
+    include_str!("../mode/work.rs"),
     "try:\n    await asyncio.wait_for(say_after(2, 'world'), timeout=1.5)\n\
      except TimeoutError:\n    pass  # the coroutine was cancelled",
     "The smaller of the mode's wall and the timeout: `--timeout 1.5s tasks 1:a\n\
@@ -310,7 +310,7 @@ const LIMIT: Parts = (
      the one before it, so permits go in argument order on any runtime; a waiting\n\
      pair begins the moment one frees: the timeline shows waves.",
     "src/mode/limit.rs",
-    include_str!("mode/limit.rs"),
+    include_str!("../mode/limit.rs"),
     "limit = asyncio.Semaphore(2)\n\n\
      async def limited(delay, what):\n    async with limit:\n        await say_after(delay, what)",
     "Found by simulating that schedule: `--limit 2 tasks 2:a 1:b 1:c` takes 2 s,\n\
@@ -325,7 +325,7 @@ const DEADLINES: Parts = (
      absolute sleeps until the start plus the delays so far with `sleep_until`,\n\
      so a late wake-up shortens the next sleep.",
     "src/mode/say.rs",
-    include_str!("mode/say.rs"),
+    include_str!("../mode/say.rs"),
     "loop = asyncio.get_running_loop()\nstart, due = loop.time(), 0\n\
      for delay, what in pairs:\n    due += delay\n    \
      await asyncio.sleep(start + due - loop.time())  # not: asyncio.sleep(delay)\n    \
@@ -343,8 +343,8 @@ const RUNTIME: Parts = (
      threads; for sleeps that changes nothing, but a blocking call then holds one\n\
      worker instead of everything. tokio can pause time only on a current-thread\n\
      runtime, so multi-thread needs the real clock.",
-    "src/runtime.rs",
-    include_str!("runtime.rs"),
+    "src/engine/runtime.rs",
+    include_str!("../engine/runtime.rs"),
     "asyncio.run(main())  # one event loop, on this thread\n\
      # parallel work goes to a pool of threads:\n\
      await loop.run_in_executor(ThreadPoolExecutor(max_workers=2), blocking_say_after, 1, 'a')",
@@ -361,8 +361,8 @@ const NESTED: Parts = (
      its own runtime and first asks `Handle::try_current`, returning\n\
      `RunError::NestedRuntime` instead of panicking; `run_async` runs on the\n\
      caller's runtime.",
-    "src/run.rs",
-    include_str!("run.rs"),
+    "src/engine/run.rs",
+    include_str!("../engine/run.rs"),
     "asyncio.run(main())  # inside a running loop, e.g. a Jupyter notebook:\n\
      # RuntimeError: asyncio.run() cannot be called from a running event loop\n\
      await main()         # what to do there instead (or patch the loop: nest_asyncio)",

@@ -10,7 +10,7 @@
 //! ```
 //! use std::sync::Arc;
 //! use std::time::Duration;
-//! use saywhen::compare::{DEFAULT_MODES, compare};
+//! use saywhen::measure::compare::{DEFAULT_MODES, compare};
 //! use saywhen::{Clock, Mode, Plan, Repeat, RunSpec, Silent};
 //!
 //! let plan = Arc::new(Plan::new(vec!["1:hello".parse()?, "2:world".parse()?])?);
@@ -27,14 +27,14 @@
 
 use std::sync::Arc;
 
-use crate::clock::Clock;
-use crate::event::EventSink;
-use crate::feasible::SpecError;
-use crate::measure::{Measurement, Phase, Repeat, measure_observed};
+use crate::engine::clock::Clock;
+use crate::engine::event::EventSink;
+use crate::engine::feasible::SpecError;
+use crate::engine::run::{RunError, RunSpec};
+use crate::engine::stop::StopReason;
+use crate::measure::repeat::{Measurement, Phase, Repeat, measure_observed};
 use crate::mode::{Deadlines, Mode};
-use crate::plan::Plan;
-use crate::run::{RunError, RunSpec};
-use crate::stop::StopReason;
+use crate::scenario::plan::Plan;
 
 /// The modes compared when `--modes` is not given: the tutorial's three.
 pub const DEFAULT_MODES: [Mode; 3] = [Mode::Serial, Mode::Tasks, Mode::Gather];
@@ -57,7 +57,7 @@ pub struct Comparison {
     /// One measurement per mode, in the order the modes ran.
     pub modes: Vec<Measurement>,
     /// Modes asked for that cannot run with this clock and these options,
-    /// and why (see [`feasible`](crate::feasible)).
+    /// and why (see [`feasible`](crate::engine::feasible)).
     pub skipped: Vec<(Mode, SpecError)>,
 }
 
@@ -185,7 +185,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::event::Silent;
+    use crate::engine::event::Silent;
 
     fn plan() -> Arc<Plan> {
         let pairs = vec!["1:hello".parse().unwrap(), "2:world".parse().unwrap()];

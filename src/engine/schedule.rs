@@ -8,11 +8,11 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Duration;
 
+use crate::engine::run::RunSpec;
+use crate::engine::runtime::RuntimeInfo;
 use crate::mode::Mode;
-use crate::plan::Plan;
-use crate::run::RunSpec;
-use crate::runtime::RuntimeInfo;
-use crate::units::human;
+use crate::scenario::plan::Plan;
+use crate::scenario::units::human;
 
 /// tokio's default cap on `spawn_blocking` threads; more pairs than this
 /// wait for a free thread.
@@ -110,8 +110,8 @@ mod tests {
     use std::num::NonZeroUsize;
 
     use super::*;
-    use crate::clock::Clock;
-    use crate::runtime::Flavor;
+    use crate::engine::clock::Clock;
+    use crate::engine::runtime::Flavor;
 
     fn secs(list: &[u64]) -> Vec<Duration> {
         list.iter().map(|&s| Duration::from_secs(s)).collect()

@@ -11,7 +11,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::escape::Escaped;
+use crate::output::escape::Escaped;
 
 /// The longest delay a pair may ask for: 365 days.
 ///

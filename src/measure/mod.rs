@@ -1,0 +1,11 @@
+//! What a run measured and what is made of it: the report of one run,
+//! repeated runs and their statistics, modes compared side by side, and the
+//! expectations CI checks.
+
+pub mod check;
+pub mod compare;
+pub mod repeat;
+pub mod report;
+pub mod stats;
+
+pub use repeat::{Measurement, Repeat, measure};

@@ -1,0 +1,10 @@
+//! Getting results to the user: the printer thread that owns stdout during
+//! a run and the queue that feeds it, the progress bar on stderr, the
+//! style decided once at the edge, escaping user text, and `--export` files.
+
+pub mod escape;
+pub mod export;
+pub mod printer;
+pub mod progress;
+pub mod queue;
+pub mod style;

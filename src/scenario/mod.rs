@@ -1,0 +1,7 @@
+//! What to run, before anything runs: `DELAY:MESSAGE` pairs, the durations
+//! they are written in, and the checked plan read from arguments or files.
+
+pub mod pair;
+pub mod pair_file;
+pub mod plan;
+pub mod units;
