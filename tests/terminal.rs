@@ -3,7 +3,9 @@
 //! on the terminal and never in a pipe, in CI, or with `--no-progress`.
 //! These run on the real clock, because progress only shows once a run has
 //! lasted a second; they take about two seconds each and assert nothing
-//! about timing.
+//! about timing. They need `script` (and one needs tmux), which a plain
+//! `cargo test` may not have: they are `#[ignore]`d, so cargo's summary
+//! counts them, and `.ci/run` runs them where the tools are.
 
 mod common;
 
@@ -13,13 +15,12 @@ use std::process::{Command, Stdio};
 const ARGS: &str = "tasks 1.5:hello 2:world";
 
 /// Runs saywhen with `args` on a 100x40 pseudo-terminal; returns what the
-/// terminal received (stdout and stderr, interleaved as on a screen), or
-/// `None` when `script` is not installed.
-fn on_a_terminal(args: &str, env: &[(&str, &str)]) -> Option<String> {
-    if Command::new("script").arg("--version").output().is_err() {
-        eprintln!("skipped: util-linux `script` is not installed to make a pseudo-terminal");
-        return None;
-    }
+/// terminal received (stdout and stderr, interleaved as on a screen).
+fn on_a_terminal(args: &str, env: &[(&str, &str)]) -> String {
+    assert!(
+        Command::new("script").arg("--version").output().is_ok(),
+        "util-linux `script` is not installed to make a pseudo-terminal"
+    );
     let binary = assert_cmd::cargo::cargo_bin("saywhen");
     let inner = format!("stty cols 100 rows 40; exec '{}' {args}", binary.display());
     let mut command = Command::new("script");
@@ -35,14 +36,13 @@ fn on_a_terminal(args: &str, env: &[(&str, &str)]) -> Option<String> {
     }
     let output = command.output().expect("script runs");
     assert!(output.status.success(), "{output:?}");
-    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 #[test]
+#[ignore = "needs util-linux script (a pseudo-terminal): run by .ci/run"]
 fn a_terminal_gets_colour_and_progress() {
-    let Some(screen) = on_a_terminal(ARGS, &[]) else {
-        return;
-    };
+    let screen = on_a_terminal(ARGS, &[]);
     assert!(screen.contains("\x1b[36mhello"), "no colour in {screen:?}");
     assert!(
         screen.contains("/ 2s expected"),
@@ -54,16 +54,16 @@ fn a_terminal_gets_colour_and_progress() {
 }
 
 #[test]
+#[ignore = "needs util-linux script (a pseudo-terminal): run by .ci/run"]
 fn compare_shows_progress_for_each_mode_in_turn() {
-    let Some(screen) = on_a_terminal("compare --modes tasks,gather 1.5:a", &[]) else {
-        return;
-    };
+    let screen = on_a_terminal("compare --modes tasks,gather 1.5:a", &[]);
     let gather = screen.find("gather:").expect("the gather heading");
     assert!(screen[..gather].contains("/ 1.5s expected"), "{screen:?}");
     assert!(screen[gather..].contains("/ 1.5s expected"), "{screen:?}");
 }
 
 #[test]
+#[ignore = "needs util-linux script (a pseudo-terminal): run by .ci/run"]
 fn ci_and_no_progress_keep_the_terminal_free_of_bars() {
     for (args, env) in [
         (format!("--no-progress {ARGS}"), vec![]),
@@ -72,9 +72,7 @@ fn ci_and_no_progress_keep_the_terminal_free_of_bars() {
         // the pipe writes to the screen on its own schedule.
         (format!("--color=always {ARGS} | cat"), vec![]),
     ] {
-        let Some(screen) = on_a_terminal(&args, &env) else {
-            return;
-        };
+        let screen = on_a_terminal(&args, &env);
         assert!(!screen.contains("/ 2s expected"), "{screen:?}");
         assert!(!screen.contains(" left"), "progress in {screen:?}");
         assert!(
@@ -85,10 +83,9 @@ fn ci_and_no_progress_keep_the_terminal_free_of_bars() {
 }
 
 #[test]
+#[ignore = "needs util-linux script (a pseudo-terminal): run by .ci/run"]
 fn a_machine_format_on_a_terminal_gets_neither() {
-    let Some(screen) = on_a_terminal(&format!("--format json {ARGS}"), &[]) else {
-        return;
-    };
+    let screen = on_a_terminal(&format!("--format json {ARGS}"), &[]);
     assert!(!screen.contains("/ 2s expected"), "{screen:?}");
     assert!(!screen.contains('\x1b'), "{screen:?}");
     assert!(screen.contains("\"message\": \"hello\""), "{screen:?}");
@@ -109,20 +106,17 @@ fn a_pipe_gets_neither() {
 }
 
 #[test]
+#[ignore = "needs util-linux script (a pseudo-terminal): run by .ci/run"]
 fn a_terminal_whose_locale_is_not_utf8_gets_ascii() {
     let args = "--virtual-time --color=never serial 300us:a 1:b";
     let locale = |lang| [("LC_ALL", ""), ("LC_CTYPE", ""), ("LANG", lang)];
-    let Some(plain) = on_a_terminal(args, &locale("C")) else {
-        return;
-    };
+    let plain = on_a_terminal(args, &locale("C"));
     assert!(plain.is_ascii(), "{plain:?}");
     assert!(
         plain.contains("300us") && plain.contains("###"),
         "{plain:?}"
     );
-    let Some(utf8) = on_a_terminal(args, &locale("C.UTF-8")) else {
-        return;
-    };
+    let utf8 = on_a_terminal(args, &locale("C.UTF-8"));
     assert!(utf8.contains("300µs") && utf8.contains('█'), "{utf8:?}");
 }
 
@@ -138,15 +132,16 @@ fn tmux(socket: &str, args: &[&str]) -> Option<String> {
 }
 
 #[test]
+#[ignore = "needs tmux: run by .ci/run"]
 fn ctrl_c_leaves_no_stale_progress_line() {
     // What a person sees is the screen, not the byte stream: tmux renders
     // it. The terminal echoes Ctrl-C as `^C` after the bar, which indicatif
     // pads to the right edge, so the echo wraps; clearing must allow for it.
     let socket = format!("saywhen-test-{}", std::process::id());
-    if tmux(&socket, &["-V"]).is_none() {
-        eprintln!("skipped: tmux is not installed to render a terminal screen");
-        return;
-    }
+    assert!(
+        tmux(&socket, &["-V"]).is_some(),
+        "tmux is not installed to render a terminal screen"
+    );
     let binary = assert_cmd::cargo::cargo_bin("saywhen");
     let command = format!(
         "env -u CI -u NO_COLOR TERM=xterm-256color '{}' tasks 1:a 30:b 40:c; sleep 30",
@@ -184,22 +179,16 @@ fn ctrl_c_leaves_no_stale_progress_line() {
 }
 
 #[test]
+#[ignore = "needs util-linux script (a pseudo-terminal): run by .ci/run"]
 fn on_a_terminal_no_color_and_term_dumb_turn_colour_off() {
     let args = "--virtual-time tasks 1:hello";
-    let Some(coloured) = on_a_terminal(args, &[]) else {
-        return;
-    };
+    let coloured = on_a_terminal(args, &[]);
     assert!(coloured.contains("\x1b[36mhello"), "{coloured:?}");
     for env in [[("NO_COLOR", "1")], [("TERM", "dumb")]] {
-        let Some(plain) = on_a_terminal(args, &env) else {
-            return;
-        };
+        let plain = on_a_terminal(args, &env);
         assert!(!plain.contains('\x1b'), "{env:?}: {plain:?}");
     }
     // --color=always is a request, and wins over both.
-    let Some(forced) = on_a_terminal(&format!("--color=always {args}"), &[("NO_COLOR", "1")])
-    else {
-        return;
-    };
+    let forced = on_a_terminal(&format!("--color=always {args}"), &[("NO_COLOR", "1")]);
     assert!(forced.contains("\x1b[36mhello"), "{forced:?}");
 }
