@@ -7,7 +7,10 @@ use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand};
+
+use crate::app::help;
 
 use crate::engine::clock::Clock;
 use crate::engine::run::RunSpec;
@@ -379,17 +382,24 @@ impl RunOptions {
 }
 
 impl Cli {
-    /// Parses the command line like `Cli::try_parse_from`, with one
-    /// addition: a negative delay (`-1:hi`) looks like an option to clap,
-    /// which would call it an "unexpected argument"; it gets the same clear
-    /// message as any other invalid pair instead.
+    /// Parses the command line like `Cli::try_parse_from`, with the help
+    /// of [`help::command`], and two additions: a negative delay (`-1:hi`)
+    /// looks like an option to clap, which would call it an "unexpected
+    /// argument"; it gets the same clear message as any other invalid pair
+    /// instead. And the commands that run nothing refuse run options rather
+    /// than ignore them.
     pub fn try_parse_args<I, T>(args: I) -> Result<Cli, clap::Error>
     where
         I: IntoIterator<Item = T>,
         T: Into<OsString> + Clone,
     {
         let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
-        Cli::try_parse_from(&args).map_err(|error| {
+        let mut command = help::command();
+        let parsed = command.try_get_matches_from_mut(&args).and_then(|matches| {
+            refuse_run_options(&mut command, &matches)?;
+            Cli::from_arg_matches(&matches)
+        });
+        parsed.map_err(|error| {
             match error.kind() {
                 clap::error::ErrorKind::UnknownArgument => negative_pair(&args),
                 _ => None,
@@ -397,6 +407,34 @@ impl Cli {
             .unwrap_or(error)
         })
     }
+}
+
+/// `saywhen explain gather --runs 5` runs nothing: an option given to a
+/// command that runs nothing is a mistake to point out, not to ignore.
+fn refuse_run_options(
+    command: &mut clap::Command,
+    matches: &ArgMatches,
+) -> Result<(), clap::Error> {
+    let Some((name, sub_matches)) = matches.subcommand() else {
+        return Ok(());
+    };
+    if !help::RUNLESS.contains(&name) {
+        return Ok(());
+    }
+    let given = command.get_arguments().find(|arg| {
+        arg.is_global_set()
+            && sub_matches.value_source(arg.get_id().as_str()) == Some(ValueSource::CommandLine)
+    });
+    let Some(option) = given.and_then(|arg| arg.get_long()).map(str::to_owned) else {
+        return Ok(());
+    };
+    let sub = command
+        .find_subcommand_mut(name)
+        .expect("the subcommand just parsed");
+    Err(sub.error(
+        clap::error::ErrorKind::ArgumentConflict,
+        format!("--{option} is an option of a run; 'saywhen {name}' runs nothing"),
+    ))
 }
 
 /// The first argument that is a pair with a negative delay, as an error.

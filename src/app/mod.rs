@@ -4,6 +4,7 @@
 pub mod cli;
 mod compare;
 mod explain;
+pub mod help;
 mod outcome;
 mod shell;
 mod single;

@@ -4,15 +4,14 @@
 
 use std::io::{self, Write};
 
-use clap::CommandFactory;
 use clap_complete::Shell;
 
-use crate::app::cli::Cli;
+use crate::app::help;
 use crate::error::Error;
 
 /// Prints the completion script for `shell` on stdout.
 pub fn completions(shell: Shell) -> Result<(), Error> {
-    let mut command = Cli::command();
+    let mut command = help::command();
     let mut out = io::stdout().lock();
     clap_complete::generate(shell, &mut command, "saywhen", &mut out);
     out.flush()?;
@@ -22,7 +21,7 @@ pub fn completions(shell: Shell) -> Result<(), Error> {
 /// Prints the man page (roff) on stdout.
 pub fn man() -> Result<(), Error> {
     let mut out = io::stdout().lock();
-    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+    clap_mangen::Man::new(help::command()).render(&mut out)?;
     out.flush()?;
     Ok(())
 }

@@ -28,6 +28,10 @@ pub enum SpecError {
         "--{option} applies to the async modes, not {mode}: a blocking sleep cannot be cancelled or held back once it runs"
     )]
     NotAsync { option: &'static str, mode: Mode },
+    #[error(
+        "--{option} chooses the tokio runtime, and the threads mode runs its pairs on OS threads of their own, not on tokio"
+    )]
+    NotOnTokio { option: &'static str },
 }
 
 impl RunSpec {
@@ -47,6 +51,14 @@ impl RunSpec {
         }
         if self.deadlines == Deadlines::Absolute && mode != Mode::Serial {
             return Err(SpecError::DeadlinesNotSerial(mode));
+        }
+        if mode == Mode::Threads {
+            if self.workers.is_some() {
+                return Err(SpecError::NotOnTokio { option: "workers" });
+            }
+            if self.runtime == Flavor::MultiThread {
+                return Err(SpecError::NotOnTokio { option: "runtime" });
+            }
         }
         if mode.is_blocking() {
             if self.timeout.is_some() {

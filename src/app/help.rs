@@ -1,0 +1,104 @@
+//! The command line as clap parses it and prints its help: the derive's
+//! definition ([`Cli`]), shaped per subcommand. The options are global, so
+//! they may come before or after the mode; clap would then list every one
+//! of them under every subcommand. Here each mode's help teaches instead:
+//! what the mode does, the pair syntax, one example, where to learn more,
+//! and only the options that apply to it.
+
+use clap::{Arg, Command, CommandFactory};
+
+use crate::app::cli::Cli;
+use crate::mode::Mode;
+
+/// The subcommands that run nothing: run options mean nothing to them, so
+/// they are refused there (see [`Cli::try_parse_args`]) and not listed.
+pub const RUNLESS: [&str; 3] = ["explain", "man", "completions"];
+
+/// The command line, with each subcommand's help trimmed to what applies.
+pub fn command() -> Command {
+    let command = Cli::command();
+    let globals: Vec<Arg> = command
+        .get_arguments()
+        .filter(|arg| arg.is_global_set())
+        .cloned()
+        .collect();
+    // clap copies each global option into every subcommand that has no
+    // option of that id yet; a hidden copy put there first stays hidden
+    // in that subcommand's help, and parses the same.
+    let hidden = |sub: Command, keep: &dyn Fn(&str) -> bool| {
+        globals
+            .iter()
+            .filter(|arg| !keep(arg.get_id().as_str()))
+            .fold(sub, |sub, arg| {
+                sub.arg(arg.clone().hide(true).help_heading(None))
+            })
+    };
+    let mut command = command;
+    for mode in Mode::ALL {
+        command = command.mut_subcommand(mode.name(), |sub| {
+            hidden(teach(sub, mode.name(), example(mode)), &|id| {
+                applies(id, mode)
+            })
+        });
+    }
+    command = command.mut_subcommand("compare", |sub| {
+        teach(
+            sub,
+            "compare",
+            "saywhen compare 1:hello 2:world      # serial, tasks and gather side by side",
+        )
+    });
+    for name in RUNLESS {
+        command = command.mut_subcommand(name, |sub| hidden(sub, &|_| false));
+    }
+    command
+}
+
+/// Whether the run option with clap id `id` applies to `mode`. The others
+/// are refused when the run is checked ([`crate::engine::run::RunSpec::check`]),
+/// so they are not offered in the mode's help.
+fn applies(id: &str, mode: Mode) -> bool {
+    match id {
+        "virtual_time" | "timeout" | "limit" => !mode.is_blocking(),
+        "deadlines" => mode == Mode::Serial,
+        "runtime" | "workers" => mode != Mode::Threads,
+        _ => true,
+    }
+}
+
+/// One command that shows what `mode` does, with the time it takes.
+fn example(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Serial => "saywhen serial 1:hello 2:world      # ~3 s: the delays add up",
+        Mode::Tasks => "saywhen tasks 1:hello 2:world       # ~2 s: the longest delay",
+        Mode::Gather => "saywhen gather 1:hello 2:world      # ~2 s: the longest delay",
+        Mode::Race => "saywhen race 3:slow 1:fast          # ~1 s: fast wins, slow is cancelled",
+        Mode::Joinset => "saywhen joinset 2:b 1:a             # ~2 s: a comes back first, then b",
+        Mode::Blocking => "saywhen blocking 1:a 1:b            # ~2 s, where tasks takes 1 s",
+        Mode::SpawnBlocking => {
+            "saywhen spawn-blocking 1:a 1:b      # ~1 s: the sleeps leave the runtime free"
+        }
+        Mode::Threads => "saywhen threads 1:a 1:b             # ~1 s: one OS thread per pair",
+    }
+}
+
+/// The pairs, described where clap would list `[PAIR]...`: they are
+/// required, but clap cannot require them, because `--file` given before
+/// the mode may bring them all.
+const PAIRS: &str = "\
+Arguments:
+  <PAIR>...  DELAY:MESSAGE, split at the first ':': 1:hello, 250ms:world, 1m30s:later.
+             DELAY is seconds (1, 0.25, 1.5) or a duration (250ms, 2s, 1m30s).";
+
+/// Gives the mode (or `compare`) named `name` its teaching help.
+fn teach(sub: Command, name: &str, example: &str) -> Command {
+    let template = format!(
+        "{{about-with-newline}}\n{{usage-heading}} {{usage}}\n\n{PAIRS}\n\n{{all-args}}{{after-help}}"
+    );
+    sub.override_usage(format!("saywhen {name} [OPTIONS] <PAIR>..."))
+        .help_template(template)
+        .mut_arg("pairs", |arg| arg.hide(true))
+        .after_help(format!(
+            "Example:\n  {example}\n\nsee: saywhen explain {name}"
+        ))
+}
