@@ -23,7 +23,8 @@
 //!   (`--runs`, `--warmup`) and their statistics, modes compared side by
 //!   side, and the expectations CI checks (`--check`, `--max-wall`).
 //! - [`render`]: the human view, the comparison table and timeline, and the
-//!   machine formats (JSON, JSON Lines, CSV, Markdown, SVG).
+//!   machine formats (JSON, JSON Lines, CSV, Markdown, SVG, the Chrome
+//!   trace that Perfetto and speedscope open).
 //! - [`output`]: the printer thread that owns stdout during a run, the
 //!   progress bar on stderr, the style decided once at the edge, escaping
 //!   user text, and `--export` files.

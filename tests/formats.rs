@@ -252,7 +252,7 @@ fn export_of_a_single_mode_and_bad_export_paths() {
         .code(2)
         .stdout("")
         .stderr(predicates::str::contains(
-            "cannot tell the format of 'out.txt' from its extension (use .json, .jsonl, .csv, .md or .svg)",
+            "cannot tell the format of 'out.txt' from its extension (use .json, .jsonl, .csv, .md, .svg or .trace.json)",
         ));
     virtual_run(&["tasks", "1:a", "--export", "/no/such/dir/out.json"])
         .assert()
@@ -273,7 +273,7 @@ fn the_json_examples_in_the_docs_parse() {
         assert!(value.is_object());
         blocks += 1;
     }
-    assert_eq!(blocks, 3);
+    assert_eq!(blocks, 4);
     let jsonl = docs
         .split("```text\n{\"event\"")
         .nth(1)

@@ -1,7 +1,7 @@
 //! `--export FILE`: a report written to a file while the terminal shows
 //! the human view, like hyperfine's exports. The file's extension picks
-//! the format: `.json`, `.jsonl`, `.csv`, `.md`, or `.svg` for the timeline
-//! as a picture. `--export` may be given more than once.
+//! the format: `.json`, `.jsonl`, `.csv`, `.md`, `.trace.json` (the Chrome
+//! Trace Event Format), or `.svg` for the timeline as a picture. `--export` may be given more than once.
 //!
 //! Each file is created before anything runs, so a mistyped directory
 //! fails at once rather than after a long run; it is filled once the run is
@@ -89,6 +89,13 @@ impl ExportKind {
     /// The kind a file name asks for, by its extension (any case).
     pub fn of(path: &Path) -> Option<ExportKind> {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        // `run.trace.json` is a trace, not the JSON report: the name's
+        // last two parts decide before its extension alone.
+        let stem = Path::new(path.file_stem()?);
+        let inner = stem.extension().and_then(|e| e.to_str());
+        if extension == "json" && inner.is_some_and(|e| e.eq_ignore_ascii_case("trace")) {
+            return Some(ExportKind::Report(Format::Trace));
+        }
         match extension.as_str() {
             "svg" => Some(ExportKind::Svg),
             _ => Format::from_extension(&extension).map(ExportKind::Report),
@@ -103,7 +110,7 @@ impl Export {
         let kind = ExportKind::of(&path).ok_or_else(|| {
             format!(
                 "cannot tell the format of '{}' from its extension \
-                 (use .json, .jsonl, .csv, .md or .svg)",
+                 (use .json, .jsonl, .csv, .md, .svg or .trace.json)",
                 escape(text)
             )
         })?;
@@ -162,13 +169,17 @@ mod tests {
             ("README.md", ExportKind::Report(Format::Markdown)),
             ("notes.markdown", ExportKind::Report(Format::Markdown)),
             ("timeline.SVG", ExportKind::Svg),
+            ("run.trace.json", ExportKind::Report(Format::Trace)),
+            ("out/Run.TRACE.JSON", ExportKind::Report(Format::Trace)),
+            ("trace.json", ExportKind::Report(Format::Json)),
+            ("a.trace.jsonl", ExportKind::Report(Format::Jsonl)),
         ] {
             assert_eq!(Export::parse(name).map(|e| e.kind), Ok(kind), "{name}");
         }
         for bad in ["out.txt", "out", "json", ".csv.bak", "picture.png"] {
             let err = Export::parse(bad).unwrap_err();
             assert!(
-                err.contains("(use .json, .jsonl, .csv, .md or .svg)"),
+                err.contains("(use .json, .jsonl, .csv, .md, .svg or .trace.json)"),
                 "{err}"
             );
         }

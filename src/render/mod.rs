@@ -12,6 +12,7 @@ mod markdown;
 pub mod summary;
 pub mod svg;
 pub mod timeline;
+pub mod trace;
 mod wall_stats;
 
 use std::fmt;
@@ -30,6 +31,7 @@ pub use human::Human;
 pub use json::Json;
 pub use jsonl::Jsonl;
 pub use markdown::Markdown;
+pub use trace::Trace;
 
 /// An output format.
 ///
@@ -69,6 +71,8 @@ pub enum Format {
     /// The summary table(s) in GitHub-flavoured Markdown
     #[value(alias = "md")]
     Markdown,
+    /// The Chrome Trace Event Format, for Perfetto, chrome://tracing, speedscope
+    Trace,
 }
 
 impl Format {
@@ -79,6 +83,7 @@ impl Format {
             Format::Jsonl => "jsonl",
             Format::Csv => "csv",
             Format::Markdown => "markdown",
+            Format::Trace => "trace",
         }
     }
 
@@ -90,6 +95,7 @@ impl Format {
             Format::Jsonl => Box::new(Jsonl::live()),
             Format::Csv => Box::new(Csv),
             Format::Markdown => Box::new(Markdown),
+            Format::Trace => Box::new(Trace),
         }
     }
 

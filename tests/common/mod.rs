@@ -3,6 +3,8 @@
 
 use assert_cmd::Command;
 
+pub mod browser;
+
 /// `saywhen` with the given arguments, on the virtual clock.
 pub fn virtual_run(args: &[&str]) -> Command {
     let mut cmd = saywhen();

@@ -1,0 +1,143 @@
+//! Real viewers for the tests that open saywhen's output the way a person
+//! would: headless Chromium, and web apps installed with npm. Each is
+//! optional on a developer's machine: the tests that need one are
+//! `#[ignore]`d with what they need, and `.ci/run` installs the tools and
+//! runs them with `--ignored`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The first Chromium found on the `PATH`.
+pub fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|name| {
+            Command::new(name)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
+/// Where `.ci/run` installs the npm packages the browser tests load:
+/// `$SAYWHEN_NPM_CACHE`, else `$HOME/.cache/saywhen-ci`.
+pub fn npm_cache() -> Option<PathBuf> {
+    std::env::var_os("SAYWHEN_NPM_CACHE")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cache/saywhen-ci")))
+}
+
+/// An npm package's folder in the cache, if it is installed there.
+pub fn npm_package(name: &str) -> Option<PathBuf> {
+    let dir = npm_cache()?.join("node_modules").join(name);
+    dir.join("package.json").is_file().then_some(dir)
+}
+
+/// Loads `url` in headless Chromium, lets its scripts run for up to
+/// `budget` of virtual time, and returns the DOM as it is then.
+pub fn dump_dom(chromium: &str, url: &str, scratch: &Path, budget: Duration) -> String {
+    let child = headless(chromium, scratch)
+        .arg(format!("--virtual-time-budget={}", budget.as_millis()))
+        .arg("--dump-dom")
+        .arg(url)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("chromium starts");
+    let output = wait(child);
+    assert!(
+        output.status.success(),
+        "chromium failed: {:?}",
+        output.status
+    );
+    String::from_utf8(output.stdout).expect("the DOM is UTF-8")
+}
+
+/// Takes a screenshot of `url` into `png`, after `budget` of virtual time.
+pub fn screenshot(chromium: &str, url: &str, scratch: &Path, budget: Duration, png: &Path) {
+    let child = headless(chromium, scratch)
+        .arg(format!("--virtual-time-budget={}", budget.as_millis()))
+        .arg("--window-size=1200,800")
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(url)
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("chromium starts");
+    let output = wait(child);
+    assert!(
+        output.status.success(),
+        "chromium failed: {:?}",
+        output.status
+    );
+}
+
+fn headless(chromium: &str, scratch: &Path) -> Command {
+    let mut cmd = Command::new(chromium);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        // The web apps draw with WebGL; without a GPU, Chromium's software
+        // renderer must be allowed explicitly.
+        "--enable-unsafe-swiftshader",
+        // file:// pages loading other local files (a profile, a script).
+        "--allow-file-access-from-files",
+    ])
+    .arg(format!(
+        "--user-data-dir={}",
+        scratch.join("profile").display()
+    ))
+    .stderr(Stdio::null());
+    cmd
+}
+
+/// Waits for Chromium, killing it after a minute: a hung browser must
+/// fail the test, not hang the suite. stdout is read meanwhile, on a
+/// thread, so a large DOM cannot fill the pipe and stall the browser.
+fn wait(mut child: std::process::Child) -> std::process::Output {
+    use std::io::Read;
+    let reader = child.stdout.take().map(|mut stdout| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = stdout.read_to_end(&mut bytes);
+            bytes
+        })
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("chromium can be waited for") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("chromium did not finish within a minute");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let stdout = reader
+        .map(|r| r.join().expect("the reader thread"))
+        .unwrap_or_default();
+    std::process::Output {
+        status,
+        stdout,
+        stderr: Vec::new(),
+    }
+}
+
+/// A fresh, empty directory under the system temporary directory.
+pub fn scratch(name: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "saywhen-{name}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    dir
+}
