@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::{saywhen, stdout_of};
 
-const TOPICS: [&str; 13] = [
+const TOPICS: [&str; 15] = [
     "serial",
     "tasks",
     "gather",
@@ -16,6 +16,8 @@ const TOPICS: [&str; 13] = [
     "blocking",
     "spawn-blocking",
     "threads",
+    "compare",
+    "virtual-time",
     "timeout",
     "limit",
     "deadlines",
@@ -59,7 +61,10 @@ fn the_quoted_code_is_in_the_named_file() {
         let out = stdout_of(saywhen().args(["explain", topic]));
         let (_, rest) = out.split_once("\nThe Rust code (").unwrap();
         let (file, rest) = rest.split_once(")\n").unwrap();
-        let (code, _) = rest.split_once("\n\nIn asyncio").unwrap();
+        let (quoted, _) = rest.split_once("\n\nIn asyncio").unwrap();
+        let (code, note) = quoted
+            .split_once("\n\nBeside the code\n")
+            .unwrap_or((quoted, ""));
         let source = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
             .unwrap_or_else(|e| panic!("{topic}: {file}: {e}"));
         let lines: Vec<&str> = code.lines().map(|l| l.trim()).collect();
@@ -67,6 +72,44 @@ fn the_quoted_code_is_in_the_named_file() {
         for line in lines.iter().filter(|l| !l.is_empty()) {
             assert!(source.contains(line), "{topic}: {line:?} not in {file}");
         }
+        // The note is the doc comment above the quoted item.
+        for (i, line) in note.lines().map(|l| l.trim()).enumerate() {
+            let doc = match i {
+                0 => format!("/// Note: {line}"),
+                _ => format!("/// {line}"),
+            };
+            assert!(source.contains(&doc), "{topic}: {doc:?} not in {file}");
+        }
+    }
+}
+
+/// What `explain gather` quoted read as a lesson about tokio's cooperative
+/// budget half-way through: a note on speed now stands beside the code.
+#[test]
+fn a_speed_note_stands_beside_the_quote() {
+    let out = stdout_of(saywhen().args(["explain", "gather"]));
+    let (code, rest) = out.split_once("\nBeside the code\n").expect("a note");
+    assert!(
+        !code.contains("budget") && !code.contains("quadratic"),
+        "{code}"
+    );
+    let (note, _) = rest.split_once("\nIn asyncio\n").unwrap();
+    assert!(
+        note.contains("budget") && note.contains("quadratic"),
+        "{note}"
+    );
+}
+
+/// A newcomer meets `compare` and `--virtual-time` first: both are lessons.
+#[test]
+fn compare_and_virtual_time_are_explained() {
+    for (topic, key) in [
+        ("compare", "speedup_vs_serial"),
+        ("virtual-time", "start_paused(true)"),
+    ] {
+        let out = stdout_of(saywhen().args(["explain", topic]));
+        assert!(out.starts_with(&format!("{topic}: ")), "{out}");
+        assert!(out.contains(key), "{topic}: no {key} in\n{out}");
     }
 }
 

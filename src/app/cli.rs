@@ -356,7 +356,7 @@ pub struct CompletionArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// A mode, or a topic: timeout, limit, deadlines, runtime, nested; omit to list them all
+    /// A mode, or a topic: compare, virtual-time, timeout, limit, deadlines, runtime, nested; omit to list them all
     #[arg(value_name = "TOPIC", value_parser = crate::explain::Topic::parser())]
     pub topic: Option<crate::explain::Topic>,
 }

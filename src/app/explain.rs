@@ -30,6 +30,9 @@ fn lesson(lesson: &Lesson, out: &mut dyn Write) -> io::Result<()> {
     section(out, "What it does", lesson.what)?;
     let code = lesson.snippet().unwrap_or_default();
     section(out, &format!("The Rust code ({})", lesson.file), &code)?;
+    if let Some(note) = lesson.note() {
+        section(out, "Beside the code", &note)?;
+    }
     section(out, "In asyncio", lesson.asyncio)?;
     section(out, "Wall to expect", lesson.expect)
 }

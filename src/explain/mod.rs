@@ -14,6 +14,10 @@ use crate::mode::Mode;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Topic {
     Mode(Mode),
+    /// `saywhen compare`: every mode on the same pairs, side by side.
+    Compare,
+    /// `--virtual-time`: tokio's paused clock.
+    VirtualTime,
     /// `--timeout`: cancelling what has not finished.
     Timeout,
     /// `--limit`: a semaphore.
@@ -46,6 +50,8 @@ impl Topic {
     /// Every topic, modes first, in teaching order.
     pub fn all() -> impl Iterator<Item = Topic> {
         Mode::ALL.into_iter().map(Topic::Mode).chain([
+            Topic::Compare,
+            Topic::VirtualTime,
             Topic::Timeout,
             Topic::Limit,
             Topic::Deadlines,
@@ -57,6 +63,8 @@ impl Topic {
     pub fn name(self) -> &'static str {
         match self {
             Topic::Mode(mode) => mode.name(),
+            Topic::Compare => "compare",
+            Topic::VirtualTime => "virtual-time",
             Topic::Timeout => "timeout",
             Topic::Limit => "limit",
             Topic::Deadlines => "deadlines",
@@ -69,6 +77,8 @@ impl Topic {
     pub fn summary(self) -> &'static str {
         match self {
             Topic::Mode(mode) => mode.summary(),
+            Topic::Compare => "every mode on the same pairs, their walls side by side",
+            Topic::VirtualTime => "--virtual-time: tokio's paused clock, instant and exact",
             Topic::Timeout => "--timeout: cancel what has not finished in time",
             Topic::Limit => "--limit: at most N at once, with a semaphore",
             Topic::Deadlines => "--deadlines: why serial sleeps drift, and the fix",
@@ -87,6 +97,8 @@ impl Topic {
     pub fn lesson(self) -> Lesson {
         let (what, file, code, asyncio, expect) = match self {
             Topic::Mode(mode) => mode_lesson(mode),
+            Topic::Compare => COMPARE,
+            Topic::VirtualTime => VIRTUAL_TIME,
             Topic::Timeout => TIMEOUT,
             Topic::Limit => LIMIT,
             Topic::Deadlines => DEADLINES,
@@ -169,6 +181,8 @@ impl Lesson {
     pub fn start(&self) -> &'static str {
         match self.topic {
             Topic::Mode(_) => "pub async fn run(",
+            Topic::Compare => "impl Comparison {",
+            Topic::VirtualTime => "pub fn build(",
             Topic::Timeout => "async fn guarded(",
             Topic::Limit => "pub async fn permit(",
             Topic::Deadlines => "pub async fn say_at(",
@@ -181,6 +195,36 @@ impl Lesson {
     pub fn snippet(&self) -> Option<String> {
         item(self.code, self.start())
     }
+
+    /// What the quoted item does besides the lesson (for speed, say), told
+    /// beside the quote rather than inside it: see [`note`].
+    pub fn note(&self) -> Option<String> {
+        note(self.code, self.start())
+    }
+}
+
+/// The note above the item that starts at the line containing `start`: the
+/// end of its doc comment, from the line `/// Note: ...` on, without the
+/// slashes. A comment inside a quoted item reads as part of the lesson; one
+/// about speed or robustness goes in such a note, so the quote stays the
+/// lesson and the note is still in the file, next to the code.
+pub fn note(source: &str, start: &str) -> Option<String> {
+    let lines: Vec<&str> = source.lines().collect();
+    let at = lines.iter().position(|line| line.contains(start))?;
+    let doc: Vec<&str> = lines[..at]
+        .iter()
+        .rev()
+        .map(|line| line.trim_start())
+        .take_while(|line| line.starts_with("///"))
+        .map(|line| line.trim_start_matches('/').strip_prefix(' ').unwrap_or(""))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let from = doc.iter().position(|line| line.starts_with("Note: "))?;
+    let mut text = doc[from..].join("\n");
+    text.replace_range(.."Note: ".len(), "");
+    Some(text)
 }
 
 const SERIAL: Parts = (
@@ -287,6 +331,48 @@ const THREADS: Parts = (
      for t in threads:\n    t.start()\n\
      for t in threads:\n    t.join()",
     "The longest delay: `threads 1:a 1:b` takes 1 s. Real clock only.",
+);
+
+const COMPARE: Parts = (
+    "Runs the same pairs in each mode, one mode after another (serial, tasks and\n\
+     gather, or what --modes names), then puts their walls in one table: the\n\
+     expected wall, the measured one, the overhead, the speedup over serial\n\
+     (serial's wall divided by the mode's) and the ratio to the fastest. A mode\n\
+     that cannot run as asked, such as a blocking mode on the virtual clock, is\n\
+     skipped with a note. --runs N measures each mode N times and compares the\n\
+     medians.",
+    "src/measure/compare.rs",
+    include_str!("../measure/compare.rs"),
+    "loop = asyncio.get_running_loop()\n\
+     for mode in (serial, tasks, gather):\n    \
+     start = loop.time()\n    \
+     await mode(pairs)\n    \
+     print(mode.__name__, loop.time() - start)",
+    "Each mode's own wall, one mode after another: `compare 1:hello 2:world`\n\
+     takes 3 s + 2 s + 2 s = 7 s in all, and the table shows serial 3s, tasks\n\
+     and gather 2s each: 1.50× faster than serial. With --virtual-time the\n\
+     whole comparison is instant and exact.",
+);
+
+const VIRTUAL_TIME: Parts = (
+    "--virtual-time runs the very same mode code on tokio's paused clock. The\n\
+     runtime is built with `start_paused(true)`; whenever every task is waiting\n\
+     on a timer, tokio moves the clock straight to the next timer instead of\n\
+     sleeping. `tokio::time::Instant` follows that clock, and saywhen measures\n\
+     with it on both clocks, so an hour of delays takes microseconds and every\n\
+     run is exact and repeatable. Only a current-thread runtime can pause, and\n\
+     `std::thread::sleep` takes real time whatever tokio's clock says, so\n\
+     blocking, spawn-blocking and threads need the real clock.",
+    "src/engine/runtime.rs",
+    include_str!("../engine/runtime.rs"),
+    "# asyncio has no paused clock of its own; test tools fake the loop's time,\n\
+     # e.g. the looptime plugin for pytest:\n\
+     @pytest.mark.looptime\n\
+     async def test_serial():\n    \
+     await say_after(3600, 'a')  # returns at once: loop.time() moved 3600 s",
+    "Exactly the mode's wall, at once: `--virtual-time serial 1h:a 2h:b` reports\n\
+     3h and finishes in milliseconds. tokio's timer counts whole milliseconds,\n\
+     so a `1.5ms` delay reports 2ms, on this clock as on the real one.",
 );
 
 const TIMEOUT: Parts = (
@@ -399,6 +485,8 @@ mod tests {
             Topic::Mode(Mode::Blocking) => "std::thread::sleep(delay)",
             Topic::Mode(Mode::SpawnBlocking) => "spawn_blocking(",
             Topic::Mode(Mode::Threads) => "handle.join()",
+            Topic::Compare => "fn speedup_vs_serial(",
+            Topic::VirtualTime => "start_paused(true)",
             Topic::Timeout => "timeout_at(deadline",
             Topic::Limit => "semaphore.acquire()",
             Topic::Deadlines => "sleep_until(due)",
@@ -409,6 +497,25 @@ mod tests {
             let snippet = topic.lesson().snippet().unwrap_or_default();
             assert!(snippet.contains(key(topic)), "{topic}: {snippet}");
         }
+    }
+
+    /// A note is cut from the doc comment above the item, from `Note:` on.
+    #[test]
+    fn note_is_the_end_of_the_doc_comment_above_the_item() {
+        let source = "/// Does a.\n///\n/// Note: fast,\n/// because.\nfn a() {\n}\n/// No note.\nfn b() {\n}\n";
+        assert_eq!(note(source, "fn a(").unwrap(), "fast,\nbecause.");
+        assert_eq!(note(source, "fn b("), None);
+    }
+
+    /// gather's quote once held a paragraph on tokio's cooperative budget,
+    /// a matter of speed, in the middle of the lesson.
+    #[test]
+    fn gathers_speed_note_is_beside_the_quote_not_in_it() {
+        let lesson = Topic::Mode(Mode::Gather).lesson();
+        let snippet = lesson.snippet().unwrap_or_default();
+        assert!(!snippet.contains("budget"), "{snippet}");
+        assert!(!snippet.contains("//"), "{snippet}");
+        assert!(lesson.note().unwrap_or_default().contains("budget"));
     }
 
     #[test]

@@ -9,12 +9,15 @@ use crate::engine::record::Recorder;
 use crate::engine::run::RunError;
 use crate::scenario::plan::Plan;
 
+/// Starts one OS thread per pair, then joins them all.
+///
+/// Note: `thread::Builder::new().spawn` is `thread::spawn` that reports "no
+/// more threads" as an error (`RunError::Thread`) where `thread::spawn` would
+/// panic: thousands of pairs can run out of threads.
 pub async fn run(plan: &Plan, recorder: &Recorder) -> Result<(), RunError> {
     let mut handles = Vec::with_capacity(plan.len());
     for (index, pair) in plan.pairs().iter().enumerate() {
         let (delay, recorder) = (pair.delay, recorder.clone());
-        // Builder::spawn reports "no more threads" as an error;
-        // thread::spawn would panic.
         let spawned = thread::Builder::new().spawn(move || {
             recorder.begin(index);
             thread::sleep(delay);
