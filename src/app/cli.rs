@@ -23,7 +23,9 @@ use crate::output::export::Export;
 use crate::output::style::{ColorWhen, MIN_WIDTH, StyleRequest};
 use crate::render::Format;
 
-const EXAMPLES: &str = "\
+/// The top-level help's end: the examples, then how to write a pair (the
+/// man page shows them as two sections, split at the blank line).
+pub const EXAMPLES: &str = "\
 Examples:
   saywhen serial 1:hello 2:world      # ~3 s: the delays add up
   saywhen tasks  1:hello 2:world      # ~2 s: the longest delay

@@ -5,6 +5,7 @@ pub mod cli;
 mod compare;
 mod explain;
 pub mod help;
+pub mod man;
 mod outcome;
 mod shell;
 mod single;
@@ -21,7 +22,7 @@ pub fn execute(cli: &Cli) -> Result<(), Error> {
         Command::Tasks(args) => single::execute(Mode::Tasks, args, options),
         Command::Gather(args) => single::execute(Mode::Gather, args, options),
         Command::Completions(args) => shell::completions(args.shell),
-        Command::Man => shell::man(),
+        Command::Man => man::execute(),
         Command::Race(args) => single::execute(Mode::Race, args, options),
         Command::Joinset(args) => single::execute(Mode::Joinset, args, options),
         Command::Blocking(args) => single::execute(Mode::Blocking, args, options),

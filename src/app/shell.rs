@@ -1,6 +1,5 @@
-//! `saywhen completions SHELL` and `saywhen man`: shell integration, made
-//! from the same clap definition the binary parses, so they never drift
-//! from the real options.
+//! `saywhen completions SHELL`: shell integration, made from the same clap
+//! definition the binary parses, so it never drifts from the real options.
 
 use std::io::{self, Write};
 
@@ -14,14 +13,6 @@ pub fn completions(shell: Shell) -> Result<(), Error> {
     let mut command = help::command();
     let mut out = io::stdout().lock();
     clap_complete::generate(shell, &mut command, "saywhen", &mut out);
-    out.flush()?;
-    Ok(())
-}
-
-/// Prints the man page (roff) on stdout.
-pub fn man() -> Result<(), Error> {
-    let mut out = io::stdout().lock();
-    clap_mangen::Man::new(help::command()).render(&mut out)?;
     out.flush()?;
     Ok(())
 }
