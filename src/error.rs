@@ -52,6 +52,7 @@ impl Error {
             Error::Compare(CompareError::Run(_)) => EXIT_SOFTWARE,
             Error::Export(ExportError::Create { .. }) => EXIT_USAGE,
             Error::Export(ExportError::Write { .. }) => EXIT_IO,
+            Error::Export(ExportError::NothingToJudge { .. }) => EXIT_USAGE,
             Error::Check(_) => EXIT_CHECK,
             Error::Stopped(reason) => reason.exit_code(),
         }

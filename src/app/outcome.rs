@@ -38,7 +38,8 @@ pub fn repeat(options: &Options) -> crate::measure::Repeat {
             .iter()
             .any(|export| match export.kind {
                 crate::output::export::ExportKind::Report(format) => csv(format),
-                crate::output::export::ExportKind::Svg => false,
+                crate::output::export::ExportKind::Svg
+                | crate::output::export::ExportKind::Junit => false,
             });
     options.repeat.repeat(lists_every_run)
 }
@@ -67,11 +68,12 @@ impl Session {
         options: &Options,
         pick: PickRenderer,
     ) -> Result<Session, Error> {
+        let judged = options.check.expectations().any();
         let exports = options
             .report
             .export
             .iter()
-            .map(|export| export.create())
+            .map(|export| export.create(judged))
             .collect::<Result<Vec<_>, _>>()?;
         let stop = stop_on_signals()?;
         let style = Style::detect(&options.style_request());
@@ -144,13 +146,17 @@ impl Session {
     pub fn finish(self, options: &Options, results: Results<'_>) -> Result<(), Error> {
         self.printer
             .finish_with(|renderer, out| results.render(renderer, out))?;
+        let verdicts = options
+            .check
+            .expectations()
+            .verdicts(results.measurements());
         for export in self.exports {
-            export.write(results, &self.style)?;
+            export.write(results, &verdicts, &self.style)?;
         }
         if let Some(reason) = results.interrupted() {
             return Err(Error::Stopped(reason));
         }
-        let failures = options.check.expectations().judge(results.measurements());
+        let failures: Vec<_> = verdicts.into_iter().filter_map(|v| v.failure).collect();
         match failures.is_empty() {
             true => Ok(()),
             false => Err(Failures(failures).into()),

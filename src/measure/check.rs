@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use jiff::SignedDuration;
 
+use crate::engine::stop::StopReason;
 use crate::measure::Measurement;
 use crate::measure::report::signed;
 use crate::mode::Mode;
@@ -136,6 +137,60 @@ pub enum Failure {
     },
 }
 
+/// What one mode was judged by.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Criterion {
+    /// `--check`: the wall within `allowance` of `expected`.
+    ExpectedWall {
+        expected: Duration,
+        allowance: Duration,
+    },
+    /// `--max-wall`: the wall at most this.
+    MaxWall(Duration),
+}
+
+impl Criterion {
+    /// What was expected, in a few words: `expected wall 3s ± 300ms`,
+    /// `max wall 1s`. A CI report's test case is named after it.
+    pub fn name(&self) -> String {
+        match self {
+            Criterion::ExpectedWall {
+                expected,
+                allowance,
+            } => format!("expected wall {} ± {}", human(*expected), human(*allowance)),
+            Criterion::MaxWall(max) => format!("max wall {}", human(*max)),
+        }
+    }
+
+    /// What the wall should have been: `3s ± 300ms`, `at most 1s`.
+    pub fn expected(&self) -> String {
+        match self {
+            Criterion::ExpectedWall {
+                expected,
+                allowance,
+            } => format!("{} ± {}", human(*expected), human(*allowance)),
+            Criterion::MaxWall(max) => format!("at most {}", human(*max)),
+        }
+    }
+}
+
+/// One expectation judged for one mode: what was expected, what was
+/// measured, and whether it held. CI reports (JUnit) list every verdict,
+/// passed or not; the exit code only counts the failures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub mode: Mode,
+    pub criterion: Criterion,
+    /// The wall judged: the median of the counted runs.
+    pub measured: Duration,
+    pub runs: usize,
+    /// Why it did not hold; `None` when it did.
+    pub failure: Option<Failure>,
+    /// A run of this mode was stopped early: its wall measures the stop,
+    /// and nothing was really judged.
+    pub interrupted: Option<StopReason>,
+}
+
 impl Expectations {
     /// Whether anything is to be checked at all.
     pub fn any(&self) -> bool {
@@ -147,32 +202,59 @@ impl Expectations {
         &self,
         measurements: impl IntoIterator<Item = &'a Measurement>,
     ) -> Vec<Failure> {
-        let mut failures = Vec::new();
+        self.verdicts(measurements)
+            .into_iter()
+            .filter_map(|verdict| verdict.failure)
+            .collect()
+    }
+
+    /// Every expectation judged for every mode, held or not, in mode order.
+    pub fn verdicts<'a>(
+        &self,
+        measurements: impl IntoIterator<Item = &'a Measurement>,
+    ) -> Vec<Verdict> {
+        let mut verdicts = Vec::new();
         for m in measurements {
             let (mode, measured, runs) = (m.mode(), m.median(), m.runs().len());
+            let verdict = |criterion, failure| Verdict {
+                mode,
+                criterion,
+                measured,
+                runs,
+                failure,
+                interrupted: m.interrupted(),
+            };
             if let Some(tolerance) = self.expected_wall {
-                let off = (signed(measured) - signed(m.expected())).unsigned_abs();
-                if off > tolerance.allowance(m.expected()) {
-                    failures.push(Failure::OffExpected {
-                        mode,
-                        measured,
-                        runs,
-                        expected: m.expected(),
-                        rule: m.expected_rule().to_owned(),
-                        tolerance,
-                    });
-                }
+                let expected = m.expected();
+                let allowance = tolerance.allowance(expected);
+                let off = (signed(measured) - signed(expected)).unsigned_abs();
+                let failure = (off > allowance).then(|| Failure::OffExpected {
+                    mode,
+                    measured,
+                    runs,
+                    expected,
+                    rule: m.expected_rule().to_owned(),
+                    tolerance,
+                });
+                verdicts.push(verdict(
+                    Criterion::ExpectedWall {
+                        expected,
+                        allowance,
+                    },
+                    failure,
+                ));
             }
-            if let Some(max) = self.max_wall.filter(|&max| measured > max) {
-                failures.push(Failure::OverMaxWall {
+            if let Some(max) = self.max_wall {
+                let failure = (measured > max).then_some(Failure::OverMaxWall {
                     mode,
                     measured,
                     runs,
                     max,
                 });
+                verdicts.push(verdict(Criterion::MaxWall(max), failure));
             }
         }
-        failures
+        verdicts
     }
 }
 
@@ -340,6 +422,30 @@ mod judging {
             failures[1].to_string(),
             "gather took 1.2s (median of 3 runs), more than --max-wall 1.1s"
         );
+    }
+
+    #[test]
+    fn every_expectation_is_a_verdict_held_or_not() {
+        let expectations = Expectations {
+            expected_wall: Some(Tolerance::absolute(Duration::from_millis(50))),
+            max_wall: Some(Duration::from_millis(1100)),
+        };
+        let verdicts = expectations.verdicts([&measured(&[1001]), &measured(&[1200])]);
+        let names: Vec<(String, bool)> = verdicts
+            .iter()
+            .map(|v| (v.criterion.name(), v.failure.is_none()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("expected wall 1s ± 50ms".to_owned(), true),
+                ("max wall 1.1s".to_owned(), true),
+                ("expected wall 1s ± 50ms".to_owned(), false),
+                ("max wall 1.1s".to_owned(), false),
+            ]
+        );
+        assert_eq!(verdicts[2].measured, Duration::from_millis(1200));
+        assert!(verdicts.iter().all(|v| v.interrupted.is_none()));
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `--export FILE`: a report written to a file while the terminal shows
 //! the human view, like hyperfine's exports. The file's extension picks
 //! the format: `.json`, `.jsonl`, `.csv`, `.md`, `.trace.json` (the Chrome
-//! Trace Event Format), or `.svg` for the timeline as a picture. `--export` may be given more than once.
+//! Trace Event Format), `.svg` for the timeline as a picture, or `.xml` for
+//! the checks as a JUnit report (`checks.junit.xml`). `--export` may be given more than once.
 //!
 //! Each file is created before anything runs, so a mistyped directory
 //! fails at once rather than after a long run; it is filled once the run is
@@ -12,11 +13,12 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::measure::Measurement;
+use crate::measure::check::Verdict;
 use crate::measure::compare::Comparison;
 use crate::measure::report::Report;
 use crate::output::escape::escape;
 use crate::output::style::Style;
-use crate::render::{Format, Renderer, svg};
+use crate::render::{Format, Renderer, junit, svg};
 
 /// A file to export to, and the format its extension asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +35,8 @@ pub enum ExportKind {
     /// The timeline as a standalone SVG picture; a comparison stacks its
     /// modes on one axis.
     Svg,
+    /// The expectations judged (`--check`, `--max-wall`) as JUnit XML.
+    Junit,
 }
 
 /// What a command measured: one mode, or several compared.
@@ -66,6 +70,14 @@ impl<'a> Results<'a> {
             .find_map(Measurement::interrupted)
     }
 
+    /// What the command was: `saywhen serial`, `saywhen compare`.
+    pub fn command(self) -> String {
+        match self {
+            Results::One(m) => format!("saywhen {}", m.mode()),
+            Results::Compared(_) => "saywhen compare".to_owned(),
+        }
+    }
+
     /// The first counted run of each mode: what a timeline draws.
     pub fn first_runs(self) -> Vec<&'a Report> {
         self.measurements().iter().map(Measurement::first).collect()
@@ -79,6 +91,13 @@ pub enum ExportError {
     Create { path: PathBuf, source: io::Error },
     #[error("could not write the export file {}: {source}", shown(path))]
     Write { path: PathBuf, source: io::Error },
+    /// A JUnit report asked for with nothing to judge.
+    #[error(
+        "--export {}: a JUnit report lists the checks, and none were asked for \
+         (add --check or --max-wall)",
+        shown(path)
+    )]
+    NothingToJudge { path: PathBuf },
 }
 
 fn shown(path: &Path) -> String {
@@ -98,6 +117,7 @@ impl ExportKind {
         }
         match extension.as_str() {
             "svg" => Some(ExportKind::Svg),
+            "xml" => Some(ExportKind::Junit),
             _ => Format::from_extension(&extension).map(ExportKind::Report),
         }
     }
@@ -110,7 +130,7 @@ impl Export {
         let kind = ExportKind::of(&path).ok_or_else(|| {
             format!(
                 "cannot tell the format of '{}' from its extension \
-                 (use .json, .jsonl, .csv, .md, .svg or .trace.json)",
+                 (use .json, .jsonl, .csv, .md, .svg, .trace.json or .junit.xml)",
                 escape(text)
             )
         })?;
@@ -118,7 +138,14 @@ impl Export {
     }
 
     /// Creates (or truncates) the file, ready to be written at the end.
-    pub fn create(&self) -> Result<ExportFile, ExportError> {
+    /// `judged` says whether any expectation will be: a JUnit report
+    /// without one would be an empty suite, which CI reads as "no tests".
+    pub fn create(&self, judged: bool) -> Result<ExportFile, ExportError> {
+        if self.kind == ExportKind::Junit && !judged {
+            return Err(ExportError::NothingToJudge {
+                path: self.path.clone(),
+            });
+        }
         let file = File::create(&self.path).map_err(|source| ExportError::Create {
             path: self.path.clone(),
             source,
@@ -138,13 +165,28 @@ pub struct ExportFile {
 }
 
 impl ExportFile {
-    /// Writes `results` in this file's format; `style` shapes the SVG.
-    pub fn write(mut self, results: Results<'_>, style: &Style) -> Result<(), ExportError> {
+    /// Writes `results` in this file's format; `style` shapes the SVG, and
+    /// `verdicts` are the expectations judged (what JUnit reports).
+    pub fn write(
+        mut self,
+        results: Results<'_>,
+        verdicts: &[Verdict],
+        style: &Style,
+    ) -> Result<(), ExportError> {
         let written = match self.export.kind {
             ExportKind::Report(format) => {
                 results.render(format.export_renderer().as_mut(), &mut self.out)
             }
             ExportKind::Svg => svg::write(&results.first_runs(), style, &mut self.out),
+            ExportKind::Junit => {
+                let command = results.command();
+                let hostname = junit::hostname();
+                let suite = junit::Suite {
+                    name: &command,
+                    hostname: &hostname,
+                };
+                junit::write(suite, results.measurements(), verdicts, &mut self.out)
+            }
         };
         written
             .and_then(|()| self.out.flush())
@@ -173,13 +215,15 @@ mod tests {
             ("out/Run.TRACE.JSON", ExportKind::Report(Format::Trace)),
             ("trace.json", ExportKind::Report(Format::Json)),
             ("a.trace.jsonl", ExportKind::Report(Format::Jsonl)),
+            ("checks.junit.xml", ExportKind::Junit),
+            ("report.XML", ExportKind::Junit),
         ] {
             assert_eq!(Export::parse(name).map(|e| e.kind), Ok(kind), "{name}");
         }
         for bad in ["out.txt", "out", "json", ".csv.bak", "picture.png"] {
             let err = Export::parse(bad).unwrap_err();
             assert!(
-                err.contains("(use .json, .jsonl, .csv, .md, .svg or .trace.json)"),
+                err.contains("(use .json, .jsonl, .csv, .md, .svg, .trace.json or .junit.xml)"),
                 "{err}"
             );
         }

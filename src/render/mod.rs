@@ -8,6 +8,7 @@ mod csv;
 mod human;
 mod json;
 mod jsonl;
+pub mod junit;
 mod markdown;
 pub mod summary;
 pub mod svg;

@@ -270,7 +270,7 @@ fn axis(end: Duration, plot: f64, y: f64, style: &Style, svg: &mut String) {
 
 /// Text safe inside an XML element or attribute. Control characters are
 /// already escaped (`\e`) by [`Escaped`]; XML 1.0 could not hold them.
-fn xml(text: &str) -> String {
+pub(super) fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -1,0 +1,183 @@
+//! `--export checks.junit.xml`: the expectations of `--check`,
+//! `--max-wall` and `--baseline` as a JUnit XML report, the format every CI
+//! reads (GitLab's test report, Jenkins' junit step, the GitHub actions that
+//! publish test results).
+//!
+//! One `<testcase>` per mode and expectation: `classname` is the mode,
+//! `name` the expectation (`expected wall 3s ± 300ms`), `time` the wall
+//! judged (the median, with `--runs`) in seconds with three decimals. A
+//! failed expectation holds a `<failure>` whose `message` says what was
+//! expected and what was measured; a mode stopped early (Ctrl-C) holds an
+//! `<error>` instead, since nothing was really judged.
+//!
+//! The layout satisfies the strictest schema in use (the Ant JUnit XSD
+//! that Jenkins documents): a bare `<testsuites>` root, one `<testsuite>` with
+//! `name`, `package`, `id`, `timestamp` (no offset), `hostname`, `tests`,
+//! `failures`, `errors` and `time`, its `<properties>` first and
+//! `<system-out>`, `<system-err>` last.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use crate::measure::Measurement;
+use crate::measure::check::{Criterion, Verdict};
+use crate::output::escape::escape;
+use crate::scenario::units::human;
+
+/// What the suite is called and where it ran.
+#[derive(Debug, Clone, Copy)]
+pub struct Suite<'a> {
+    /// `saywhen compare`, `saywhen serial`.
+    pub name: &'a str,
+    pub hostname: &'a str,
+}
+
+/// Writes `verdicts` on `measurements` as one JUnit document.
+pub fn write(
+    suite: Suite<'_>,
+    measurements: &[Measurement],
+    verdicts: &[Verdict],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let failures = verdicts
+        .iter()
+        .filter(|v| v.interrupted.is_none() && v.failure.is_some())
+        .count();
+    let errors = verdicts.iter().filter(|v| v.interrupted.is_some()).count();
+    let time = seconds(total_wall(measurements));
+    let tests = verdicts.len();
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    // The root carries no attributes: the Ant schema allows none there, and
+    // every reader takes the counts from the suite.
+    writeln!(out, "<testsuites>")?;
+    let timestamp = measurements
+        .first()
+        .map(|m| {
+            m.first()
+                .started_at
+                .strftime("%Y-%m-%dT%H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_default();
+    writeln!(
+        out,
+        r#"  <testsuite name="{}" package="saywhen" id="0" timestamp="{timestamp}" hostname="{}" tests="{tests}" failures="{failures}" errors="{errors}" time="{time}">"#,
+        xml(suite.name),
+        xml(suite.hostname),
+    )?;
+    properties(measurements, out)?;
+    for verdict in verdicts {
+        testcase(verdict, out)?;
+    }
+    writeln!(out, "    <system-out/>")?;
+    writeln!(out, "    <system-err/>")?;
+    writeln!(out, "  </testsuite>")?;
+    writeln!(out, "</testsuites>")
+}
+
+/// The run's settings, so a report read later says what was measured.
+fn properties(measurements: &[Measurement], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "    <properties>")?;
+    if let Some(first) = measurements.first() {
+        let report = first.first();
+        let property = |out: &mut dyn Write, name: &str, value: &str| {
+            writeln!(
+                out,
+                r#"      <property name="{name}" value="{}"/>"#,
+                xml(value)
+            )
+        };
+        property(out, "clock", report.clock.name())?;
+        property(out, "pairs", &report.plan.len().to_string())?;
+        property(out, "runs", &first.runs().len().to_string())?;
+        property(out, "warmup", &first.warmup().to_string())?;
+        property(out, "runtime", report.runtime.flavor.name())?;
+    }
+    writeln!(out, "    </properties>")
+}
+
+fn testcase(verdict: &Verdict, out: &mut dyn Write) -> io::Result<()> {
+    let open = format!(
+        r#"    <testcase name="{}" classname="{}" time="{}""#,
+        xml(&verdict.criterion.name()),
+        verdict.mode,
+        seconds(verdict.measured)
+    );
+    if let Some(by) = verdict.interrupted {
+        writeln!(out, "{open}>")?;
+        writeln!(
+            out,
+            r#"      <error message="{}" type="interrupted"/>"#,
+            xml(&format!(
+                "interrupted by {by} before the expectation could be judged"
+            ))
+        )?;
+        return writeln!(out, "    </testcase>");
+    }
+    let Some(failure) = &verdict.failure else {
+        return writeln!(out, "{open}/>");
+    };
+    writeln!(out, "{open}>")?;
+    writeln!(
+        out,
+        r#"      <failure message="{}" type="{}">{}</failure>"#,
+        xml(&expected_vs_measured(verdict)),
+        kind(&verdict.criterion),
+        xml(&failure.to_string())
+    )?;
+    writeln!(out, "    </testcase>")
+}
+
+/// `expected 3s ± 300ms, measured 3.5s (median of 5 runs)`.
+pub fn expected_vs_measured(verdict: &Verdict) -> String {
+    let measured = match verdict.runs {
+        1 => human(verdict.measured),
+        n => format!("{} (median of {n} runs)", human(verdict.measured)),
+    };
+    format!(
+        "expected {}, measured {measured}",
+        verdict.criterion.expected()
+    )
+}
+
+/// The failure's `type`: which kind of expectation failed.
+fn kind(criterion: &Criterion) -> &'static str {
+    match criterion {
+        Criterion::ExpectedWall { .. } => "expected wall",
+        Criterion::MaxWall(_) => "max wall",
+    }
+}
+
+/// Every counted run's wall, added up: what the suite took.
+fn total_wall(measurements: &[Measurement]) -> Duration {
+    measurements
+        .iter()
+        .flat_map(|m| m.runs())
+        .map(|r| r.wall)
+        .sum()
+}
+
+/// Seconds with three decimals, as JUnit readers expect: `3.000`.
+fn seconds(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64())
+}
+
+/// Text for an attribute or element: control characters escaped as in
+/// the human view (XML 1.0 cannot hold most of them at all), then XML's
+/// own.
+fn xml(text: &str) -> String {
+    super::svg::xml(&escape(text))
+}
+
+/// This machine's name, for the suite's `hostname`; `localhost` when the
+/// system will not say.
+pub fn hostname() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname writes at most `buf.len()` bytes into `buf`.
+    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    match std::str::from_utf8(&buf[..end]) {
+        Ok(name) if ok && !name.is_empty() => name.to_owned(),
+        _ => "localhost".to_owned(),
+    }
+}
