@@ -29,6 +29,17 @@ pub enum Error {
     /// failure is one line of this error.
     #[error(transparent)]
     Check(#[from] Failures),
+    /// Several outputs failed (stdout, exports); each was tried, and each
+    /// failure is one line of this error. Never empty.
+    #[error("{}", lines(.0))]
+    Several(Vec<Error>),
+}
+
+/// One error per line; the binary prefixes the first with `error: `, so
+/// the others get the same prefix here.
+fn lines(errors: &[Error]) -> String {
+    let lines: Vec<String> = errors.iter().map(Error::to_string).collect();
+    lines.join("\nerror: ")
 }
 
 /// An expectation asked for with `--check` or `--max-wall` was not met.
@@ -55,6 +66,17 @@ impl Error {
             Error::Export(ExportError::NothingToJudge { .. }) => EXIT_USAGE,
             Error::Check(_) => EXIT_CHECK,
             Error::Stopped(reason) => reason.exit_code(),
+            Error::Several(errors) => errors.first().map_or(EXIT_IO, Error::exit_code),
+        }
+    }
+
+    /// `errors` as one error: the only one, or [`Error::Several`]; `None`
+    /// when there are none.
+    pub fn all(mut errors: Vec<Error>) -> Option<Error> {
+        match errors.len() {
+            0 => None,
+            1 => errors.pop(),
+            _ => Some(Error::Several(errors)),
         }
     }
 

@@ -13,7 +13,7 @@
 //!   pairs read from a file or stdin (`--file`).
 //! - [`engine`]: running it. The real or virtual clock, the current- or
 //!   multi-thread runtime, the recorder modes write into, the events a run
-//!   emits, stopping early (Ctrl-C, SIGTERM, a closed pipe), which
+//!   emits, stopping early (Ctrl-C, SIGTERM, SIGHUP, a closed pipe), which
 //!   combinations can run, and the expected wall found by simulating the
 //!   schedule.
 //! - [`mode`]: serial, tasks, gather, race, joinset, blocking,

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use crate::app::cli::{CompareArgs, Options};
 use crate::error::Error;
-use crate::measure::compare::{compare_observed, feasible};
+use crate::measure::compare::{CompareError, compare_observed, feasible};
 use crate::mode::Mode;
 use crate::output::export::Results;
 use crate::render::Format;
@@ -18,12 +18,17 @@ pub fn execute(args: &CompareArgs, options: &Options) -> Result<(), Error> {
     let modes = &args.modes.0;
     // Every setting but the mode, which `compare` sets to each in turn.
     let base = options.concurrency.spec(Mode::Serial, options.run.clock());
-    let (_, skipped) = feasible(&base, modes);
-    if skipped.len() < modes.len() {
-        for (mode, reason) in &skipped {
-            // Not eprintln!: it panics when stderr is closed.
-            let _ = writeln!(std::io::stderr(), "note: skipping {mode}: {reason}");
+    let (runnable, mut skipped) = feasible(&base, modes);
+    if runnable.is_empty() {
+        // Refused before the session starts: a usage error must leave the
+        // export files as they were.
+        if let Some((_, reason)) = skipped.pop() {
+            return Err(CompareError::NothingRuns(reason).into());
         }
+    }
+    for (mode, reason) in &skipped {
+        // Not eprintln!: it panics when stderr is closed.
+        let _ = writeln!(std::io::stderr(), "note: skipping {mode}: {reason}");
     }
     let session = Session::start(&plan, options, Format::compare_renderer)?;
     let base = base.with_stop(session.stop.clone());

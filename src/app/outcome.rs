@@ -1,9 +1,9 @@
 //! What every running command does around its runs: make the plan; before
-//! anything runs, create the export files (a bad path fails before a long
-//! run), install the Ctrl-C handler and start the printer; then print,
-//! export and judge the results.
+//! anything runs, check the export files (a bad path fails before a long
+//! run, and nothing is written yet), install the signal handler and start
+//! the printer; then print, export and judge the results.
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::sync::Arc;
 
 use crate::app::cli::{Options, PairArgs};
@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::measure::check::Failures;
 use crate::measure::repeat::Phase;
 use crate::mode::Mode;
-use crate::output::export::{ExportFile, Results};
+use crate::output::export::{ExportFile, ExportKind, Results};
 use crate::output::printer::Printer;
 use crate::output::progress::{self, Progress};
 use crate::output::style::Style;
@@ -37,9 +37,8 @@ pub fn repeat(options: &Options) -> crate::measure::Repeat {
             .export
             .iter()
             .any(|export| match export.kind {
-                crate::output::export::ExportKind::Report(format) => csv(format),
-                crate::output::export::ExportKind::Svg
-                | crate::output::export::ExportKind::Junit => false,
+                ExportKind::Report(format) => csv(format),
+                ExportKind::Svg | ExportKind::Junit => false,
             });
     options.repeat.repeat(lists_every_run)
 }
@@ -56,12 +55,13 @@ pub struct Session {
     quiet: bool,
     /// Show which run is going on, on stderr (a person is watching).
     show_status: bool,
-    /// Asked by Ctrl-C, SIGTERM or a closed stdout; give it to every run.
+    /// Asked by Ctrl-C, SIGTERM, SIGHUP or a closed stdout; give it to
+    /// every run.
     pub stop: Stop,
 }
 
 impl Session {
-    /// Creates the export files, then starts listening for signals and the
+    /// Checks the export files, then starts listening for signals and the
     /// printer (with progress on stderr when a person is watching).
     pub fn start(
         plan: &Arc<Plan>,
@@ -73,7 +73,7 @@ impl Session {
             .report
             .export
             .iter()
-            .map(|export| export.create(judged))
+            .map(|export| export.prepare(judged))
             .collect::<Result<Vec<_>, _>>()?;
         let stop = stop_on_signals()?;
         let style = Style::detect(&options.style_request());
@@ -88,10 +88,14 @@ impl Session {
             true => Progress::on(&style),
             false => Progress::off(),
         };
+        // A closed stdout ends the run only when nothing else wants its
+        // report: with exports, the run goes on, its report goes to the
+        // files.
+        let stop_when_closed = exports.is_empty().then(|| stop.clone());
         let printer = Printer::spawn_with_progress(
             plan.clone(),
             pick(format, &style),
-            Some(stop.clone()),
+            stop_when_closed,
             progress,
         )?;
         Ok(Session {
@@ -142,19 +146,42 @@ impl Session {
     /// Prints the end of the output, writes the exports (a run cut short is
     /// exported too: the picture of what happened), then reports a stop or
     /// judges the expectations. The report is always out before a check
-    /// fails.
+    /// fails. Every output is tried, whatever became of the others: a
+    /// closed stdout or a full disk under one export does not cost the
+    /// other files their report.
     pub fn finish(self, options: &Options, results: Results<'_>) -> Result<(), Error> {
-        self.printer
-            .finish_with(|renderer, out| results.render(renderer, out))?;
+        let printed = self
+            .printer
+            .finish_with(|renderer, out| results.render(renderer, out));
+        let mut failures = Vec::new();
+        let mut stdout_closed = None;
+        match printed {
+            Ok(()) => {}
+            // Whoever closed stdout has what they wanted: not an error.
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => stdout_closed = Some(e),
+            Err(e) => failures.push(Error::Output(e)),
+        }
         let verdicts = options
             .check
             .expectations()
             .verdicts(results.measurements());
-        for export in self.exports {
-            export.write(results, &verdicts, &self.style)?;
+        // Special files last: a FIFO waits for its reader, and the regular
+        // files need not wait with it.
+        let (direct, regular): (Vec<_>, Vec<_>) =
+            self.exports.iter().partition(|export| export.is_direct());
+        for export in regular.into_iter().chain(direct) {
+            if let Err(e) = export.write(results, &verdicts, &self.style) {
+                failures.push(e.into());
+            }
+        }
+        if let Some(failed) = Error::all(failures) {
+            return Err(failed);
         }
         if let Some(reason) = results.interrupted() {
             return Err(Error::Stopped(reason));
+        }
+        if let Some(closed) = stdout_closed {
+            return Err(Error::Output(closed));
         }
         let failures: Vec<_> = verdicts.into_iter().filter_map(|v| v.failure).collect();
         match failures.is_empty() {

@@ -1,19 +1,20 @@
-//! Ctrl-C and SIGTERM. The binary installs one handler for the whole
-//! process: the first signal asks the running run to stop (it then prints
-//! what happened so far and exits 130 or 143); a second signal, or one that
-//! arrives while no run is listening (say, while a huge report is being
-//! written), ends the process at once, exactly as the signal would have
-//! without a handler.
+//! Ctrl-C, SIGTERM and SIGHUP. The binary installs one handler for the
+//! whole process: the first signal asks the running series of runs to stop
+//! (it then prints what happened so far and exits 130, 143 or 129); a
+//! second signal, or one that arrives while nothing is listening (say,
+//! while a huge report is being written), ends the process at once,
+//! exactly as the signal would have without a handler.
 //!
 //! A dedicated thread waits for the signals (signal-hook's iterator), so no
 //! runtime needs its signal driver and the handler outlives every runtime.
 //! The library never installs it on its own: signals belong to the program.
 
 use std::io;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::thread;
 
-use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 use signal_hook::low_level::emulate_default_handler;
 
@@ -21,8 +22,13 @@ use crate::engine::stop::{Stop, StopReason};
 
 static PROCESS_STOP: Mutex<Option<Stop>> = Mutex::new(None);
 
-/// The process's [`Stop`], asked by SIGINT and SIGTERM. The handler is
-/// installed on the first call; later calls return the same `Stop`.
+/// Half-written files to delete if a signal ends the process: an export's
+/// temporary file must not outlive a second Ctrl-C.
+static REMOVE_IF_KILLED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// The process's [`Stop`], asked by SIGINT, SIGTERM and SIGHUP. The
+/// handler is installed on the first call; later calls return the same
+/// `Stop`.
 pub fn stop_on_signals() -> io::Result<Stop> {
     // Held while installing, so two callers cannot install two handlers.
     let mut installed = PROCESS_STOP.lock().unwrap_or_else(|e| e.into_inner());
@@ -30,7 +36,7 @@ pub fn stop_on_signals() -> io::Result<Stop> {
         return Ok(stop.clone());
     }
     let stop = Stop::new();
-    let mut signals = Signals::new([SIGINT, SIGTERM])?;
+    let mut signals = Signals::new([SIGINT, SIGTERM, SIGHUP])?;
     let asked = stop.clone();
     thread::Builder::new()
         .name("saywhen-signals".into())
@@ -38,15 +44,49 @@ pub fn stop_on_signals() -> io::Result<Stop> {
             for signal in signals.forever() {
                 let reason = match signal {
                     SIGTERM => StopReason::Terminate,
+                    SIGHUP => StopReason::Hangup,
                     _ => StopReason::Interrupt,
                 };
                 if !asked.request(reason) {
+                    remove_half_written();
                     // Resets the default action and raises the signal again:
-                    // the process dies by it, and the shell sees 130 or 143.
+                    // the process dies by it, and the shell sees 128 + its
+                    // number.
                     let _ = emulate_default_handler(signal);
                 }
             }
         })?;
     *installed = Some(stop.clone());
     Ok(stop)
+}
+
+/// While the returned guard lives, a signal that ends the process deletes
+/// `path` first.
+pub fn remove_if_killed(path: &Path) -> RemoveIfKilled {
+    let path = path.to_owned();
+    half_written().push(path.clone());
+    RemoveIfKilled(path)
+}
+
+/// Takes its path off the list when dropped (see [`remove_if_killed`]).
+#[derive(Debug)]
+pub struct RemoveIfKilled(PathBuf);
+
+impl Drop for RemoveIfKilled {
+    fn drop(&mut self) {
+        let mut paths = half_written();
+        if let Some(at) = paths.iter().position(|p| *p == self.0) {
+            paths.swap_remove(at);
+        }
+    }
+}
+
+fn half_written() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    REMOVE_IF_KILLED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn remove_half_written() {
+    for path in half_written().drain(..) {
+        let _ = std::fs::remove_file(path);
+    }
 }

@@ -1,5 +1,5 @@
 //! Stopping a run early. A run normally ends when its last pair has said its
-//! message; it ends sooner when the user presses Ctrl-C, when SIGTERM
+//! message; it ends sooner when the user presses Ctrl-C, when SIGTERM or SIGHUP
 //! arrives, or when nobody reads the output any more (`saywhen ... | head`).
 //! Whoever notices (the signal thread, the printer) asks through a [`Stop`];
 //! the run races its mode against [`Stop::requested`], stops waiting at
@@ -21,16 +21,21 @@ pub enum StopReason {
     Interrupt,
     /// SIGTERM: a supervisor (a CI runner, `timeout`, `kill`) asked us to end.
     Terminate,
+    /// SIGHUP: the terminal went away (an ssh session dropped, a window
+    /// closed); handled like SIGTERM.
+    Hangup,
     /// stdout was closed by its reader; there is no one left to tell.
     OutputClosed,
 }
 
 impl StopReason {
-    /// The name machine formats use: `SIGINT`, `SIGTERM`, `output-closed`.
+    /// The name machine formats use: `SIGINT`, `SIGTERM`, `SIGHUP`,
+    /// `output-closed`.
     pub fn name(self) -> &'static str {
         match self {
             StopReason::Interrupt => "SIGINT",
             StopReason::Terminate => "SIGTERM",
+            StopReason::Hangup => "SIGHUP",
             StopReason::OutputClosed => "output-closed",
         }
     }
@@ -41,6 +46,7 @@ impl StopReason {
         match self {
             StopReason::Interrupt => 130,
             StopReason::Terminate => 143,
+            StopReason::Hangup => 129,
             StopReason::OutputClosed => 0,
         }
     }
@@ -51,6 +57,7 @@ impl fmt::Display for StopReason {
         f.write_str(match self {
             StopReason::Interrupt => "Ctrl-C (SIGINT)",
             StopReason::Terminate => "SIGTERM",
+            StopReason::Hangup => "SIGHUP",
             StopReason::OutputClosed => "closed output",
         })
     }

@@ -57,7 +57,7 @@ pub enum Status {
     Done,
     /// It was cancelled (a timeout, a lost race) before it could.
     Cancelled,
-    /// The run was stopped (Ctrl-C, SIGTERM) before it ended.
+    /// The run was stopped (Ctrl-C, SIGTERM, SIGHUP) before it ended.
     Interrupted,
 }
 

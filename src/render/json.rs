@@ -64,7 +64,8 @@ struct RunDocument<'a> {
     expected_s: f64,
     wall_s: f64,
     overhead_s: Option<f64>,
-    /// Present only when the run was stopped early: `SIGINT`, `SIGTERM`.
+    /// Present only when the run was stopped early: `SIGINT`, `SIGTERM`,
+    /// `SIGHUP`, `output-closed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     interrupted: Option<&'static str>,
     runtime: &'static str,
