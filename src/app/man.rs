@@ -15,7 +15,7 @@ use crate::app::help;
 use crate::error::{EXIT_CHECK, EXIT_IO, EXIT_SOFTWARE, EXIT_USAGE};
 
 /// What each exit status means, as the README's "Exit codes" table says.
-const EXIT_STATUS: [(u8, &str); 7] = [
+const EXIT_STATUS: [(u8, &str); 8] = [
     (
         0,
         "Success; also when stdout is closed early (saywhen tasks ... | head -1).",
@@ -32,12 +32,22 @@ const EXIT_STATUS: [(u8, &str); 7] = [
         EXIT_SOFTWARE,
         "An internal failure (the runtime could not start).",
     ),
-    (EXIT_IO, "The output could not be written."),
+    (
+        EXIT_IO,
+        "The output could not be written: stdout or an --export file (every other output was still written).",
+    ),
+    (
+        129,
+        "Hung up (SIGHUP); the report so far was printed and exported.",
+    ),
     (
         130,
-        "Interrupted by Ctrl-C (SIGINT); the report so far was printed.",
+        "Interrupted by Ctrl-C (SIGINT); the report so far was printed and exported.",
     ),
-    (143, "Terminated by SIGTERM; the report so far was printed."),
+    (
+        143,
+        "Terminated by SIGTERM; the report so far was printed and exported.",
+    ),
 ];
 
 /// Prints the man page on stdout.
