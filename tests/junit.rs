@@ -247,7 +247,7 @@ fn an_interrupted_mode_is_an_error_not_a_failure() {
     report.timings[0] = Timing {
         began: Some(Duration::ZERO),
         ended: None,
-        cancelled: false,
+        ..Timing::default()
     };
     report.wall = Duration::from_millis(400);
     let measured = Measurement::new(report, Vec::new(), 0);

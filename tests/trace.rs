@@ -111,10 +111,11 @@ fn check_against(trace: &Value, reports: &[&Report]) {
         .filter(|e| e["name"] == "process_name")
         .map(|e| (track(e).0, e["args"]["name"].as_str().unwrap()))
         .collect();
-    let expected: Vec<(u64, &str)> = reports
+    let labels: Vec<String> = reports.iter().map(|r| r.label().into_owned()).collect();
+    let expected: Vec<(u64, &str)> = labels
         .iter()
         .enumerate()
-        .map(|(n, r)| (n as u64 + 1, r.mode.name()))
+        .map(|(n, label)| (n as u64 + 1, label.as_str()))
         .collect();
     assert_eq!(processes, expected);
 
@@ -290,7 +291,7 @@ fn an_interrupted_run_says_so_and_its_sleeps_end_at_the_stop() {
     report.timings[1] = Timing {
         began: Some(Duration::ZERO),
         ended: None,
-        cancelled: false,
+        ..Timing::default()
     };
     report.interrupted = Some(StopReason::Interrupt);
     let mut out = Vec::new();

@@ -13,7 +13,6 @@ use crate::engine::stop::Stop;
 use crate::error::Error;
 use crate::measure::check::Failures;
 use crate::measure::repeat::Phase;
-use crate::mode::Mode;
 use crate::output::export::{ExportFile, ExportKind, Results};
 use crate::output::printer::Printer;
 use crate::output::progress::{self, Progress};
@@ -112,7 +111,7 @@ impl Session {
     /// (`serial: run 3/5`) while the silent runs go on, so a long series
     /// does not look stuck. It is cleared before the live run, whose own
     /// lines and progress take over, and when the series is over.
-    pub fn status(&self) -> impl FnMut(Mode, Phase) + use<> {
+    pub fn status(&self) -> impl FnMut(&str, Phase) + use<> {
         let (show, quiet) = (self.show_status, self.quiet);
         move |mode, phase| {
             if !show {

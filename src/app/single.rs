@@ -4,7 +4,7 @@
 use crate::app::cli::{Options, PairArgs};
 use crate::engine::run::RunError;
 use crate::error::Error;
-use crate::measure::repeat::measure_observed;
+use crate::measure::repeat::{Subject, measure_observed};
 use crate::mode::Mode;
 use crate::output::export::Results;
 use crate::render::Format;
@@ -19,7 +19,7 @@ pub fn execute(mode: Mode, args: &PairArgs, options: &Options) -> Result<(), Err
     let session = Session::start(&plan, options, Format::renderer)?;
     let spec = spec.with_stop(session.stop.clone());
     let measured = measure_observed(
-        &plan,
+        &Subject::Flat(plan.clone()),
         &spec,
         outcome::repeat(options),
         session.live_sink(),

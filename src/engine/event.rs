@@ -1,6 +1,7 @@
 //! Events: what a run reports while it happens. Modes emit them through the
 //! recorder; a sink (usually the printer thread) turns them into live output.
 
+use std::sync::Arc;
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
@@ -9,13 +10,17 @@ use jiff::ZonedDateTime;
 use crate::engine::clock::Clock;
 use crate::engine::stop::StopReason;
 use crate::mode::Mode;
+use crate::scenario::tree::Scenario;
 
 /// One thing that happened during a run. Offsets are from the run's start.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// The run began: the `started at` line.
     Started {
-        mode: Mode,
+        /// The flat mode, or `None` for a scenario.
+        mode: Option<Mode>,
+        /// What runs: a flat mode's one-level tree, or a scenario.
+        scenario: Arc<Scenario>,
         clock: Clock,
         at: ZonedDateTime,
         pairs: usize,
@@ -25,6 +30,11 @@ pub enum Event {
     Said { index: usize, at: Duration },
     /// Pair `index` was cancelled before it could say its message.
     Cancelled { index: usize, at: Duration },
+    /// Pair `index` (a `fail(...)`) waited its delay and failed.
+    Failed { index: usize, at: Duration },
+    /// Pair `index` will never start: an earlier sibling in its serial
+    /// group failed.
+    Skipped { index: usize, at: Duration },
     /// Every pair is done: the `finished at` line.
     Finished { at: ZonedDateTime, wall: Duration },
     /// The run was stopped early (Ctrl-C, SIGTERM, closed output): the last

@@ -6,6 +6,7 @@ use crate::engine::clock::Clock;
 use crate::engine::run::RunSpec;
 use crate::engine::runtime::Flavor;
 use crate::mode::{Deadlines, Mode};
+use crate::scenario::tree::Scenario;
 
 /// A run that cannot be carried out as asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -32,23 +33,62 @@ pub enum SpecError {
         "--{option} chooses the tokio runtime, and the threads mode runs its pairs on OS threads of their own, not on tokio"
     )]
     NotOnTokio { option: &'static str },
+    #[error(
+        "the scenario blocks a thread (block, spawn_blocking or threads), which the virtual clock cannot skip: run it without --virtual-time"
+    )]
+    BlockingScenarioOnVirtualClock,
+    #[error("--{option} shapes the pairs of a flat mode; in a scenario, write it in: {hint}")]
+    NotForScenarios {
+        option: &'static str,
+        hint: &'static str,
+    },
 }
 
 impl RunSpec {
-    /// Whether this spec can run as asked.
-    pub fn check(&self) -> Result<(), SpecError> {
-        let mode = self.mode;
-        if self.clock == Clock::Virtual {
-            if mode.is_blocking() {
-                return Err(SpecError::BlockingOnVirtualClock(mode));
-            }
-            if self.runtime == Flavor::MultiThread {
-                return Err(SpecError::MultiThreadOnVirtualClock);
-            }
+    /// Whether `scenario` can run with this spec's clock and runtime. The
+    /// spec's mode is not used, and the options that shape a flat mode's
+    /// pairs are refused: a scenario says them itself.
+    pub fn check_scenario(&self, scenario: &Scenario) -> Result<(), SpecError> {
+        if self.clock == Clock::Virtual && scenario.blocks() {
+            return Err(SpecError::BlockingScenarioOnVirtualClock);
+        }
+        self.check_runtime()?;
+        let refused = [
+            (
+                self.timeout.is_some(),
+                "timeout",
+                "timeout(2s, gather(1:a, 3:b))",
+            ),
+            (self.limit.is_some(), "limit", "limit(2, 1:a, 1:b, 1:c)"),
+            (
+                self.deadlines == Deadlines::Absolute,
+                "deadlines",
+                "serial(...) sleeps each delay from the previous wake-up",
+            ),
+        ];
+        match refused.into_iter().find(|(asked, _, _)| *asked) {
+            Some((_, option, hint)) => Err(SpecError::NotForScenarios { option, hint }),
+            None => Ok(()),
+        }
+    }
+
+    fn check_runtime(&self) -> Result<(), SpecError> {
+        if self.clock == Clock::Virtual && self.runtime == Flavor::MultiThread {
+            return Err(SpecError::MultiThreadOnVirtualClock);
         }
         if self.workers.is_some() && self.runtime != Flavor::MultiThread {
             return Err(SpecError::WorkersWithoutMultiThread);
         }
+        Ok(())
+    }
+
+    /// Whether this spec can run as asked.
+    pub fn check(&self) -> Result<(), SpecError> {
+        let mode = self.mode;
+        if self.clock == Clock::Virtual && mode.is_blocking() {
+            return Err(SpecError::BlockingOnVirtualClock(mode));
+        }
+        self.check_runtime()?;
         if self.deadlines == Deadlines::Absolute && mode != Mode::Serial {
             return Err(SpecError::DeadlinesNotSerial(mode));
         }

@@ -1,9 +1,12 @@
-//! The recorder: where a running mode writes down when each pair began and
-//! finished. It is shared by every task of a run, so the record is
-//! lock-free: one pair of atomic slots per pair, written once each. Because the record is
+//! The recorder: where a running mode writes down when each pair (and each
+//! group of a scenario) began and how it ended. It is shared by every task
+//! of a run, so the record is lock-free: one pair of atomic slots per node,
+//! each written once (the first ending wins, so a task aborted a moment
+//! too late cannot overwrite its cancellation). Because the record is
 //! kept as the run goes (rather than returned at the end), a run that is cut
 //! short still knows exactly what happened.
 
+use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -20,7 +23,10 @@ struct Shared {
     /// The run's start on the monotonic clock (tokio's, so the virtual clock
     /// drives it too).
     start: Instant,
+    /// One slot per pair, in pair order.
     slots: Box<[Slot]>,
+    /// One slot per group of the scenario, in pre-order.
+    groups: Box<[Slot]>,
     /// `None` once the run is over (see [`Recorder::close`]).
     sink: RwLock<Option<Arc<dyn EventSink>>>,
     /// The pairs a mode has collected, in order (see `collected`). A list
@@ -30,33 +36,93 @@ struct Shared {
 }
 
 /// Offsets from the start in nanoseconds, plus one; 0 means "not yet".
-/// The top bit of `ended` marks a pair that was cancelled rather than done.
+/// The top bits of `ended` say how it ended (an [`End`]).
 #[derive(Default)]
 struct Slot {
     began: AtomicU64,
     ended: AtomicU64,
 }
 
-const CANCELLED: u64 = 1 << 63;
+/// Where the [`End`] sits in a stored `ended`.
+const END_SHIFT: u32 = 60;
+const OFFSET_MASK: u64 = (1 << END_SHIFT) - 1;
 
-/// What the record says of one pair.
+/// How a node's wait ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub enum End {
+    /// A pair said its message; a group saw all its children through.
+    #[default]
+    Done,
+    /// A `fail(...)` pair failed, or a group reported a child's failure.
+    Failed,
+    /// Dropped before it could finish: a lost race, a timeout, a group
+    /// aborting on a sibling's failure, `--timeout`.
+    Cancelled,
+    /// A `timeout(...)` group whose deadline came first.
+    TimedOut,
+    /// Never started: an earlier child of its serial group failed.
+    Skipped,
+}
+
+impl End {
+    const ALL: [End; 5] = [
+        End::Done,
+        End::Failed,
+        End::Cancelled,
+        End::TimedOut,
+        End::Skipped,
+    ];
+
+    /// Whether its parent sees a failure: a `fail(...)` pair, a group
+    /// reporting one, a deadline that came first.
+    pub fn failed(self) -> bool {
+        matches!(self, End::Failed | End::TimedOut)
+    }
+
+    /// The name every format uses: `done`, `failed`, `cancelled`,
+    /// `timed out`, `skipped`.
+    pub fn name(self) -> &'static str {
+        match self {
+            End::Done => "done",
+            End::Failed => "failed",
+            End::Cancelled => "cancelled",
+            End::TimedOut => "timed out",
+            End::Skipped => "skipped",
+        }
+    }
+
+    fn code(self) -> u64 {
+        End::ALL.iter().position(|&e| e == self).unwrap_or(0) as u64
+    }
+}
+
+/// What the record says of one node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Timing {
-    /// When the pair began waiting; `None` if it never did.
+    /// When the node began waiting; `None` if it never did.
     pub began: Option<Duration>,
-    /// When it said its message, or was cancelled; `None` if neither.
+    /// When it ended, however it ended; `None` if it has not.
     pub ended: Option<Duration>,
-    /// `true` when `ended` is a cancellation, not a message said.
-    pub cancelled: bool,
+    /// How it ended (meaningless while `ended` is `None`).
+    pub end: End,
+}
+
+impl Timing {
+    /// Whether it ended without finishing its work: cancelled, timed out
+    /// or skipped.
+    pub fn cut_short(&self) -> bool {
+        self.ended.is_some() && matches!(self.end, End::Cancelled | End::TimedOut | End::Skipped)
+    }
 }
 
 impl Recorder {
-    /// A record for `pairs` pairs, starting now.
-    pub fn new(pairs: usize, sink: Arc<dyn EventSink>) -> Recorder {
+    /// A record for `pairs` pairs and `groups` groups, starting now.
+    pub fn new(pairs: usize, groups: usize, sink: Arc<dyn EventSink>) -> Recorder {
         let slots = (0..pairs).map(|_| Slot::default()).collect();
         Recorder(Arc::new(Shared {
             start: Instant::now(),
             slots,
+            groups: (0..groups).map(|_| Slot::default()).collect(),
             sink: RwLock::new(Some(sink)),
             collected: Mutex::new(Vec::new()),
         }))
@@ -79,25 +145,63 @@ impl Recorder {
     /// Pair `index` has waited its delay: note the time and say it.
     pub fn say(&self, index: usize) {
         let at = self.elapsed();
-        store(&self.0.slots[index].ended, at, 0);
-        self.send(Event::Said { index, at });
+        if store_end(&self.0.slots[index].ended, at, End::Done) {
+            self.send(Event::Said { index, at });
+        }
+    }
+
+    /// Pair `index` has waited its delay and fails (`fail(...)`).
+    pub fn fail(&self, index: usize) {
+        let at = self.elapsed();
+        if store_end(&self.0.slots[index].ended, at, End::Failed) {
+            self.send(Event::Failed { index, at });
+        }
     }
 
     /// Pair `index` was cancelled before it could say its message.
     pub fn cancel(&self, index: usize) {
+        self.cut_pair(index, End::Cancelled, self.elapsed());
+    }
+
+    fn cut_pair(&self, index: usize, end: End, at: Duration) {
+        if store_end(&self.0.slots[index].ended, at, end) {
+            self.send(match end {
+                End::Skipped => Event::Skipped { index, at },
+                _ => Event::Cancelled { index, at },
+            });
+        }
+    }
+
+    /// Group `index` begins now.
+    pub fn begin_group(&self, index: usize) {
+        store(&self.0.groups[index].began, self.elapsed(), 0);
+    }
+
+    /// Group `index` ends now, as `end` says (unless it already ended).
+    pub fn end_group(&self, index: usize, end: End) {
+        store_end(&self.0.groups[index].ended, self.elapsed(), end);
+    }
+
+    /// Ends, as `end` says, every pair and group in these ranges that has
+    /// not ended yet: what is left when a subtree is dropped (a race is
+    /// won, a deadline passes, a sibling fails) or skipped.
+    pub fn cut(&self, pairs: Range<u32>, groups: Range<u32>, end: End) {
         let at = self.elapsed();
-        store(&self.0.slots[index].ended, at, CANCELLED);
-        self.send(Event::Cancelled { index, at });
+        for index in groups {
+            store_end(&self.0.groups[index as usize].ended, at, end);
+        }
+        for index in pairs {
+            let index = index as usize;
+            if self.0.slots[index].ended.load(Ordering::Relaxed) == 0 {
+                self.cut_pair(index, end, at);
+            }
+        }
     }
 
     /// Cancels every pair that has not said its message nor been cancelled:
     /// what is left when a mode stops waiting (a race is won).
     pub fn cancel_unfinished(&self) {
-        for (index, slot) in self.0.slots.iter().enumerate() {
-            if slot.ended.load(Ordering::Relaxed) == 0 {
-                self.cancel(index);
-            }
-        }
+        self.cut(0..self.0.slots.len() as u32, 0..0, End::Cancelled);
     }
 
     /// The mode has collected pair `index`'s result: for modes that take
@@ -138,29 +242,45 @@ impl Recorder {
         }
     }
 
-    /// What has been recorded so far, in pair order.
+    /// What has been recorded so far of the pairs, in pair order.
     pub fn timings(&self) -> Vec<Timing> {
-        self.0
-            .slots
-            .iter()
-            .map(|slot| {
-                let ended = slot.ended.load(Ordering::Relaxed);
-                Timing {
-                    began: offset(slot.began.load(Ordering::Relaxed)),
-                    ended: offset(ended & !CANCELLED),
-                    cancelled: ended & CANCELLED != 0,
-                }
-            })
-            .collect()
+        self.0.slots.iter().map(Slot::timing).collect()
+    }
+
+    /// What has been recorded so far of the groups, in pre-order.
+    pub fn group_timings(&self) -> Vec<Timing> {
+        self.0.groups.iter().map(Slot::timing).collect()
     }
 }
 
+impl Slot {
+    fn timing(&self) -> Timing {
+        let ended = self.ended.load(Ordering::Relaxed);
+        Timing {
+            began: offset(self.began.load(Ordering::Relaxed)),
+            ended: offset(ended & OFFSET_MASK),
+            end: End::ALL[(ended >> END_SHIFT) as usize % End::ALL.len()],
+        }
+    }
+}
+
+fn encode(at: Duration, end: End) -> u64 {
+    // 60 bits of nanoseconds last 36 years, far beyond the longest run;
+    // saturate rather than wrap.
+    let nanos = u64::try_from(at.as_nanos()).map_or(OFFSET_MASK - 1, |n| n.min(OFFSET_MASK - 1));
+    (nanos + 1) | (end.code() << END_SHIFT)
+}
+
 fn store(slot: &AtomicU64, at: Duration, flags: u64) {
-    // 63 bits of nanoseconds last 292 years; saturate rather than wrap.
-    let nanos = u64::try_from(at.as_nanos()).map_or(CANCELLED - 2, |n| n.min(CANCELLED - 2));
     // Relaxed is enough: the slots are only read after the run has ended,
     // and ending a run (joining tasks, leaving block_on) synchronises.
-    slot.store((nanos + 1) | flags, Ordering::Relaxed);
+    slot.store(encode(at, End::Done) | flags, Ordering::Relaxed);
+}
+
+/// Stores an ending unless one is there already; `true` if this one won.
+fn store_end(slot: &AtomicU64, at: Duration, end: End) -> bool {
+    slot.compare_exchange(0, encode(at, end), Ordering::Relaxed, Ordering::Relaxed)
+        .is_ok()
 }
 
 fn offset(stored: u64) -> Option<Duration> {

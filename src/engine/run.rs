@@ -2,7 +2,7 @@
 //! report. Two entry points: [`run`] builds its own runtime (what the binary
 //! uses); [`run_async`] runs on a runtime the caller already has.
 
-use std::io;
+use std::future::Future;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,48 +11,20 @@ use futures_util::FutureExt;
 use futures_util::future::Either;
 use jiff::{SignedDuration, ZonedDateTime};
 use tokio::runtime::Handle;
-use tokio::task::JoinError;
 
+use crate::engine::arithmetic::Schedule;
 use crate::engine::clock::Clock;
 use crate::engine::event::{Event, EventSink};
-use crate::engine::feasible::SpecError;
-use crate::engine::record::{Recorder, Timing};
+use crate::engine::record::{End, Recorder, Timing};
+pub use crate::engine::run_error::RunError;
 use crate::engine::runtime::{self, Flavor, RuntimeInfo};
-use crate::engine::schedule;
+use crate::engine::schedule::{self, Expectation};
 use crate::engine::stop::Stop;
 use crate::engine::wall_clock;
 use crate::measure::report::Report;
 use crate::mode::{Deadlines, Mode, Work};
 use crate::scenario::plan::Plan;
-
-/// Why a run could not be carried out.
-#[derive(Debug, thiserror::Error)]
-pub enum RunError {
-    /// tokio panics with "Cannot start a runtime from within a runtime";
-    /// this is the same mistake, reported instead of panicking.
-    #[error(
-        "cannot start a tokio runtime from within a runtime (use saywhen::run_async from async code)"
-    )]
-    NestedRuntime,
-    #[error("could not start the tokio runtime: {0}")]
-    Runtime(#[from] io::Error),
-    #[error("a task failed: {0}")]
-    Task(#[from] JoinError),
-    #[error("a thread running a pair panicked")]
-    ThreadPanicked,
-    /// The threads mode needs one OS thread per pair; the system said no.
-    #[error(
-        "could not start a thread for pair {index} of {pairs} (the threads mode needs one OS thread per pair: try fewer pairs): {error}"
-    )]
-    Thread {
-        index: usize,
-        pairs: usize,
-        error: io::Error,
-    },
-    /// The spec asks for something that cannot run (see [`RunSpec::check`]).
-    #[error(transparent)]
-    Spec(#[from] SpecError),
-}
+use crate::scenario::tree::Scenario;
 
 /// How to run a plan: the mode, the clock, and the options that shape a run.
 /// Build it with [`RunSpec::new`] and set the other fields as needed;
@@ -120,14 +92,40 @@ impl RunSpec {
 /// Fails with [`RunError::NestedRuntime`] when called from inside a tokio
 /// runtime, where blocking would panic; call [`run_async`] there instead.
 pub fn run(plan: Arc<Plan>, spec: &RunSpec, sink: Arc<dyn EventSink>) -> Result<Report, RunError> {
-    // `block_on` inside a runtime would panic ("Cannot start a runtime from
-    // within a runtime"): ask first, and say so instead.
-    if Handle::try_current().is_ok() {
-        return Err(RunError::NestedRuntime);
-    }
+    refuse_nesting()?;
     spec.check()?;
+    let scenario = Arc::new(Scenario::flat(spec.mode, plan));
+    block_on(spec, run_tree(scenario, spec, sink, Some(spec.mode)))
+}
+
+/// Runs `scenario` on a new runtime, blocking until done; `spec` gives the
+/// clock and the runtime (its `mode`, and the options that shape a flat
+/// mode's pairs, are not for scenarios: see [`RunSpec::check_scenario`]).
+pub fn run_scenario(
+    scenario: Arc<Scenario>,
+    spec: &RunSpec,
+    sink: Arc<dyn EventSink>,
+) -> Result<Report, RunError> {
+    refuse_nesting()?;
+    spec.check_scenario(&scenario)?;
+    block_on(spec, run_tree(scenario, spec, sink, None))
+}
+
+/// `block_on` inside a runtime would panic ("Cannot start a runtime from
+/// within a runtime"): ask first, and say so instead.
+fn refuse_nesting() -> Result<(), RunError> {
+    match Handle::try_current() {
+        Ok(_) => Err(RunError::NestedRuntime),
+        Err(_) => Ok(()),
+    }
+}
+
+fn block_on(
+    spec: &RunSpec,
+    run: impl Future<Output = Result<Report, RunError>>,
+) -> Result<Report, RunError> {
     let runtime = runtime::build(spec)?;
-    let report = runtime.block_on(run_async(plan, spec, sink));
+    let report = runtime.block_on(run);
     // After a stop (Ctrl-C), blocking sleeps may still be running on their
     // threads; dropping the runtime would wait for them. The report is
     // ready, so leave them behind.
@@ -146,16 +144,49 @@ pub async fn run_async(
     sink: Arc<dyn EventSink>,
 ) -> Result<Report, RunError> {
     spec.check()?;
-    let (mode, clock) = (spec.mode, spec.clock);
+    let scenario = Arc::new(Scenario::flat(spec.mode, plan));
+    run_tree(scenario, spec, sink, Some(spec.mode)).await
+}
+
+/// Runs `scenario` on the current tokio runtime; see [`run_async`].
+pub async fn run_scenario_async(
+    scenario: Arc<Scenario>,
+    spec: &RunSpec,
+    sink: Arc<dyn EventSink>,
+) -> Result<Report, RunError> {
+    spec.check_scenario(&scenario)?;
+    run_tree(scenario, spec, sink, None).await
+}
+
+/// The one engine: a flat mode (`mode`) is a one-level scenario.
+async fn run_tree(
+    scenario: Arc<Scenario>,
+    spec: &RunSpec,
+    sink: Arc<dyn EventSink>,
+    mode: Option<Mode>,
+) -> Result<Report, RunError> {
+    let clock = spec.clock;
+    let plan = scenario.plan().clone();
     let runtime = RuntimeInfo::current();
-    let expected = schedule::expect(&plan, spec, runtime);
+    // A flat mode keeps its rule of thumb (and honours --limit, --timeout
+    // and the runtime); a scenario gets the arithmetic, node by node.
+    let (expected, schedule) = match mode {
+        Some(_) => (schedule::expect(&plan, spec, runtime), None),
+        None => {
+            let schedule = Schedule::of(&scenario);
+            let expected = Expectation {
+                wall: schedule.wall(&scenario),
+                rule: schedule.summary(&scenario),
+            };
+            (expected, Some(Arc::new(schedule)))
+        }
+    };
     let started_at = wall_clock::now();
-    let recorder = Recorder::new(plan.len(), sink);
-    let pairs = Work::new(recorder.clone(), spec);
-    let work = mode.run(&plan, &pairs);
-    // Racing the stop drops the mode's future the moment it is asked, and
-    // with it gather's sleeps. Spawned tasks live on until their runtime is
-    // dropped, but a current-thread runtime (what `run` builds) polls none
+    let recorder = Recorder::new(plan.len(), scenario.groups().len(), sink);
+    let work = Work::new(scenario.clone(), recorder.clone(), spec).run(scenario.root());
+    // Racing the stop drops the root's future the moment it is asked, and
+    // with it gather's sleeps. Spawned tasks are aborted with their
+    // handles, and a current-thread runtime (what `run` builds) polls none
     // of them between here and the snapshot below.
     //
     // The race (which starts listening for a stop when it is created) is
@@ -168,13 +199,14 @@ pub async fn run_async(
     };
     recorder.emit(Event::Started {
         mode,
+        scenario: scenario.clone(),
         clock,
         at: started_at.clone(),
         pairs: plan.len(),
         expected: expected.wall,
     });
     let interrupted = match work.await {
-        Ok(result) => result.map(|()| None)?,
+        Ok(result) => result.map(|_| None).map_err(|e| *e)?,
         Err(reason) => Some(reason),
     };
     let wall = recorder.elapsed();
@@ -191,6 +223,7 @@ pub async fn run_async(
         },
     });
     recorder.close();
+    let stopped = interrupted.map(|_| wall);
     Ok(Report {
         mode,
         clock,
@@ -199,13 +232,16 @@ pub async fn run_async(
         expected: expected.wall,
         expected_rule: expected.rule,
         wall,
-        timings: until(recorder.timings(), interrupted.map(|_| wall)),
+        timings: until(recorder.timings(), stopped),
+        groups: until(recorder.group_timings(), stopped),
         collected: recorder.collection_order(),
         runtime,
         timeout: spec.timeout,
         limit: spec.limit,
         deadlines: spec.deadlines,
         plan,
+        scenario,
+        schedule,
         interrupted,
     })
 }
@@ -217,7 +253,7 @@ fn until(mut timings: Vec<Timing>, stop: Option<Duration>) -> Vec<Timing> {
     if let Some(stop) = stop {
         for timing in timings.iter_mut().filter(|t| t.ended > Some(stop)) {
             timing.ended = None;
-            timing.cancelled = false;
+            timing.end = End::Done;
         }
     }
     timings

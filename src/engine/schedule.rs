@@ -89,20 +89,32 @@ pub fn expect(plan: &Plan, spec: &RunSpec, runtime: RuntimeInfo) -> Expectation 
 /// slot in argument order, each the moment one frees (a fair semaphore, or
 /// a pool of `slots` threads).
 pub fn finishes(delays: impl Iterator<Item = Duration>, slots: usize) -> Vec<Duration> {
+    slotted(delays, slots)
+        .map(|(start, delay)| start.saturating_add(delay))
+        .collect()
+}
+
+/// When each pair starts, under the same rule as [`finishes`].
+pub fn starts(delays: impl Iterator<Item = Duration>, slots: usize) -> Vec<Duration> {
+    slotted(delays, slots).map(|(start, _)| start).collect()
+}
+
+/// Each delay with the moment it gets a slot.
+fn slotted(
+    delays: impl Iterator<Item = Duration>,
+    slots: usize,
+) -> impl Iterator<Item = (Duration, Duration)> {
     // The finish times of the pairs holding a slot, earliest first.
     let mut holding: BinaryHeap<Reverse<Duration>> = BinaryHeap::new();
-    delays
-        .map(|delay| {
-            let start = if holding.len() < slots {
-                Duration::ZERO
-            } else {
-                holding.pop().map_or(Duration::ZERO, |Reverse(free)| free)
-            };
-            let finish = start.saturating_add(delay);
-            holding.push(Reverse(finish));
-            finish
-        })
-        .collect()
+    delays.map(move |delay| {
+        let start = if holding.len() < slots {
+            Duration::ZERO
+        } else {
+            holding.pop().map_or(Duration::ZERO, |Reverse(free)| free)
+        };
+        holding.push(Reverse(start.saturating_add(delay)));
+        (start, delay)
+    })
 }
 
 #[cfg(test)]

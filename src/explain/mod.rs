@@ -187,7 +187,7 @@ impl Lesson {
             Topic::Limit => "pub async fn permit(",
             Topic::Deadlines => "pub async fn say_at(",
             Topic::Runtime => "pub fn build(",
-            Topic::Nested => "pub fn run(",
+            Topic::Nested => "fn refuse_nesting(",
         }
     }
 
@@ -477,7 +477,7 @@ mod tests {
     #[test]
     fn each_quote_shows_its_key_call() {
         let key = |topic: Topic| match topic {
-            Topic::Mode(Mode::Serial) => "say_after(index, pair.delay).await",
+            Topic::Mode(Mode::Serial) => "work.clone().run(child).await",
             Topic::Mode(Mode::Tasks) => "tokio::spawn(",
             Topic::Mode(Mode::Gather) => "join_all(futures)",
             Topic::Mode(Mode::Race) => "select_all(racers)",

@@ -15,7 +15,6 @@ use jiff::SignedDuration;
 use crate::engine::stop::StopReason;
 use crate::measure::Measurement;
 use crate::measure::report::signed;
-use crate::mode::Mode;
 use crate::scenario::pair::{PairError, parse_delay};
 use crate::scenario::units::human;
 
@@ -121,7 +120,8 @@ pub struct Expectations {
 pub enum Failure {
     /// The median wall strayed from the expected wall by more than allowed.
     OffExpected {
-        mode: Mode,
+        /// The mode (or scenario) that missed.
+        mode: String,
         measured: Duration,
         runs: usize,
         expected: Duration,
@@ -130,7 +130,7 @@ pub enum Failure {
     },
     /// The median wall exceeded `--max-wall`.
     OverMaxWall {
-        mode: Mode,
+        mode: String,
         measured: Duration,
         runs: usize,
         max: Duration,
@@ -179,7 +179,8 @@ impl Criterion {
 /// passed or not; the exit code only counts the failures.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
-    pub mode: Mode,
+    /// The mode (or scenario) judged.
+    pub mode: String,
     pub criterion: Criterion,
     /// The wall judged: the median of the counted runs.
     pub measured: Duration,
@@ -215,9 +216,9 @@ impl Expectations {
     ) -> Vec<Verdict> {
         let mut verdicts = Vec::new();
         for m in measurements {
-            let (mode, measured, runs) = (m.mode(), m.median(), m.runs().len());
+            let (mode, measured, runs) = (m.label().into_owned(), m.median(), m.runs().len());
             let verdict = |criterion, failure| Verdict {
-                mode,
+                mode: mode.clone(),
                 criterion,
                 measured,
                 runs,
@@ -229,7 +230,7 @@ impl Expectations {
                 let allowance = tolerance.allowance(expected);
                 let off = (signed(measured) - signed(expected)).unsigned_abs();
                 let failure = (off > allowance).then(|| Failure::OffExpected {
-                    mode,
+                    mode: mode.clone(),
                     measured,
                     runs,
                     expected,
@@ -245,8 +246,8 @@ impl Expectations {
                 ));
             }
             if let Some(max) = self.max_wall {
-                let failure = (measured > max).then_some(Failure::OverMaxWall {
-                    mode,
+                let failure = (measured > max).then(|| Failure::OverMaxWall {
+                    mode: mode.clone(),
                     measured,
                     runs,
                     max,
@@ -392,6 +393,7 @@ mod judging {
     use crate::engine::event::Silent;
     use crate::engine::run::RunSpec;
     use crate::measure::report::Report;
+    use crate::mode::Mode;
     use crate::scenario::plan::Plan;
 
     /// A gather run of one 1 s pair, said to have taken `wall_ms`: the

@@ -20,7 +20,7 @@
 //! let c = compare(&plan, &base, &DEFAULT_MODES, repeat, Arc::new(Silent))?;
 //! let serial = c.serial().expect("serial was compared");
 //! assert_eq!(serial.median(), Duration::from_secs(3));
-//! assert_eq!(c.fastest().map(|m| m.mode()), Some(Mode::Tasks));
+//! assert_eq!(c.fastest().and_then(|m| m.mode()), Some(Mode::Tasks));
 //! assert_eq!(c.speedup_vs_serial(&c.modes[2]), Some(1.5)); // gather
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -32,7 +32,7 @@ use crate::engine::event::EventSink;
 use crate::engine::feasible::SpecError;
 use crate::engine::run::{RunError, RunSpec};
 use crate::engine::stop::StopReason;
-use crate::measure::repeat::{Measurement, Phase, Repeat, measure_observed};
+use crate::measure::repeat::{Measurement, Phase, Repeat, Subject, measure_observed};
 use crate::mode::{Deadlines, Mode};
 use crate::scenario::plan::Plan;
 
@@ -107,7 +107,7 @@ pub fn compare_observed(
     modes: &[Mode],
     repeat: Repeat,
     live: Arc<dyn EventSink>,
-    observe: &mut dyn FnMut(Mode, Phase),
+    observe: &mut dyn FnMut(&str, Phase),
 ) -> Result<Comparison, CompareError> {
     let (runnable, mut skipped) = feasible(base, modes);
     if runnable.is_empty() {
@@ -123,12 +123,13 @@ pub fn compare_observed(
         };
     }
     let mut measured: Vec<Measurement> = Vec::with_capacity(runnable.len());
+    let subject = Subject::Flat(plan.clone());
     for spec in runnable {
         if measured.iter().any(|m| m.interrupted().is_some()) {
             break;
         }
         measured.push(measure_observed(
-            plan,
+            &subject,
             &spec,
             repeat,
             live.clone(),
@@ -157,7 +158,7 @@ impl Comparison {
 
     /// The serial mode's measurement, if serial was compared.
     pub fn serial(&self) -> Option<&Measurement> {
-        self.modes.iter().find(|m| m.mode() == Mode::Serial)
+        self.modes.iter().find(|m| m.mode() == Some(Mode::Serial))
     }
 
     /// How many times faster than serial `m` ran (serial's median wall over
@@ -205,7 +206,7 @@ mod tests {
             "serial, tasks, gather"
         );
         assert!(c.modes.iter().all(|m| m.runs().len() == 3));
-        assert_eq!(c.fastest().unwrap().mode(), Mode::Tasks);
+        assert_eq!(c.fastest().unwrap().mode(), Some(Mode::Tasks));
         assert_eq!(c.speedup_vs_serial(&c.modes[2]), Some(1.5));
         assert_eq!(c.relative_to_fastest(&c.modes[0]), Some(1.5));
         assert_eq!(c.relative_to_fastest(&c.modes[1]), Some(1.0));

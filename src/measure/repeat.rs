@@ -17,12 +17,13 @@ use jiff::SignedDuration;
 
 use crate::engine::clock::Clock;
 use crate::engine::event::{EventSink, Silent};
-use crate::engine::run::{RunError, RunSpec, run};
+use crate::engine::run::{RunError, RunSpec, run, run_scenario};
 use crate::engine::stop::StopReason;
 use crate::measure::report::{Report, signed};
 use crate::measure::stats::Stats;
 use crate::mode::Mode;
 use crate::scenario::plan::Plan;
+use crate::scenario::tree::Scenario;
 
 /// How many times to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,10 +61,36 @@ impl Repeat {
     }
 }
 
+/// What a series runs: the pairs of a flat mode (the mode is the spec's),
+/// or a scenario.
+#[derive(Debug, Clone)]
+pub enum Subject {
+    Flat(Arc<Plan>),
+    Scenario(Arc<Scenario>),
+}
+
+impl Subject {
+    /// Runs it once.
+    pub fn run(&self, spec: &RunSpec, sink: Arc<dyn EventSink>) -> Result<Report, RunError> {
+        match self {
+            Subject::Flat(plan) => run(plan.clone(), spec, sink),
+            Subject::Scenario(scenario) => run_scenario(scenario.clone(), spec, sink),
+        }
+    }
+
+    /// How progress names it: the mode, or the scenario as written.
+    pub fn label(&self, spec: &RunSpec) -> String {
+        match self {
+            Subject::Flat(_) => spec.mode.name().to_owned(),
+            Subject::Scenario(scenario) => crate::measure::report::scenario_label(scenario),
+        }
+    }
+}
+
 /// Every counted run of one mode, and what they add up to.
 #[derive(Debug, Clone)]
 pub struct Measurement {
-    mode: Mode,
+    mode: Option<Mode>,
     clock: Clock,
     expected: Duration,
     warmup: u32,
@@ -94,8 +121,14 @@ impl Measurement {
         }
     }
 
-    pub fn mode(&self) -> Mode {
+    /// The flat mode measured, or `None` for a scenario.
+    pub fn mode(&self) -> Option<Mode> {
         self.mode
+    }
+
+    /// What was measured, in a word or a line (see [`Report::label`]).
+    pub fn label(&self) -> std::borrow::Cow<'static, str> {
+        self.first().label()
     }
 
     pub fn clock(&self) -> Clock {
@@ -174,62 +207,65 @@ pub fn measure(
     repeat: Repeat,
     live: Arc<dyn EventSink>,
 ) -> Result<Measurement, RunError> {
-    measure_observed(plan, spec, repeat, live, &mut |_, _| {})
+    let subject = Subject::Flat(plan.clone());
+    measure_observed(&subject, spec, repeat, live, &mut |_, _| {})
 }
 
-/// [`measure`], telling `observe` before each run and once at the end.
+/// [`measure`] of any subject, telling `observe` (with the subject's
+/// label) before each run and once at the end.
 pub fn measure_observed(
-    plan: &Arc<Plan>,
+    subject: &Subject,
     spec: &RunSpec,
     repeat: Repeat,
     live: Arc<dyn EventSink>,
-    observe: &mut dyn FnMut(Mode, Phase),
+    observe: &mut dyn FnMut(&str, Phase),
 ) -> Result<Measurement, RunError> {
-    let measured = series(plan, spec, repeat, live, observe);
-    observe(spec.mode, Phase::Over);
+    let label = subject.label(spec);
+    let measured = series(subject, spec, repeat, live, &mut |phase| {
+        observe(&label, phase)
+    });
+    observe(&label, Phase::Over);
     measured
 }
 
 fn series(
-    plan: &Arc<Plan>,
+    subject: &Subject,
     spec: &RunSpec,
     repeat: Repeat,
     live: Arc<dyn EventSink>,
-    observe: &mut dyn FnMut(Mode, Phase),
+    observe: &mut dyn FnMut(Phase),
 ) -> Result<Measurement, RunError> {
     let silent: Arc<dyn EventSink> = Arc::new(Silent);
-    let (mode, runs) = (spec.mode, repeat.runs.max(1));
+    let runs = repeat.runs.max(1);
     for done in 0..repeat.warmup {
-        observe(
-            mode,
-            Phase::Warmup {
-                run: done + 1,
-                of: repeat.warmup,
-            },
-        );
-        let warmup = run(plan.clone(), spec, silent.clone())?;
+        observe(Phase::Warmup {
+            run: done + 1,
+            of: repeat.warmup,
+        });
+        let warmup = subject.run(spec, silent.clone())?;
         if warmup.interrupted.is_some() {
             // Stopped before anything was counted: the run cut short is
             // all there is to report.
             return Ok(Measurement::new(warmup, Vec::new(), done));
         }
     }
-    observe(mode, Phase::Counted { run: 1, of: runs });
-    let first = run(plan.clone(), spec, live)?;
+    observe(Phase::Counted { run: 1, of: runs });
+    let first = subject.run(spec, live)?;
     if first.interrupted.is_some() {
         return Ok(Measurement::new(first, Vec::new(), repeat.warmup));
     }
     let mut rest = Vec::new();
     let mut stopped = None;
     for n in 2..=runs {
-        observe(mode, Phase::Counted { run: n, of: runs });
-        let mut report = run(plan.clone(), spec, silent.clone())?;
+        observe(Phase::Counted { run: n, of: runs });
+        let mut report = subject.run(spec, silent.clone())?;
         if report.interrupted.is_some() {
             stopped = report.interrupted;
             break;
         }
         if !repeat.keep_pairs {
             report.timings = Vec::new();
+            report.groups = Vec::new();
             report.collected = Vec::new();
         }
         rest.push(report);
@@ -254,7 +290,7 @@ mod tests {
         let spec = RunSpec::new(Mode::Tasks, Clock::Virtual);
         let mut phases = Vec::new();
         let m = measure_observed(
-            &plan(),
+            &Subject::Flat(plan()),
             &spec,
             Repeat::new(3, 2),
             Arc::new(Silent),

@@ -1,24 +1,28 @@
 //! The report: what happened in one run, measured. Renderers read it; they
 //! never run anything.
 
+use std::borrow::Cow;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::{SignedDuration, ZonedDateTime};
 
+use crate::engine::arithmetic::Schedule;
 use crate::engine::clock::Clock;
-use crate::engine::record::Timing;
+use crate::engine::record::{End, Timing};
 use crate::engine::runtime::RuntimeInfo;
 use crate::engine::stop::StopReason;
 use crate::mode::{Deadlines, Mode};
 use crate::scenario::pair::Pair;
 use crate::scenario::plan::Plan;
+use crate::scenario::tree::Scenario;
 
 /// One finished run.
 #[derive(Debug, Clone)]
 pub struct Report {
-    pub mode: Mode,
+    /// The flat mode that ran, or `None` for a scenario.
+    pub mode: Option<Mode>,
     pub clock: Clock,
     /// Local wall-clock time when the run began.
     pub started_at: ZonedDateTime,
@@ -31,8 +35,14 @@ pub struct Report {
     /// What it took, on the monotonic clock.
     pub wall: Duration,
     pub plan: Arc<Plan>,
+    /// The tree that ran (a flat mode's is one level).
+    pub scenario: Arc<Scenario>,
+    /// For a scenario: when every node should start and end, and why.
+    pub schedule: Option<Arc<Schedule>>,
     /// When each pair began and finished, in pair order.
     pub timings: Vec<Timing>,
+    /// When each group of the scenario began and ended, in pre-order.
+    pub groups: Vec<Timing>,
     /// Why the run stopped before every pair was done, if it did; `wall`
     /// then ends at the stop.
     pub interrupted: Option<StopReason>,
@@ -50,13 +60,20 @@ pub struct Report {
     pub deadlines: Deadlines,
 }
 
-/// How a pair's wait ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a node's wait ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Status {
-    /// It waited its delay and said its message.
+    /// It waited its delay and said its message (a group: saw its
+    /// children through).
     Done,
-    /// It was cancelled (a timeout, a lost race) before it could.
+    /// A `fail(...)` pair failed, or a group reported a failure.
+    Failed,
+    /// It was cancelled (a timeout, a lost race) before it could finish.
     Cancelled,
+    /// A `timeout(...)` whose deadline came first.
+    TimedOut,
+    /// It never started: an earlier sibling in its serial group failed.
+    Skipped,
     /// The run was stopped (Ctrl-C, SIGTERM, SIGHUP) before it ended.
     Interrupted,
 }
@@ -64,9 +81,32 @@ pub enum Status {
 impl Status {
     pub fn name(self) -> &'static str {
         match self {
-            Status::Done => "done",
-            Status::Cancelled => "cancelled",
             Status::Interrupted => "interrupted",
+            Status::Done => End::Done.name(),
+            Status::Failed => End::Failed.name(),
+            Status::Cancelled => End::Cancelled.name(),
+            Status::TimedOut => End::TimedOut.name(),
+            Status::Skipped => End::Skipped.name(),
+        }
+    }
+
+    /// How a node with this record ended.
+    pub fn of(timing: Timing) -> Status {
+        match timing.ended {
+            None => Status::Interrupted,
+            Some(_) => Status::from(timing.end),
+        }
+    }
+}
+
+impl From<End> for Status {
+    fn from(end: End) -> Status {
+        match end {
+            End::Done => Status::Done,
+            End::Failed => Status::Failed,
+            End::Cancelled => Status::Cancelled,
+            End::TimedOut => Status::TimedOut,
+            End::Skipped => Status::Skipped,
         }
     }
 }
@@ -81,6 +121,27 @@ pub struct PairReport<'a> {
 }
 
 impl Report {
+    /// What ran, in a word or a line: the mode's name (`gather`), or the
+    /// scenario as written, cut to 48 characters.
+    pub fn label(&self) -> Cow<'static, str> {
+        match self.mode {
+            Some(mode) => Cow::Borrowed(mode.name()),
+            None => Cow::Owned(scenario_label(&self.scenario)),
+        }
+    }
+
+    /// What the mode does in a few words, or how deep the scenario is.
+    pub fn summary(&self) -> Cow<'static, str> {
+        match self.mode {
+            Some(mode) => Cow::Borrowed(mode.summary()),
+            None => Cow::Owned(format!(
+                "a scenario of {} pairs in {} groups",
+                self.plan.len(),
+                self.scenario.groups().len()
+            )),
+        }
+    }
+
     /// Measured minus expected wall: what the runtime and timer added.
     ///
     /// `None` for an interrupted run: measured against a run that never
@@ -98,7 +159,7 @@ impl Report {
     /// stays at one sleep's lateness. `None` for the other modes, or when
     /// no message was said.
     pub fn drift(&self) -> Option<SignedDuration> {
-        if self.mode != Mode::Serial {
+        if self.mode != Some(Mode::Serial) {
             return None;
         }
         let mut ideal = Duration::ZERO;
@@ -129,19 +190,7 @@ impl Report {
 
 impl PairReport<'_> {
     pub fn status(&self) -> Status {
-        match self.timing {
-            Timing {
-                ended: Some(_),
-                cancelled: false,
-                ..
-            } => Status::Done,
-            Timing {
-                ended: Some(_),
-                cancelled: true,
-                ..
-            } => Status::Cancelled,
-            Timing { ended: None, .. } => Status::Interrupted,
-        }
+        Status::of(self.timing)
     }
 
     /// When the pair began waiting, if it did.
@@ -152,7 +201,9 @@ impl PairReport<'_> {
     /// When the pair said its message (`None` if it was cancelled or
     /// interrupted).
     pub fn finished(&self) -> Option<Duration> {
-        self.timing.ended.filter(|_| !self.timing.cancelled)
+        self.timing
+            .ended
+            .filter(|_| matches!(self.timing.end, End::Done | End::Failed))
     }
 
     /// When the pair's wait ended, however it ended.
@@ -175,6 +226,15 @@ impl PairReport<'_> {
     pub fn late_beyond(&self, tolerance: Duration) -> Option<SignedDuration> {
         self.late()
             .filter(|late| late.is_positive() && late.unsigned_abs() > tolerance)
+    }
+}
+
+/// A scenario as written, on one line, cut to 48 characters.
+pub fn scenario_label(scenario: &Scenario) -> String {
+    let text = scenario.text();
+    match text.char_indices().nth(47) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text,
     }
 }
 

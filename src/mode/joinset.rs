@@ -1,24 +1,32 @@
-//! joinset: spawn every pair into a `tokio::task::JoinSet`, then collect the
-//! results as they complete (Python's `asyncio.as_completed`). `tasks`
+//! joinset: spawn every child into a `tokio::task::JoinSet`, then collect
+//! the results as they complete (Python's `asyncio.as_completed`). `tasks`
 //! awaits its handles in argument order; a JoinSet hands back whichever
 //! task finished first, so the report lists the order of completion.
 //! Wall = the longest delay.
 
+use futures_util::FutureExt;
 use tokio::task::JoinSet;
 
-use crate::engine::run::RunError;
+use crate::engine::record::End;
 use crate::mode::Work;
-use crate::scenario::plan::Plan;
+use crate::mode::node::NodeResult;
+use crate::scenario::tree::Node;
 
-pub async fn run(plan: &Plan, work: &Work) -> Result<(), RunError> {
+pub async fn run(work: &Work, group: u32) -> NodeResult {
     let mut set = JoinSet::new();
-    for (index, pair) in plan.pairs().iter().enumerate() {
-        set.spawn(work.clone().say_after(index, pair.delay));
+    for child in work.children(group) {
+        set.spawn(work.clone().run(child).map(move |ended| (child, ended)));
     }
+    let mut ended = End::Done;
     // join_next waits for the next task to finish, whichever it is.
-    while let Some(result) = set.join_next().await {
-        let index = result?;
-        work.recorder().collected(index);
+    while let Some(joined) = set.join_next().await {
+        let (child, result) = joined.map_err(|e| Box::new(e.into()))?;
+        if let Node::Pair { index, .. } = child {
+            work.recorder().collected(index as usize);
+        }
+        if result?.failed() {
+            ended = End::Failed;
+        }
     }
-    Ok(())
+    Ok(ended)
 }

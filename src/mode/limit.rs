@@ -1,4 +1,5 @@
-//! `--limit N`: at most N pairs wait at once, like `asyncio.Semaphore`.
+//! `limit(N, ...)` and `--limit N`: at most N children (or pairs) wait at
+//! once, like `asyncio.Semaphore`.
 //! A pair takes a permit of a fair `tokio::sync::Semaphore` before it
 //! begins; permits go in the order pairs queued for them, and this module
 //! makes that order the argument order on any runtime.
@@ -8,7 +9,14 @@ use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::Poll;
 
+use std::num::NonZeroUsize;
+
+use futures_util::future::join_all;
 use tokio::sync::{Notify, Semaphore, SemaphorePermit};
+use tokio::task::coop::unconstrained;
+
+use crate::mode::Work;
+use crate::mode::node::{NodeResult, combined};
 
 /// The semaphore, and how many pairs have queued on it so far.
 pub struct Limit {
@@ -61,4 +69,20 @@ impl Limit {
             notified.await;
         }
     }
+}
+
+/// `limit(N, ...)`: the children gathered, each behind the semaphore
+/// (`async with semaphore:` in Python), so at most N run at once and the
+/// rest start in argument order as permits free. Like gather, a failing
+/// child does not stop the others.
+pub async fn run(work: &Work, group: u32, permits: NonZeroUsize) -> NodeResult {
+    let limit = Limit::new(permits.get());
+    let futures = work.children(group).enumerate().map(|(turn, child)| {
+        let (work, limit) = (work.clone(), &limit);
+        async move {
+            let _permit = limit.permit(turn).await;
+            work.run(child).await
+        }
+    });
+    combined(unconstrained(join_all(futures)).await)
 }

@@ -1,18 +1,27 @@
-//! The modes: the same pairs, awaited in different ways. One file per mode
-//! so they can be read side by side (and quoted by `saywhen explain`);
-//! `say.rs` holds the one building block they share, the tutorial's
-//! `say_after`, and `work.rs` wraps it in the run's limit and timeout.
+//! The modes: the same children, awaited in different ways. One file per
+//! kind of group (serial, tasks, gather, joinset, race, group, limit,
+//! timeout, threads) and of blocking pair, so they can be read side by side
+//! (and quoted by `saywhen explain`); `say.rs` holds the one building block
+//! they share, the tutorial's `say_after`; `node.rs` runs any node of a
+//! scenario; `work.rs` wraps each pair in the run's limit and timeout.
+//!
+//! A flat [`Mode`] is a one-level scenario (see
+//! [`Scenario::flat`](crate::scenario::tree::Scenario::flat)), run by the
+//! same code.
 
 mod blocking;
 mod gather;
+mod group;
 mod joinset;
 mod limit;
+pub mod node;
 mod race;
 mod say;
 mod serial;
 mod spawn_blocking;
 mod tasks;
 mod threads;
+mod timeout;
 mod work;
 
 use std::fmt;
@@ -20,7 +29,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use crate::engine::clock::Clock;
-use crate::engine::run::{RunError, RunSpec};
+use crate::engine::run::RunSpec;
 use crate::engine::runtime::{Flavor, RuntimeInfo};
 use crate::engine::schedule::{self, Expectation};
 use crate::scenario::plan::Plan;
@@ -110,21 +119,6 @@ impl Mode {
     /// The wall time of [`Mode::expected`].
     pub fn expected_wall(self, plan: &Plan) -> Duration {
         self.expected(plan).wall
-    }
-
-    /// Runs every pair of `plan` this mode's way, recording into `work`'s
-    /// recorder.
-    pub async fn run(self, plan: &Plan, work: &Work) -> Result<(), RunError> {
-        match self {
-            Mode::Serial => serial::run(plan, work).await,
-            Mode::Tasks => tasks::run(plan, work).await,
-            Mode::Gather => gather::run(plan, work).await,
-            Mode::Race => race::run(plan, work).await,
-            Mode::Joinset => joinset::run(plan, work).await,
-            Mode::Blocking => blocking::run(plan, work.recorder()).await,
-            Mode::SpawnBlocking => spawn_blocking::run(plan, work.recorder()).await,
-            Mode::Threads => threads::run(plan, work.recorder()).await,
-        }
     }
 }
 

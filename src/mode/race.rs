@@ -1,28 +1,29 @@
-//! race: every pair starts at once and the first to finish wins; the rest
+//! race: every child starts at once and the first to finish wins; the rest
 //! are cancelled mid-sleep. `tokio::select!` does this for a fixed number of
 //! futures; `select_all` for any number, like Python's
 //! `asyncio.wait(tasks, return_when=FIRST_COMPLETED)`. Wall = the shortest
-//! delay.
+//! delay. The first to *finish* wins, even when it finishes by failing.
 
 use futures_util::future::select_all;
 
-use crate::engine::run::RunError;
+use crate::engine::record::End;
 use crate::mode::Work;
-use crate::scenario::plan::Plan;
+use crate::mode::node::NodeResult;
+use crate::scenario::tree::Node;
 
-pub async fn run(plan: &Plan, work: &Work) -> Result<(), RunError> {
-    let racers = plan
-        .pairs()
-        .iter()
-        .enumerate()
-        .map(|(index, pair)| Box::pin(work.clone().say_after(index, pair.delay)));
+pub async fn run(work: &Work, group: u32) -> NodeResult {
+    let racers = work
+        .children(group)
+        .map(|child| Box::pin(work.clone().run(child)));
     // select_all polls the racers in argument order and returns with the
-    // first that is done, so a tie goes to the pair given first.
-    let (winner, _, losers) = select_all(racers).await;
-    work.recorder().collected(winner);
+    // first that is done, so a tie goes to the child given first.
+    let (winner, position, losers) = select_all(racers).await;
+    if let Some(Node::Pair { index, .. }) = work.children(group).nth(position) {
+        work.recorder().collected(index as usize);
+    }
     // Cancelling a future in Rust is dropping it: the losers stop here,
     // mid-sleep, and never say their message.
     drop(losers);
-    work.recorder().cancel_unfinished();
-    Ok(())
+    work.cut_children(group, End::Cancelled);
+    winner
 }

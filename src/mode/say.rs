@@ -32,3 +32,11 @@ pub async fn say_at(index: usize, due: Instant, recorder: Recorder) {
     tokio::time::sleep_until(due).await;
     recorder.say(index);
 }
+
+/// Sleeps `delay`, then fails with pair `index`'s message as the error
+/// (`fail(PAIR)`): a coroutine that raises after its sleep.
+pub async fn fail_after(index: usize, delay: Duration, recorder: Recorder) {
+    recorder.begin(index);
+    tokio::time::sleep(delay).await;
+    recorder.fail(index);
+}

@@ -1,24 +1,28 @@
-//! tasks: `asyncio.create_task(say_after(...))` for every pair, then await
+//! tasks: `asyncio.create_task(say_after(...))` for every child, then await
 //! each task. `tokio::spawn` hands each future to the runtime, which starts
 //! it right away: all the sleeps overlap, so wall = the longest delay, and
 //! messages appear in the order their deadlines come, not the order given.
 
-use tokio::task::JoinHandle;
+use tokio_util::task::AbortOnDropHandle;
 
-use crate::engine::run::RunError;
+use crate::engine::record::End;
 use crate::mode::Work;
-use crate::scenario::plan::Plan;
+use crate::mode::node::NodeResult;
 
-pub async fn run(plan: &Plan, work: &Work) -> Result<(), RunError> {
-    let handles: Vec<JoinHandle<usize>> = plan
-        .pairs()
-        .iter()
-        .enumerate()
-        .map(|(index, pair)| tokio::spawn(work.clone().say_after(index, pair.delay)))
+pub async fn run(work: &Work, group: u32) -> NodeResult {
+    // Why abort on drop: dropping a plain JoinHandle detaches its task,
+    // which would go on sleeping after this group was cancelled (a lost
+    // race, a timeout). Aborting makes cancellation reach the children.
+    let handles: Vec<_> = work
+        .children(group)
+        .map(|child| AbortOnDropHandle::new(tokio::spawn(work.clone().run(child))))
         .collect();
     // Awaiting a handle only waits; the task has been running since spawn.
+    let mut ended = End::Done;
     for handle in handles {
-        handle.await?;
+        if handle.await.map_err(|e| Box::new(e.into()))??.failed() {
+            ended = End::Failed;
+        }
     }
-    Ok(())
+    Ok(ended)
 }

@@ -5,27 +5,36 @@
 
 use std::thread;
 
-use crate::engine::record::Recorder;
-use crate::engine::run::RunError;
-use crate::scenario::plan::Plan;
+use crate::engine::record::End;
+use crate::engine::run_error::RunError;
+use crate::mode::Work;
+use crate::mode::node::NodeResult;
+use crate::scenario::tree::Node;
 
 /// Starts one OS thread per pair, then joins them all.
 ///
 /// Note: `thread::Builder::new().spawn` is `thread::spawn` that reports "no
 /// more threads" as an error (`RunError::Thread`) where `thread::spawn` would
 /// panic: thousands of pairs can run out of threads.
-pub async fn run(plan: &Plan, recorder: &Recorder) -> Result<(), RunError> {
-    let mut handles = Vec::with_capacity(plan.len());
-    for (index, pair) in plan.pairs().iter().enumerate() {
-        let (delay, recorder) = (pair.delay, recorder.clone());
+pub async fn run(work: &Work, group: u32) -> NodeResult {
+    let pairs = work.children(group).len();
+    let mut handles = Vec::with_capacity(pairs);
+    for (position, child) in work.children(group).enumerate() {
+        // The parser lets only pairs into threads(...).
+        let Node::Pair { index, .. } = child else {
+            continue;
+        };
+        let index = index as usize;
+        let delay = work.scenario().plan().pairs()[index].delay;
+        let recorder = work.recorder().clone();
         let spawned = thread::Builder::new().spawn(move || {
             recorder.begin(index);
             thread::sleep(delay);
             recorder.say(index);
         });
         handles.push(spawned.map_err(|error| RunError::Thread {
-            index: index + 1,
-            pairs: plan.len(),
+            index: position + 1,
+            pairs,
             error,
         })?);
     }
@@ -35,5 +44,9 @@ pub async fn run(plan: &Plan, recorder: &Recorder) -> Result<(), RunError> {
     let joined = tokio::task::spawn_blocking(move || {
         handles.into_iter().try_for_each(|handle| handle.join())
     });
-    joined.await?.map_err(|_| RunError::ThreadPanicked)
+    joined
+        .await
+        .map_err(|e| Box::new(e.into()))?
+        .map_err(|_| Box::new(RunError::ThreadPanicked))?;
+    Ok(End::Done)
 }

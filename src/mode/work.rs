@@ -11,17 +11,20 @@ use futures_util::FutureExt;
 use futures_util::future::Either;
 use tokio::time::{Instant, timeout_at};
 
+use crate::engine::record::End;
 use crate::engine::record::Recorder;
 use crate::engine::run::RunSpec;
 use crate::mode::Deadlines;
 use crate::mode::limit::Limit;
-use crate::mode::say::{say_after, say_at};
+use crate::mode::say::{fail_after, say_after, say_at};
+use crate::scenario::tree::{Action, Scenario};
 
-/// What a mode needs to run pairs: the recorder and the run's options.
-/// Cheap to clone (two `Arc`s and a few words), so each pair's future can
-/// own one and be spawned.
+/// What a mode needs to run its children: the scenario, the recorder and
+/// the run's options. Cheap to clone (a few `Arc`s and words), so each
+/// child's future can own one and be spawned.
 #[derive(Clone)]
 pub struct Work {
+    scenario: Arc<Scenario>,
     recorder: Recorder,
     limit: Option<Arc<Limit>>,
     deadline: Option<Instant>,
@@ -29,9 +32,11 @@ pub struct Work {
 }
 
 impl Work {
-    /// Work recorded into `recorder`, shaped by `spec`'s options.
-    pub fn new(recorder: Recorder, spec: &RunSpec) -> Work {
+    /// Work on `scenario`, recorded into `recorder`, shaped by `spec`'s
+    /// options.
+    pub fn new(scenario: Arc<Scenario>, recorder: Recorder, spec: &RunSpec) -> Work {
         Work {
+            scenario,
             limit: spec.limit.map(|n| Arc::new(Limit::new(n.get()))),
             deadline: spec
                 .timeout
@@ -45,30 +50,39 @@ impl Work {
         &self.recorder
     }
 
+    pub fn scenario(&self) -> &Arc<Scenario> {
+        &self.scenario
+    }
+
     /// How serial counts its sleeps (`--deadlines`).
     pub fn deadlines(&self) -> Deadlines {
         self.deadlines
     }
 
-    /// Pair `index`: `say_after(delay)`, within the limit and the timeout.
-    /// Returns `index`, so a mode collecting results knows whose it got.
-    pub fn say_after(
+    /// Pair `index`: `say_after(delay)` (or `fail_after`), within the
+    /// limit and the timeout. Returns how it ended.
+    pub fn pair(
         self,
         index: usize,
         delay: Duration,
-    ) -> impl Future<Output = usize> + Send + 'static {
+        action: Action,
+    ) -> impl Future<Output = End> + Send + 'static {
         let recorder = self.recorder.clone();
-        self.shaped(index, say_after(index, delay, recorder))
+        let pair = match action {
+            Action::Fail => Either::Right(fail_after(index, delay, recorder)),
+            _ => Either::Left(say_after(index, delay, recorder)),
+        };
+        let ended = match action {
+            Action::Fail => End::Failed,
+            _ => End::Done,
+        };
+        self.shaped(index, ended, pair)
     }
 
     /// Pair `index`, sleeping until `due` rather than for its delay.
-    pub fn say_at(
-        self,
-        index: usize,
-        due: Instant,
-    ) -> impl Future<Output = usize> + Send + 'static {
+    pub fn say_at(self, index: usize, due: Instant) -> impl Future<Output = End> + Send + 'static {
         let recorder = self.recorder.clone();
-        self.shaped(index, say_at(index, due, recorder))
+        self.shaped(index, End::Done, say_at(index, due, recorder))
     }
 
     /// `pair` as is when there is no limit and no timeout; otherwise behind
@@ -80,17 +94,18 @@ impl Work {
     fn shaped(
         self,
         index: usize,
+        ended: End,
         pair: impl Future<Output = ()> + Send + 'static,
-    ) -> impl Future<Output = usize> + Send + 'static {
+    ) -> impl Future<Output = End> + Send + 'static {
         if self.limit.is_none() && self.deadline.is_none() {
             // `map`, not an `async` block: a block would keep a second copy
             // of `pair`'s space for its `.await`.
-            return Either::Left(pair.map(move |()| index));
+            return Either::Left(pair.map(move |()| ended));
         }
-        Either::Right(Box::pin(self.guarded(index, pair)))
+        Either::Right(Box::pin(self.guarded(index, ended, pair)))
     }
 
-    async fn guarded(self, index: usize, pair: impl Future<Output = ()>) -> usize {
+    async fn guarded(self, index: usize, ended: End, pair: impl Future<Output = ()>) -> End {
         let finished = match self.deadline {
             None => self.limited(index, pair).await,
             // `asyncio.wait_for`: when the deadline comes first, the pair's
@@ -102,8 +117,9 @@ impl Work {
         };
         if !finished {
             self.recorder.cancel(index);
+            return End::Cancelled;
         }
-        index
+        ended
     }
 
     /// Runs `pair` once it holds a permit; `false` if by then the deadline

@@ -80,7 +80,7 @@ impl<'a> Results<'a> {
     /// What the command was: `saywhen serial`, `saywhen compare`.
     pub fn command(self) -> String {
         match self {
-            Results::One(m) => format!("saywhen {}", m.mode()),
+            Results::One(m) => format!("saywhen {}", m.label()),
             Results::Compared(_) => "saywhen compare".to_owned(),
         }
     }

@@ -96,7 +96,7 @@ struct Live {
 struct State {
     begun: Instant,
     expected: Duration,
-    mode: Mode,
+    mode: Option<Mode>,
     plan: Arc<Plan>,
     said: Vec<bool>,
     /// Pairs not yet said.
@@ -146,7 +146,7 @@ impl Progress {
         match event {
             Event::Started { mode, expected, .. } => {
                 let mut order: Vec<usize> = (0..plan.len()).collect();
-                if *mode != Mode::Serial {
+                if *mode != Some(Mode::Serial) {
                     order.sort_by_key(|&i| plan.pairs()[i].delay);
                 }
                 *lock(&live.state) = Some(State {
@@ -168,7 +168,10 @@ impl Progress {
                 }
                 live.start_ticker();
             }
-            Event::Said { index, at } | Event::Cancelled { index, at } => {
+            Event::Said { index, at }
+            | Event::Cancelled { index, at }
+            | Event::Failed { index, at }
+            | Event::Skipped { index, at } => {
                 if let Some(state) = lock(&live.state).as_mut() {
                     if let Some(said) = state.said.get_mut(*index) {
                         if !*said {
@@ -299,7 +302,7 @@ impl State {
         let pending = self.order[self.cursor..].iter().filter(|&&i| !self.said[i]);
         for &index in pending.take(LISTED) {
             let deadline = match self.mode {
-                Mode::Serial => {
+                Some(Mode::Serial) => {
                     serial_deadline = serial_deadline.saturating_add(pairs[index].delay);
                     serial_deadline
                 }

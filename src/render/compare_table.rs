@@ -62,7 +62,10 @@ impl CompareTable {
 
 impl Renderer for CompareTable {
     fn event(&mut self, event: &Event, plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
-        if let Event::Started { mode, .. } = event {
+        if let Event::Started {
+            mode: Some(mode), ..
+        } = event
+        {
             if self.modes_started > 0 {
                 writeln!(out)?;
             }
@@ -161,8 +164,8 @@ pub fn rows(c: &Comparison) -> (Vec<String>, Vec<Vec<String>>) {
         .map(|m| {
             let mut row = vec![
                 match m.interrupted() {
-                    None => m.mode().to_string(),
-                    Some(by) => format!("{} (stopped: {})", m.mode(), by.name()),
+                    None => m.label().into_owned(),
+                    Some(by) => format!("{} (stopped: {})", m.label(), by.name()),
                 },
                 format!("{} ({})", human(m.expected()), m.expected_rule()),
                 human(m.median()),
@@ -201,10 +204,13 @@ pub fn lesson(c: &Comparison) -> String {
     let clauses: Vec<String> = groups
         .iter()
         .map(|(rule, members)| {
-            let names: Vec<&str> = members.iter().map(|m| m.mode().name()).collect();
+            let names: Vec<String> = members.iter().map(|m| m.label().into_owned()).collect();
             let verb = if names.len() == 1 { "takes" } else { "take" };
             let expected = human(members[0].expected());
-            format!("{} {verb} {rule} ({expected})", and_list(&names))
+            format!(
+                "{} {verb} {rule} ({expected})",
+                and_list(&names.iter().map(String::as_str).collect::<Vec<_>>())
+            )
         })
         .collect();
     format!("{}.", clauses.join("; "))

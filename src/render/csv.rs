@@ -13,6 +13,7 @@
 //! that does not exist (a pair that never finished) is an empty field.
 //! `run` counts counted runs from 1; `index` counts pairs from 0, as in JSON.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::time::Duration;
 
@@ -31,7 +32,7 @@ pub struct Csv;
 
 #[derive(Serialize)]
 struct Row<'a> {
-    mode: &'static str,
+    mode: Cow<'static, str>,
     run: usize,
     index: usize,
     message: &'a str,
@@ -72,7 +73,7 @@ fn write_rows<'a>(
     for (run, report) in runs {
         for pair in report.pairs() {
             writer.serialize(Row {
-                mode: report.mode.name(),
+                mode: report.label(),
                 run,
                 index: pair.index,
                 message: &pair.pair.message,

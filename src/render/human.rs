@@ -10,6 +10,7 @@
 //! ```
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use comfy_table::{CellAlignment, Table, presets};
 
@@ -22,17 +23,55 @@ use crate::output::escape::Escaped;
 use crate::output::style::Style;
 use crate::render::{Renderer, summary, timeline};
 use crate::scenario::plan::Plan;
+use crate::scenario::tree::Scenario;
 use crate::scenario::units::{human, human_signed, offset};
 
 /// Renders for people.
 #[derive(Debug, Default)]
 pub struct Human {
     style: Style,
+    /// The scenario running, when it is deeper than one level: its live
+    /// lines carry their path (`gather › serial › a`).
+    tree: Option<Arc<Scenario>>,
 }
 
 impl Human {
     pub fn new(style: Style) -> Human {
-        Human { style }
+        Human { style, tree: None }
+    }
+
+    /// One live line: the offset, the message (after its path in a tree),
+    /// and how it ended when it did not say its message.
+    fn live_line(
+        &self,
+        plan: &Plan,
+        index: usize,
+        at: std::time::Duration,
+        note: &str,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let path = match &self.tree {
+            Some(tree) => {
+                let separator = if self.style.unicode { " › " } else { " > " };
+                let mut path: Vec<&str> = tree
+                    .ancestors_of_pair(index)
+                    .map(|g| g.kind.name())
+                    .collect();
+                path.reverse();
+                let mut text = path.join(separator);
+                text.push_str(separator);
+                text
+            }
+            None => String::new(),
+        };
+        writeln!(
+            out,
+            "{:>width$}  {path}{}{note}",
+            self.style.text(offset(at)),
+            self.style
+                .paint(self.style.pair(index), Escaped(plan.message(index))),
+            width = OFFSET_WIDTH
+        )
     }
 }
 
@@ -46,29 +85,25 @@ const CLOCK_TIME: &str = "%H:%M:%S";
 impl Renderer for Human {
     fn event(&mut self, event: &Event, plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
         match event {
-            Event::Started { clock, at, .. } => {
+            Event::Started {
+                clock,
+                at,
+                scenario,
+                ..
+            } => {
+                self.tree = (scenario.depth() > 1).then(|| scenario.clone());
                 let note = match clock {
                     Clock::Real => "",
                     Clock::Virtual => " (virtual clock: times are simulated)",
                 };
                 writeln!(out, "started at {}{note}", at.strftime(CLOCK_TIME))
             }
-            Event::Said { index, at } => writeln!(
-                out,
-                "{:>width$}  {}",
-                self.style.text(offset(*at)),
-                self.style
-                    .paint(self.style.pair(*index), Escaped(plan.message(*index))),
-                width = OFFSET_WIDTH
-            ),
-            Event::Cancelled { index, at } => writeln!(
-                out,
-                "{:>width$}  {} (cancelled)",
-                self.style.text(offset(*at)),
-                self.style
-                    .paint(self.style.pair(*index), Escaped(plan.message(*index))),
-                width = OFFSET_WIDTH
-            ),
+            Event::Said { index, at } => self.live_line(plan, *index, *at, "", out),
+            Event::Cancelled { index, at } => {
+                self.live_line(plan, *index, *at, " (cancelled)", out)
+            }
+            Event::Failed { index, at } => self.live_line(plan, *index, *at, " (failed)", out),
+            Event::Skipped { index, at } => self.live_line(plan, *index, *at, " (skipped)", out),
             Event::Finished { at, .. } => {
                 writeln!(out, "finished at {}", at.strftime(CLOCK_TIME))
             }
@@ -221,7 +256,7 @@ fn totals_table(report: &Report, style: &Style) -> Table {
     rows.extend([
         [
             "mode".to_owned(),
-            format!("{} ({})", report.mode, report.mode.summary()),
+            format!("{} ({})", report.label(), report.summary()),
         ],
         ["clock".to_owned(), report.clock.to_string()],
         ["runtime".to_owned(), report.runtime.to_string()],

@@ -6,6 +6,7 @@
 //! Three documents: one run; repeated runs of one mode (the first counted
 //! run, plus `runs`, `warmup` and `wall_stats`); and a comparison.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -57,7 +58,7 @@ pub const TIMESTAMP: &str = "%Y-%m-%dT%H:%M:%S%.3f%:z";
 #[derive(Serialize)]
 struct RunDocument<'a> {
     schema: u32,
-    mode: &'static str,
+    mode: Cow<'static, str>,
     clock: &'static str,
     started_at: String,
     finished_at: String,
@@ -95,7 +96,7 @@ impl<'a> RunDocument<'a> {
     fn new(report: &'a Report) -> Self {
         RunDocument {
             schema: SCHEMA,
-            mode: report.mode.name(),
+            mode: report.label(),
             clock: report.clock.name(),
             started_at: report.started_at.strftime(TIMESTAMP).to_string(),
             finished_at: report.finished_at.strftime(TIMESTAMP).to_string(),
@@ -209,7 +210,7 @@ struct PlanPairDocument<'a> {
 /// One mode of a comparison (also the `modes` of a JSON Lines summary).
 #[derive(Serialize)]
 pub(super) struct ModeDocument {
-    mode: &'static str,
+    mode: Cow<'static, str>,
     runs: usize,
     warmup: u32,
     expected_s: f64,
@@ -232,7 +233,7 @@ impl ModeDocument {
 
     fn new(m: &Measurement, speedup: Option<f64>, relative: Option<f64>) -> ModeDocument {
         ModeDocument {
-            mode: m.mode().name(),
+            mode: m.label(),
             runs: m.runs().len(),
             warmup: m.warmup(),
             expected_s: seconds(m.expected()),

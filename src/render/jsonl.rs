@@ -23,21 +23,22 @@ use serde::Serialize;
 
 use super::json::{ModeDocument, SCHEMA, TIMESTAMP};
 use crate::engine::event::Event;
+use crate::engine::record::End;
 use crate::measure::Measurement;
 use crate::measure::compare::Comparison;
-use crate::measure::report::Report;
-use crate::mode::Mode;
+use crate::measure::report::{Report, scenario_label};
 use crate::render::Renderer;
 use crate::scenario::plan::Plan;
 use crate::scenario::units::seconds;
 
 /// Renders events and the summary as JSON Lines.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Jsonl {
     /// Write the events at the end, from the reports (for exports).
     replay: bool,
-    /// The mode of the run whose events are streaming (from `started`).
-    mode: Option<Mode>,
+    /// The mode (or scenario) of the run whose events are streaming (from
+    /// `started`).
+    mode: String,
 }
 
 impl Jsonl {
@@ -45,7 +46,7 @@ impl Jsonl {
     pub fn live() -> Jsonl {
         Jsonl {
             replay: false,
-            mode: None,
+            mode: String::new(),
         }
     }
 
@@ -53,7 +54,7 @@ impl Jsonl {
     pub fn replaying() -> Jsonl {
         Jsonl {
             replay: true,
-            mode: None,
+            mode: String::new(),
         }
     }
 }
@@ -63,7 +64,7 @@ impl Jsonl {
 enum Line<'a> {
     Started {
         schema: u32,
-        mode: &'static str,
+        mode: &'a str,
         clock: &'static str,
         at: String,
         pairs: usize,
@@ -71,27 +72,41 @@ enum Line<'a> {
     },
     Said {
         schema: u32,
-        mode: &'static str,
+        mode: &'a str,
         index: usize,
         message: &'a str,
         at_s: f64,
     },
     Cancelled {
         schema: u32,
-        mode: &'static str,
+        mode: &'a str,
+        index: usize,
+        message: &'a str,
+        at_s: f64,
+    },
+    Failed {
+        schema: u32,
+        mode: &'a str,
+        index: usize,
+        message: &'a str,
+        at_s: f64,
+    },
+    Skipped {
+        schema: u32,
+        mode: &'a str,
         index: usize,
         message: &'a str,
         at_s: f64,
     },
     Finished {
         schema: u32,
-        mode: &'static str,
+        mode: &'a str,
         at: String,
         wall_s: f64,
     },
     Interrupted {
         schema: u32,
-        mode: &'static str,
+        mode: &'a str,
         by: &'static str,
         at: String,
         wall_s: f64,
@@ -111,20 +126,23 @@ fn write_line(line: &Line<'_>, out: &mut dyn Write) -> io::Result<()> {
 
 impl Renderer for Jsonl {
     fn event(&mut self, event: &Event, plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
-        if let Event::Started { mode, .. } = event {
-            self.mode = Some(*mode);
+        if let Event::Started { mode, scenario, .. } = event {
+            self.mode = match mode {
+                Some(mode) => mode.name().to_owned(),
+                None => scenario_label(scenario),
+            };
         }
-        let mode = self.mode.map_or("", Mode::name);
+        let mode = self.mode.as_str();
         let line = match event {
             Event::Started {
-                mode,
                 clock,
                 at,
                 pairs,
                 expected,
+                ..
             } => Line::Started {
                 schema: SCHEMA,
-                mode: mode.name(),
+                mode,
                 clock: clock.name(),
                 at: at.strftime(TIMESTAMP).to_string(),
                 pairs: *pairs,
@@ -138,6 +156,20 @@ impl Renderer for Jsonl {
                 at_s: seconds(*at),
             },
             Event::Cancelled { index, at } => Line::Cancelled {
+                schema: SCHEMA,
+                mode,
+                index: *index,
+                message: plan.message(*index),
+                at_s: seconds(*at),
+            },
+            Event::Failed { index, at } => Line::Failed {
+                schema: SCHEMA,
+                mode,
+                index: *index,
+                message: plan.message(*index),
+                at_s: seconds(*at),
+            },
+            Event::Skipped { index, at } => Line::Skipped {
                 schema: SCHEMA,
                 mode,
                 index: *index,
@@ -214,11 +246,12 @@ impl Jsonl {
 fn replay(report: &Report) -> impl Iterator<Item = Event> + '_ {
     let mut ends: Vec<_> = report
         .pairs()
-        .filter_map(|p| Some((p.ended()?, p.index, p.timing.cancelled)))
+        .filter_map(|p| Some((p.ended()?, p.index, p.timing.end)))
         .collect();
     ends.sort_unstable();
     let started = Event::Started {
         mode: report.mode,
+        scenario: report.scenario.clone(),
         clock: report.clock,
         at: report.started_at.clone(),
         pairs: report.plan.len(),
@@ -235,12 +268,12 @@ fn replay(report: &Report) -> impl Iterator<Item = Event> + '_ {
             wall: report.wall,
         },
     };
-    let said = ends
-        .into_iter()
-        .map(|(at, index, cancelled)| match cancelled {
-            false => Event::Said { index, at },
-            true => Event::Cancelled { index, at },
-        });
+    let said = ends.into_iter().map(|(at, index, end)| match end {
+        End::Done => Event::Said { index, at },
+        End::Failed => Event::Failed { index, at },
+        End::Skipped => Event::Skipped { index, at },
+        End::Cancelled | End::TimedOut => Event::Cancelled { index, at },
+    });
     std::iter::once(started)
         .chain(said)
         .chain(std::iter::once(finished))

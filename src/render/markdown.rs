@@ -81,7 +81,7 @@ fn totals(report: &Report) -> (Vec<String>, Vec<String>) {
         "overhead",
     ];
     let row = vec![
-        report.mode.to_string(),
+        report.label().into_owned(),
         report.clock.to_string(),
         format!("{} ({})", human(report.expected), report.expected_rule),
         human(report.wall),

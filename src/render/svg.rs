@@ -61,7 +61,7 @@ pub fn render(reports: &[&Report], style: &Style) -> String {
                 body,
                 r#"<text x="8" y="{:.1}" class="mode">{}</text>"#,
                 y + 14.0,
-                xml(&report.mode.to_string())
+                xml(&report.label())
             );
             y += ROW;
         }
@@ -82,7 +82,7 @@ pub fn render(reports: &[&Report], style: &Style) -> String {
         r#"<title>saywhen timeline: {}</title>"#,
         xml(&reports
             .iter()
-            .map(|r| r.mode.to_string())
+            .map(|r| r.label().into_owned())
             .collect::<Vec<_>>()
             .join(", "))
     );
@@ -99,8 +99,8 @@ pub fn render(reports: &[&Report], style: &Style) -> String {
             svg,
             r#"<text x="8" y="{:.1}" class="caption"><tspan font-weight="bold">{}</tspan> ({}): wall {}, expected {} ({}), {} pairs</text>"#,
             20.0 + line as f64 * 18.0,
-            xml(&report.mode.to_string()),
-            xml(report.mode.summary()),
+            xml(&report.label()),
+            xml(&report.summary()),
             xml(&human(report.wall)),
             xml(&human(report.expected)),
             xml(&report.expected_rule),

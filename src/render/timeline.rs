@@ -54,7 +54,7 @@ pub fn render(reports: &[&Report], style: &Style, out: &mut dyn Write) -> io::Re
                     style.bold(),
                     style.text(format!(
                         "{} {} wall {}",
-                        report.mode,
+                        report.label(),
                         style.dot(),
                         human(report.wall)
                     ))

@@ -70,7 +70,7 @@ const RUN_TID: usize = 0;
 
 /// One run: a process, the run's span on thread 0, a thread per pair.
 fn run(report: &Report, pid: usize, tracks: &mut Tracks<'_>) -> io::Result<()> {
-    tracks.process(pid, report.mode.name())?;
+    tracks.process(pid, &report.label())?;
     let run = Track { pid, tid: RUN_TID };
     tracks.name(run, "run")?;
     tracks.span(
@@ -96,7 +96,7 @@ fn run(report: &Report, pid: usize, tracks: &mut Tracks<'_>) -> io::Result<()> {
 fn run_name(report: &Report) -> String {
     let mut name = format!(
         "{}: wall {} (expected {})",
-        report.mode,
+        report.label(),
         human(report.wall),
         human(report.expected)
     );
@@ -326,7 +326,7 @@ impl<'a> PairArgs<'a> {
 /// What the detail pane shows for the run's span.
 #[derive(Serialize)]
 struct RunArgs {
-    mode: &'static str,
+    mode: std::borrow::Cow<'static, str>,
     clock: &'static str,
     expected: String,
     expected_rule: String,
@@ -341,7 +341,7 @@ struct RunArgs {
 impl RunArgs {
     fn new(report: &Report) -> RunArgs {
         RunArgs {
-            mode: report.mode.name(),
+            mode: report.label(),
             clock: report.clock.name(),
             expected: human(report.expected),
             expected_rule: report.expected_rule.clone(),

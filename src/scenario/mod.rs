@@ -3,5 +3,7 @@
 
 pub mod pair;
 pub mod pair_file;
+pub mod parse;
 pub mod plan;
+pub mod tree;
 pub mod units;

@@ -1,0 +1,594 @@
+//! The scenario language: `gather(serial(1:a, 2:b), 3:c)`.
+//!
+//! ```text
+//! node     = pair | wrapper "(" pair ")" | group "(" nodes ")"
+//!          | "limit" "(" N "," nodes ")" | "timeout" "(" DURATION "," node ")"
+//! pair     = DELAY ":" message          (DELAY exactly as the flat modes read it)
+//! message  = 'quoted' | "quoted" | bare  (bare runs to the next , or ) and is trimmed)
+//! wrapper  = fail | block | spawn_blocking
+//! group    = serial | tasks | gather | joinset | race | group | threads
+//! nodes    = node ("," node)* [","]
+//! ```
+//!
+//! Whitespace and newlines may stand between any two tokens; in a file, `#`
+//! starts a comment that runs to the end of the line. A backslash in a
+//! quoted message escapes the quote character (or a backslash). Groups nest
+//! at most [`MAX_DEPTH`] deep: the parser is recursive, and the bound is
+//! what keeps `gather(` × 100,000 an error instead of a stack overflow.
+//!
+//! Every error points at its place: the line, and a caret under the column.
+
+use std::fmt;
+use std::num::NonZeroUsize;
+use std::sync::Arc;
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::output::escape::escape;
+use crate::scenario::pair::{Pair, parse_delay};
+use crate::scenario::plan::Plan;
+use crate::scenario::tree::{Action, Builder, GroupKind, MAX_DEPTH, Scenario};
+
+/// Where a scenario's text came from, for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The n-th SCENARIO on the command line, counting from 1.
+    Argument(usize),
+    /// A scenario file (`-` is standard input).
+    File(String),
+}
+
+/// A scenario that does not parse, and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct SyntaxError {
+    pub origin: Source,
+    /// What went wrong, in words.
+    pub message: String,
+    /// The whole text, to quote the offending line.
+    text: String,
+    /// Byte offset of the caret.
+    at: usize,
+    /// Whether to name the source: not for a lone argument.
+    name_source: bool,
+}
+
+impl SyntaxError {
+    /// The 1-based line and the byte offset where that line starts.
+    fn line(&self) -> (usize, usize) {
+        let before = &self.text[..self.at];
+        let number = before.matches('\n').count() + 1;
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        (number, start)
+    }
+}
+
+/// How much of a long line an error quotes on each side of the caret.
+const CONTEXT: usize = 36;
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (number, start) = self.line();
+        let end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i);
+        f.write_str("invalid scenario")?;
+        match (&self.origin, self.name_source) {
+            (Source::File(name), _) => write!(f, " ({name} line {number})")?,
+            (Source::Argument(n), true) => write!(f, " (argument {n})")?,
+            _ => {}
+        }
+        write!(f, ": {}", self.message)?;
+        // Quote the line around the caret, at most ~80 columns of it.
+        let (mut from, mut to) = (start, end);
+        let mut prefix = "";
+        let mut suffix = "";
+        if self.at - start > CONTEXT {
+            from = floor_char(&self.text, self.at - CONTEXT);
+            prefix = "…";
+        }
+        if to - self.at > CONTEXT {
+            to = floor_char(&self.text, self.at + CONTEXT);
+            suffix = "…";
+        }
+        let before = format!("{prefix}{}", escape(&self.text[from..self.at]));
+        let after = format!("{}{suffix}", escape(&self.text[self.at..to]));
+        let column = UnicodeWidthStr::width(before.as_str());
+        write!(f, "\n  {before}{after}\n  {}^", " ".repeat(column))
+    }
+}
+
+fn floor_char(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// Parses one scenario from a command-line argument.
+pub fn parse_argument(text: &str, number: usize, several: bool) -> Result<Scenario, SyntaxError> {
+    let mut parser = Parser::new(text, Source::Argument(number), false);
+    parser.name_source = several;
+    let scenario = parser.scenario()?;
+    parser.skip_space();
+    if !parser.at_end() {
+        return Err(parser.error("expected the end of the scenario (one scenario per argument)"));
+    }
+    Ok(scenario)
+}
+
+/// Parses every scenario of a file, one after another (at least one).
+pub fn parse_file(text: &str, name: &str) -> Result<Vec<Scenario>, SyntaxError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut parser = Parser::new(text, Source::File(name.to_owned()), true);
+    let mut scenarios = Vec::new();
+    loop {
+        parser.skip_space();
+        if parser.at_end() {
+            break;
+        }
+        scenarios.push(parser.scenario()?);
+    }
+    if scenarios.is_empty() {
+        return Err(parser.error("the file holds no scenario (try: gather(1:a, 2:b))"));
+    }
+    Ok(scenarios)
+}
+
+/// Names a user may type, for suggestions.
+const NAMES: &[&str] = &[
+    "serial",
+    "tasks",
+    "gather",
+    "joinset",
+    "race",
+    "group",
+    "limit",
+    "timeout",
+    "threads",
+    "fail",
+    "block",
+    "spawn_blocking",
+];
+
+struct Parser<'a> {
+    text: &'a str,
+    at: usize,
+    source: Source,
+    comments: bool,
+    name_source: bool,
+    builder: Builder,
+    pairs: Vec<Pair>,
+}
+
+impl<'a> Parser<'a> {
+    fn new(text: &'a str, source: Source, comments: bool) -> Parser<'a> {
+        Parser {
+            text,
+            at: 0,
+            source,
+            comments,
+            name_source: true,
+            builder: Builder::default(),
+            pairs: Vec::new(),
+        }
+    }
+
+    /// One whole scenario: a node, and the pairs it holds.
+    fn scenario(&mut self) -> Result<Scenario, SyntaxError> {
+        self.builder = Builder::default();
+        self.pairs = Vec::new();
+        self.skip_space();
+        if self.at_end() {
+            return Err(self.error("the scenario is empty (try: gather(1:a, 2:b))"));
+        }
+        self.node()?;
+        let builder = std::mem::take(&mut self.builder);
+        let pairs = std::mem::take(&mut self.pairs);
+        let plan = Plan::new(pairs).map_err(|e| self.error(&e.to_string()))?;
+        Ok(builder.finish(Arc::new(plan)))
+    }
+
+    fn node(&mut self) -> Result<(), SyntaxError> {
+        self.skip_space();
+        let start = self.at;
+        let name = self.word();
+        if name.is_empty() {
+            return self.pair(Action::Say);
+        }
+        let after_name = self.at;
+        self.skip_space();
+        if self.peek() != Some('(') {
+            if NAMES.contains(&name) {
+                return Err(self.error_at(after_name, &format!("expected '(' after '{name}'")));
+            }
+            // Not a name: a pair whose delay starts with a letter (`inf:x`)
+            // gets the pair's own error.
+            self.at = start;
+            return self.pair(Action::Say);
+        }
+        let open = self.at;
+        self.at += 1;
+        match name {
+            "fail" => self.wrapped(Action::Fail, name),
+            "block" => self.wrapped(Action::Block, name),
+            "spawn_blocking" => self.wrapped(Action::SpawnBlocking, name),
+            "serial" => self.group(GroupKind::Serial, open),
+            "tasks" => self.group(GroupKind::Tasks, open),
+            "gather" => self.group(GroupKind::Gather, open),
+            "joinset" => self.group(GroupKind::Joinset, open),
+            "race" => self.group(GroupKind::Race, open),
+            "group" => self.group(GroupKind::Group, open),
+            "threads" => self.threads(open),
+            "limit" => self.limit(open),
+            "timeout" => self.timeout(open),
+            _ => Err(self.error_at(start, &unknown_name(name))),
+        }
+    }
+
+    /// `fail(PAIR)`, `block(PAIR)`, `spawn_blocking(PAIR)`.
+    fn wrapped(&mut self, action: Action, name: &str) -> Result<(), SyntaxError> {
+        self.skip_space();
+        if self.peek() == Some(')') {
+            return Err(self.error(&format!("{name}() needs a pair, as in {name}(1:boom)")));
+        }
+        let start = self.at;
+        if !self.word().is_empty() && {
+            self.skip_space();
+            self.peek() == Some('(')
+        } {
+            return Err(self.error_at(start, &format!("{name}(...) holds one pair, not a group")));
+        }
+        self.at = start;
+        self.pair(action)?;
+        self.skip_space();
+        self.expect(')', &format!("expected ')' to close {name}(...)"))
+    }
+
+    fn enter(&mut self, kind: GroupKind, open: usize) -> Result<(), SyntaxError> {
+        if self.builder.depth() >= MAX_DEPTH {
+            return Err(self.error_at(open, &format!("groups nest at most {MAX_DEPTH} deep")));
+        }
+        self.builder.open(kind);
+        Ok(())
+    }
+
+    /// The children of a group, up to and including its `)`.
+    fn group(&mut self, kind: GroupKind, open: usize) -> Result<(), SyntaxError> {
+        self.enter(kind, open)?;
+        self.children(kind.name(), open)
+    }
+
+    fn children(&mut self, name: &str, open: usize) -> Result<(), SyntaxError> {
+        let mut count = 0;
+        loop {
+            self.skip_space();
+            match self.peek() {
+                Some(')') => {
+                    self.at += 1;
+                    break;
+                }
+                None => {
+                    return Err(self.error_at(open, &format!("'{name}(' is never closed: add ')'")));
+                }
+                _ => {}
+            }
+            self.node()?;
+            count += 1;
+            self.skip_space();
+            match self.peek() {
+                Some(',') => self.at += 1,
+                Some(')') => {}
+                None => {
+                    return Err(self.error_at(open, &format!("'{name}(' is never closed: add ')'")));
+                }
+                Some(_) => return Err(self.error(&self.after_node_message())),
+            }
+        }
+        if count == 0 {
+            return Err(self.error_at(
+                open,
+                &format!("{name}() is empty: give it at least one pair or group"),
+            ));
+        }
+        self.builder.close();
+        Ok(())
+    }
+
+    /// `threads(...)`: pairs only, each on its own OS thread.
+    fn threads(&mut self, open: usize) -> Result<(), SyntaxError> {
+        self.enter(GroupKind::Threads, open)?;
+        let groups_before = self.builder.group_count();
+        self.children("threads", open)?;
+        if self.builder.group_count() != groups_before {
+            return Err(self.error_at(
+                open,
+                "threads(...) holds pairs only: an OS thread runs no async code",
+            ));
+        }
+        Ok(())
+    }
+
+    /// `limit(N, nodes)`.
+    fn limit(&mut self, open: usize) -> Result<(), SyntaxError> {
+        self.skip_space();
+        let start = self.at;
+        let token = self.until_comma();
+        let n = token
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .and_then(NonZeroUsize::new)
+            .ok_or_else(|| {
+                self.error_at(
+                    start,
+                    &format!(
+                        "limit needs a whole number of at least 1 first, not '{}' (try limit(2, 1:a, 1:b, 1:c))",
+                        escape(token.trim())
+                    ),
+                )
+            })?;
+        self.expect(
+            ',',
+            "expected ',' after limit's number (try limit(2, 1:a, 1:b, 1:c))",
+        )?;
+        self.enter(GroupKind::Limit(n), open)?;
+        self.children("limit", open)
+    }
+
+    /// `timeout(DURATION, node)`.
+    fn timeout(&mut self, open: usize) -> Result<(), SyntaxError> {
+        self.skip_space();
+        let start = self.at;
+        let token = self.until_comma();
+        if self.peek() != Some(',') {
+            return Err(self.error_at(
+                start,
+                "timeout needs a duration and one node (try timeout(2.5s, gather(1:a, 3:b)))",
+            ));
+        }
+        let deadline = parse_delay(token).map_err(|e| self.error_at(start, &e.to_string()))?;
+        self.at += 1;
+        self.enter(GroupKind::Timeout(deadline), open)?;
+        self.skip_space();
+        if matches!(self.peek(), Some(')') | None) {
+            return Err(self.error(
+                "timeout needs a node after its duration (try timeout(2.5s, gather(1:a, 3:b)))",
+            ));
+        }
+        self.node()?;
+        self.skip_space();
+        if self.peek() == Some(',') {
+            return Err(self.error("timeout holds one node: wrap several in a group, as in timeout(2s, gather(1:a, 3:b))"));
+        }
+        self.expect(')', "expected ')' to close timeout(...)")?;
+        self.builder.close();
+        Ok(())
+    }
+
+    /// `DELAY:MESSAGE`.
+    fn pair(&mut self, action: Action) -> Result<(), SyntaxError> {
+        self.skip_space();
+        let start = self.at;
+        let rest = &self.text[start..];
+        let colon = rest.find([':', ',', '(', ')', '\n']);
+        let Some(colon) = colon.filter(|&i| rest[i..].starts_with(':')) else {
+            let what = rest
+                .split([',', '(', ')', '\n'])
+                .next()
+                .unwrap_or_default()
+                .trim();
+            return Err(self.error_at(
+                start,
+                &if what.is_empty() {
+                    "expected a pair such as 1:hello, or a group such as gather(...)".to_owned()
+                } else {
+                    format!(
+                        "'{}' is not a pair: a pair is DELAY:MESSAGE, such as 1:hello",
+                        escape(&cut(what))
+                    )
+                },
+            ));
+        };
+        let delay_text = &rest[..colon];
+        let delay = parse_delay(delay_text).map_err(|e| self.error_at(start, &e.to_string()))?;
+        self.at = start + colon + 1;
+        let message = self.message(&rest[..colon + 1])?;
+        self.pairs.push(Pair::new(delay, message));
+        self.builder.pair(action);
+        Ok(())
+    }
+
+    fn message(&mut self, head: &str) -> Result<String, SyntaxError> {
+        while matches!(self.peek(), Some(' ' | '\t')) {
+            self.at += 1;
+        }
+        if let Some(quote @ ('\'' | '"')) = self.peek() {
+            return self.quoted(quote);
+        }
+        let start = self.at;
+        let rest = &self.text[start..];
+        let end = rest
+            .find(|c| {
+                matches!(c, ',' | ')' | '\n' | '(' | '\'' | '"') || (self.comments && c == '#')
+            })
+            .unwrap_or(rest.len());
+        let bare = &rest[..end];
+        match rest[end..].chars().next() {
+            Some('(') => {
+                return Err(self.error_at(
+                    start + end,
+                    "a message holding '(' must be quoted, as in 1:'a (b)'",
+                ));
+            }
+            Some('\'' | '"') => {
+                return Err(self.error_at(
+                    start + end,
+                    "a message holding a quote must be quoted whole, as in 1:\"it's\"",
+                ));
+            }
+            _ => {}
+        }
+        // A second pair inside the message is a missing comma: `1:a 2:b`.
+        if let Some(offset) = pair_like_word(bare) {
+            let message = bare[..offset].trim_end();
+            return Err(self.error_at(
+                start + offset,
+                &format!(
+                    "expected ',' or ')' after the pair '{}{}'",
+                    escape(&cut(head)),
+                    escape(&cut(message))
+                ),
+            ));
+        }
+        self.at = start + end;
+        Ok(bare.trim_end().to_owned())
+    }
+
+    fn quoted(&mut self, quote: char) -> Result<String, SyntaxError> {
+        let open = self.at;
+        self.at += 1;
+        let mut message = String::new();
+        let mut chars = self.text[self.at..].char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\\' => match chars.clone().next() {
+                    Some((_, next)) if next == quote || next == '\\' => {
+                        message.push(next);
+                        chars.next();
+                    }
+                    _ => message.push('\\'),
+                },
+                c if c == quote => {
+                    self.at += i + 1;
+                    return Ok(message);
+                }
+                c => message.push(c),
+            }
+        }
+        Err(self.error_at(
+            open,
+            &format!("this {quote} is never closed: add a closing {quote}"),
+        ))
+    }
+
+    /// Leading letters, digits, `_`: a name, when one starts here.
+    fn word(&mut self) -> &'a str {
+        let rest = &self.text[self.at..];
+        if !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return "";
+        }
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(rest.len());
+        self.at += end;
+        &rest[..end]
+    }
+
+    fn until_comma(&mut self) -> &'a str {
+        let rest = &self.text[self.at..];
+        let end = rest.find([',', ')', '(']).unwrap_or(rest.len());
+        self.at += end;
+        &rest[..end]
+    }
+
+    fn skip_space(&mut self) {
+        loop {
+            let rest = &self.text[self.at..];
+            let trimmed = rest.trim_start();
+            self.at += rest.len() - trimmed.len();
+            if self.comments && trimmed.starts_with('#') {
+                self.at += trimmed.find('\n').unwrap_or(trimmed.len());
+                continue;
+            }
+            return;
+        }
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.text[self.at..].chars().next()
+    }
+
+    fn at_end(&self) -> bool {
+        self.at >= self.text.len()
+    }
+
+    fn expect(&mut self, c: char, message: &str) -> Result<(), SyntaxError> {
+        self.skip_space();
+        if self.peek() == Some(c) {
+            self.at += 1;
+            Ok(())
+        } else {
+            Err(self.error(message))
+        }
+    }
+
+    fn after_node_message(&self) -> String {
+        "expected ',' or ')' after this node".to_owned()
+    }
+
+    fn error(&self, message: &str) -> SyntaxError {
+        self.error_at(self.at, message)
+    }
+
+    fn error_at(&self, at: usize, message: &str) -> SyntaxError {
+        SyntaxError {
+            origin: self.source.clone(),
+            message: message.to_owned(),
+            text: self.text.to_owned(),
+            at: at.min(self.text.len()),
+            name_source: self.name_source,
+        }
+    }
+}
+
+/// Where a bare message holds a word that starts a pair (`2:b`) or a group
+/// (`gather(`): a missing comma, not a message.
+fn pair_like_word(message: &str) -> Option<usize> {
+    let mut offset = 0;
+    for word in message.split_inclusive(char::is_whitespace) {
+        let at = offset;
+        offset += word.len();
+        if at == 0 {
+            continue;
+        }
+        let word = word.trim_end();
+        if let Some((delay, _)) = word.split_once(':')
+            && delay.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+            && parse_delay(delay).is_ok()
+        {
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// At most ~40 characters of user text, for an error message.
+fn cut(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+fn unknown_name(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    if NAMES.contains(&lower.as_str()) {
+        return format!(
+            "unknown name '{}': names are lowercase (try {lower})",
+            escape(&cut(name))
+        );
+    }
+    let close = NAMES
+        .iter()
+        .find(|candidate| strsim::levenshtein(&lower, candidate) <= 2);
+    match close {
+        Some(suggestion) => format!(
+            "unknown name '{}' (did you mean {suggestion}?)",
+            escape(&cut(name))
+        ),
+        None => format!(
+            "unknown name '{}' (try serial, tasks, gather, joinset, race, group, limit, timeout, threads, fail, block or spawn_blocking)",
+            escape(&cut(name))
+        ),
+    }
+}
