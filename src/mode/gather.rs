@@ -19,6 +19,8 @@ use crate::mode::node::{NodeResult, combined};
 /// 0.05 s; futures-rs #2053). Opting this one task out of the budget keeps
 /// gather linear.
 pub async fn run(work: &Work, group: u32) -> NodeResult {
-    let futures = work.children(group).map(|child| work.clone().run(child));
-    combined(unconstrained(join_all(futures)).await)
+    let children = work.children(group);
+    let futures = children.map(|child| work.clone().run(child));
+    let results = unconstrained(join_all(futures)).await;
+    combined(results)
 }
