@@ -14,6 +14,9 @@ use crate::scenario::plan::PlanError;
 pub enum Error {
     #[error(transparent)]
     Plan(#[from] PlanError),
+    /// No pairs at all: the command to try instead.
+    #[error("no pairs to run: give DELAY:MESSAGE pairs or --file PATH (try: {0})")]
+    NoPairs(String),
     #[error(transparent)]
     Run(#[from] RunError),
     #[error("could not write the output: {0}")]
@@ -54,7 +57,7 @@ pub const EXIT_IO: u8 = 74;
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Plan(_) => EXIT_USAGE,
+            Error::Plan(_) | Error::NoPairs(_) => EXIT_USAGE,
             Error::Run(RunError::Spec(_)) => EXIT_USAGE,
             Error::Run(_) => EXIT_SOFTWARE,
             Error::Output(_) => EXIT_IO,

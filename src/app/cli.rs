@@ -163,9 +163,9 @@ fn parse_runs(text: &str) -> Result<u32, String> {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Input")]
 pub struct InputOptions {
-    /// Also read pairs from PATH (- for stdin), one DELAY:MESSAGE per line, after those given as arguments; blank lines and lines starting with # are skipped
+    /// Also read pairs from PATH (- for stdin), one DELAY:MESSAGE per line, after those given as arguments; blank lines and lines starting with # are skipped; may be repeated
     #[arg(long, global = true, value_name = "PATH")]
-    pub file: Option<PathBuf>,
+    pub file: Vec<PathBuf>,
 }
 
 /// How the pairs are run.
@@ -399,7 +399,10 @@ impl Cli {
         let mut command = help::command();
         let parsed = command.try_get_matches_from_mut(&args).and_then(|matches| {
             refuse_run_options(&mut command, &matches)?;
-            Cli::from_arg_matches(&matches)
+            let mut cli = Cli::from_arg_matches(&matches)?;
+            add_values_after_the_mode(&mut cli, &matches);
+            refuse_repeated_exports(&mut command, &cli.options.report.export)?;
+            Ok(cli)
         });
         parsed.map_err(|error| {
             match error.kind() {
@@ -409,6 +412,52 @@ impl Cli {
             .unwrap_or(error)
         })
     }
+}
+
+/// `--file` and `--export` given after the mode, after those given before
+/// it (see [`help::REPEATABLE`]).
+fn add_values_after_the_mode(cli: &mut Cli, matches: &ArgMatches) {
+    let Some((_, sub)) = matches.subcommand() else {
+        return;
+    };
+    if let Ok(Some(files)) = sub.try_get_many::<PathBuf>("file") {
+        cli.options.input.file.extend(files.cloned());
+    }
+    if let Ok(Some(exports)) = sub.try_get_many::<Export>("export") {
+        cli.options.report.export.extend(exports.cloned());
+    }
+}
+
+/// Two `--export`s of one file would write it twice, the second over the
+/// first: a mistake to point out. `./run.json` and `run.json` are one file.
+fn refuse_repeated_exports(
+    command: &mut clap::Command,
+    exports: &[Export],
+) -> Result<(), clap::Error> {
+    let mut seen = std::collections::HashSet::new();
+    for export in exports {
+        if !seen.insert(same_file(&export.path)) {
+            let name = crate::output::escape::Escaped(&export.path.to_string_lossy()).to_string();
+            return Err(command.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!("--export names '{name}' twice: each file is written once"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What `path` names, as far as can be told before it exists: the real
+/// path of the file, or of its directory joined with its name.
+fn same_file(path: &std::path::Path) -> PathBuf {
+    let real = |path: &std::path::Path| std::fs::canonicalize(path).ok();
+    real(path)
+        .or_else(|| {
+            let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty());
+            Some(real(dir.unwrap_or(std::path::Path::new(".")))?.join(path.file_name()?))
+        })
+        .or_else(|| std::path::absolute(path).ok())
+        .unwrap_or_else(|| path.to_owned())
 }
 
 /// `saywhen explain gather --runs 5` runs nothing: an option given to a
@@ -423,9 +472,15 @@ fn refuse_run_options(
     if !help::RUNLESS.contains(&name) {
         return Ok(());
     }
+    // Every top-level option is a run option; given before the mode it is
+    // in `matches`, after it in `sub_matches` (and in both if it is global).
+    let typed = |matches: &ArgMatches, id: &str| {
+        matches.try_contains_id(id).is_ok()
+            && matches.value_source(id) == Some(ValueSource::CommandLine)
+    };
     let given = command.get_arguments().find(|arg| {
-        arg.is_global_set()
-            && sub_matches.value_source(arg.get_id().as_str()) == Some(ValueSource::CommandLine)
+        let id = arg.get_id().as_str();
+        !matches!(id, "help" | "version") && (typed(matches, id) || typed(sub_matches, id))
     });
     let Some(option) = given.and_then(|arg| arg.get_long()).map(str::to_owned) else {
         return Ok(());
@@ -439,19 +494,44 @@ fn refuse_run_options(
     ))
 }
 
-/// The first argument that is a pair with a negative delay, as an error.
+/// The first argument that is a pair with a negative delay, as an error
+/// that names it like any other invalid pair: `(argument 2)`, counting the
+/// pairs. To count them, the command line is parsed again with each such
+/// argument replaced by a valid stand-in that says which one it was.
 fn negative_pair(args: &[OsString]) -> Option<clap::Error> {
-    let text = args.iter().skip(1).filter_map(|a| a.to_str()).find(|a| {
-        a.strip_prefix('-')
-            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+    let negative = |arg: &OsString| {
+        arg.to_str().is_some_and(|text| {
+            text.strip_prefix('-')
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+        })
+    };
+    let stand_in = |i: usize| OsString::from(format!("0:\0{i}"));
+    let replaced: Vec<OsString> = args
+        .iter()
+        .enumerate()
+        .map(|(i, arg)| match i > 0 && negative(arg) {
+            true => stand_in(i),
+            false => arg.clone(),
+        })
+        .collect();
+    // A stand-in that lands where no pair goes (`--runs -1`) fails this
+    // parse: clap's own error then stands.
+    let matches = help::command().try_get_matches_from(&replaced).ok()?;
+    let (_, sub) = matches.subcommand()?;
+    let pairs: Vec<&OsString> = sub.get_many::<OsString>("pairs")?.collect();
+    let (position, i) = pairs.iter().enumerate().find_map(|(position, pair)| {
+        let i = (1..args.len()).find(|&i| negative(&args[i]) && **pair == stand_in(i))?;
+        Some((position, i))
     })?;
+    let text = args[i].to_str()?;
     let reason = text.parse::<crate::Pair>().err()?;
-    let message = format!(
-        "invalid pair '{}': {reason}",
-        crate::output::escape::Escaped(text)
-    );
+    let error = crate::scenario::plan::PlanError::InvalidPair {
+        text: text.to_owned(),
+        origin: crate::scenario::plan::Origin::Argument(position + 1),
+        reason,
+    };
     Some(clap::Error::raw(
         clap::error::ErrorKind::InvalidValue,
-        message + "\n",
+        format!("{error}\n"),
     ))
 }

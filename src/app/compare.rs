@@ -14,7 +14,7 @@ use super::outcome::{self, Session};
 
 /// Runs every chosen mode that can run, prints the comparison.
 pub fn execute(args: &CompareArgs, options: &Options) -> Result<(), Error> {
-    let plan = outcome::plan(&args.pairs, options)?;
+    let plan = outcome::plan(&args.pairs, options, "compare")?;
     let modes = &args.modes.0;
     // Every setting but the mode, which `compare` sets to each in turn.
     let base = options.concurrency.spec(Mode::Serial, options.run.clock());

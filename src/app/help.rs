@@ -1,9 +1,9 @@
 //! The command line as clap parses it and prints its help: the derive's
-//! definition ([`Cli`]), shaped per subcommand. The options are global, so
-//! they may come before or after the mode; clap would then list every one
-//! of them under every subcommand. Here each mode's help teaches instead:
-//! what the mode does, the pair syntax, one example, where to learn more,
-//! and only the options that apply to it.
+//! definition ([`Cli`]), shaped per subcommand. The options may come before
+//! or after the mode, so each subcommand holds a copy of every one; clap
+//! would list every one of them under every subcommand. Here each mode's
+//! help teaches instead: what the mode does, the pair syntax, one example,
+//! where to learn more, and only the options that apply to it.
 
 use clap::{Arg, Command, CommandFactory};
 
@@ -14,42 +14,43 @@ use crate::mode::Mode;
 /// they are refused there (see [`Cli::try_parse_args`]) and not listed.
 pub const RUNLESS: [&str; 3] = ["explain", "man", "completions"];
 
+/// The options that may be given several times, before and after the mode.
+/// A global option keeps only the values given on one side of the mode, so
+/// these are not global: the top level and each subcommand have their own,
+/// merged after parsing, the ones before the mode first.
+pub const REPEATABLE: [&str; 2] = ["file", "export"];
+
 /// The command line, with each subcommand's help trimmed to what applies.
 pub fn command() -> Command {
-    let command = Cli::command();
-    let globals: Vec<Arg> = command
-        .get_arguments()
-        .filter(|arg| arg.is_global_set())
-        .cloned()
-        .collect();
+    let mut command = Cli::command();
+    command = command.mut_args(|arg| {
+        let repeatable = REPEATABLE.contains(&arg.get_id().as_str());
+        arg.global(!repeatable)
+    });
+    // Every top-level argument is an option of a run.
+    let options: Vec<Arg> = command.get_arguments().cloned().collect();
     // clap copies each global option into every subcommand that has no
-    // option of that id yet; a hidden copy put there first stays hidden
-    // in that subcommand's help, and parses the same.
-    let hidden = |sub: Command, keep: &dyn Fn(&str) -> bool| {
-        globals
-            .iter()
-            .filter(|arg| !keep(arg.get_id().as_str()))
-            .fold(sub, |sub, arg| {
-                sub.arg(arg.clone().hide(true).help_heading(None))
-            })
+    // option of that id yet. Copies put there first, in the same order,
+    // parse the same, and a hidden one stays out of that subcommand's help.
+    let copies = |sub: Command, shown: &dyn Fn(&str) -> bool| {
+        options.iter().fold(sub, |sub, arg| {
+            sub.arg(arg.clone().hide(!shown(arg.get_id().as_str())))
+        })
     };
-    let mut command = command;
     for mode in Mode::ALL {
         command = command.mut_subcommand(mode.name(), |sub| {
-            hidden(teach(sub, mode.name(), example(mode)), &|id| {
+            copies(teach(sub, mode.name(), example(mode)), &|id| {
                 applies(id, mode)
             })
         });
     }
     command = command.mut_subcommand("compare", |sub| {
-        teach(
-            sub,
-            "compare",
-            "saywhen compare 1:hello 2:world      # serial, tasks and gather side by side",
-        )
+        let example =
+            "saywhen compare 1:hello 2:world      # serial, tasks and gather side by side";
+        copies(teach(sub, "compare", example), &|_| true)
     });
     for name in RUNLESS {
-        command = command.mut_subcommand(name, |sub| hidden(sub, &|_| false));
+        command = command.mut_subcommand(name, |sub| copies(sub, &|_| false));
     }
     command
 }
@@ -88,7 +89,8 @@ fn example(mode: Mode) -> &'static str {
 const PAIRS: &str = "\
 Arguments:
   <PAIR>...  DELAY:MESSAGE, split at the first ':': 1:hello, 250ms:world, 1m30s:later.
-             DELAY is seconds (1, 0.25, 1.5) or a duration (250ms, 2s, 1m30s).";
+             DELAY is seconds (1, 0.25, 1.5) or a duration (250ms, 2s, 1m30s).
+             A lone - reads pairs from stdin there, one a line, like --file -";
 
 /// Gives the mode (or `compare`) named `name` its teaching help.
 fn teach(sub: Command, name: &str, example: &str) -> Command {

@@ -18,12 +18,16 @@ use crate::output::printer::Printer;
 use crate::output::progress::{self, Progress};
 use crate::output::style::Style;
 use crate::render::{Format, Renderer};
-use crate::scenario::plan::Plan;
+use crate::scenario::plan::{Plan, PlanError};
 
-/// The pairs of the command line, then those of `--file`.
-pub fn plan(args: &PairArgs, options: &Options) -> Result<Arc<Plan>, Error> {
-    let file = options.input.file.as_deref();
-    Ok(Arc::new(Plan::from_args_and_file(&args.pairs, file)?))
+/// The pairs of the command line, then those of each `--file`. With none
+/// at all, the error suggests `command` with two pairs.
+pub fn plan(args: &PairArgs, options: &Options, command: &str) -> Result<Arc<Plan>, Error> {
+    match Plan::from_args_and_files(&args.pairs, &options.input.file) {
+        Ok(plan) => Ok(Arc::new(plan)),
+        Err(PlanError::NoPairs) => Err(Error::NoPairs(format!("saywhen {command} 1:a 2:b"))),
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// How the runs are repeated; every run's pairs are kept only when some
@@ -183,9 +187,18 @@ impl Session {
             return Err(Error::Output(closed));
         }
         let failures: Vec<_> = verdicts.into_iter().filter_map(|v| v.failure).collect();
-        match failures.is_empty() {
-            true => Ok(()),
-            false => Err(Failures(failures).into()),
+        if !failures.is_empty() {
+            return Err(Failures(failures).into());
         }
+        if let Some(passed) = options
+            .check
+            .expectations()
+            .passed(results.measurements())
+            .filter(|_| !self.quiet)
+        {
+            // Not eprintln!: it panics when stderr is closed.
+            let _ = writeln!(std::io::stderr(), "{passed}");
+        }
+        Ok(())
     }
 }

@@ -13,7 +13,7 @@ use super::outcome::{self, Session};
 
 /// Makes the plan, runs it with a printer attached, prints the report.
 pub fn execute(mode: Mode, args: &PairArgs, options: &Options) -> Result<(), Error> {
-    let plan = outcome::plan(args, options)?;
+    let plan = outcome::plan(args, options, mode.name())?;
     let spec = options.concurrency.spec(mode, options.run.clock());
     spec.check().map_err(RunError::from)?;
     let session = Session::start(&plan, options, Format::renderer)?;

@@ -19,6 +19,12 @@ pub enum SpecError {
         "--runtime multi-thread needs the real clock: tokio pauses time only on a current-thread runtime (drop --virtual-time)"
     )]
     MultiThreadOnVirtualClock,
+    /// `--workers` alone asks for a multi-thread runtime: the error names
+    /// the option the user typed.
+    #[error(
+        "--workers needs the real clock: worker threads mean a multi-thread runtime, and tokio pauses time only on a current-thread one (drop --virtual-time)"
+    )]
+    WorkersOnVirtualClock,
     #[error("--workers needs --runtime multi-thread: a current-thread runtime has one thread")]
     WorkersWithoutMultiThread,
     #[error(
@@ -73,6 +79,9 @@ impl RunSpec {
     }
 
     fn check_runtime(&self) -> Result<(), SpecError> {
+        if self.clock == Clock::Virtual && self.workers.is_some() {
+            return Err(SpecError::WorkersOnVirtualClock);
+        }
         if self.clock == Clock::Virtual && self.runtime == Flavor::MultiThread {
             return Err(SpecError::MultiThreadOnVirtualClock);
         }

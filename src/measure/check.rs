@@ -259,6 +259,47 @@ impl Expectations {
     }
 }
 
+impl Expectations {
+    /// After a check that held, one line saying what held, for stderr:
+    /// `check passed: serial took 3s (expected 3s ± 300ms)`; `None` when
+    /// nothing was asked.
+    pub fn passed<'a>(
+        &self,
+        measurements: impl IntoIterator<Item = &'a Measurement>,
+    ) -> Option<String> {
+        if !self.any() {
+            return None;
+        }
+        let held: Vec<String> = measurements
+            .into_iter()
+            .map(|m| {
+                let mut what = Vec::new();
+                if m.runs().len() > 1 {
+                    what.push(format!("median of {} runs", m.runs().len()));
+                }
+                if let Some(tolerance) = self.expected_wall {
+                    let allowance = tolerance.allowance(m.expected());
+                    what.push(format!(
+                        "expected {} ± {}",
+                        human(m.expected()),
+                        human(allowance)
+                    ));
+                }
+                if let Some(max) = self.max_wall {
+                    what.push(format!("at most {}", human(max)));
+                }
+                format!(
+                    "{} took {} ({})",
+                    m.label(),
+                    human(m.median()),
+                    what.join("; ")
+                )
+            })
+            .collect();
+        Some(format!("check passed: {}", held.join(", ")))
+    }
+}
+
 /// `3.412s` or, with several runs, `3.412s (median of 5 runs)`.
 fn took(measured: Duration, runs: usize) -> String {
     match runs {

@@ -142,6 +142,12 @@ impl Report {
         }
     }
 
+    /// The tokio runtime that ran the pairs; `None` for threads, whose
+    /// pairs run on OS threads of their own (tokio only waits for them).
+    pub fn pairs_runtime(&self) -> Option<RuntimeInfo> {
+        (self.mode != Some(crate::mode::Mode::Threads)).then_some(self.runtime)
+    }
+
     /// Measured minus expected wall: what the runtime and timer added.
     ///
     /// `None` for an interrupted run: measured against a run that never

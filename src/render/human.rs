@@ -33,11 +33,18 @@ pub struct Human {
     /// The scenario running, when it is deeper than one level: its live
     /// lines carry their path (`gather › serial › a`).
     tree: Option<Arc<Scenario>>,
+    /// Whether live lines came first: the tables then keep a blank line
+    /// from them (with `--quiet` there are none, and nothing to keep).
+    live_lines: bool,
 }
 
 impl Human {
     pub fn new(style: Style) -> Human {
-        Human { style, tree: None }
+        Human {
+            style,
+            tree: None,
+            live_lines: false,
+        }
     }
 
     /// One live line: the offset, the message (after its path in a tree),
@@ -84,6 +91,7 @@ const CLOCK_TIME: &str = "%H:%M:%S";
 
 impl Renderer for Human {
     fn event(&mut self, event: &Event, plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+        self.live_lines = true;
         match event {
             Event::Started {
                 clock,
@@ -133,7 +141,9 @@ impl Human {
     /// The pairs table (or its summary) and the totals.
     fn tables(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let style = &self.style;
-        writeln!(out)?;
+        if self.live_lines {
+            writeln!(out)?;
+        }
         if summary::too_many_rows(report) {
             summary::write_summary(report, style, out)?;
         } else {
@@ -259,7 +269,13 @@ fn totals_table(report: &Report, style: &Style) -> Table {
             format!("{} ({})", report.label(), report.summary()),
         ],
         ["clock".to_owned(), report.clock.to_string()],
-        ["runtime".to_owned(), report.runtime.to_string()],
+        [
+            "runtime".to_owned(),
+            match report.pairs_runtime() {
+                Some(runtime) => runtime.to_string(),
+                None => "none: one OS thread per pair".to_owned(),
+            },
+        ],
     ]);
     rows.extend(lesson_rows(report, style));
     rows.extend([

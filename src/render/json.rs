@@ -69,8 +69,9 @@ struct RunDocument<'a> {
     /// `SIGHUP`, `output-closed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     interrupted: Option<&'static str>,
-    runtime: &'static str,
-    workers: usize,
+    /// `None` for threads: no tokio runtime ran its pairs.
+    runtime: Option<&'static str>,
+    workers: Option<usize>,
     timeout_s: Option<f64>,
     limit: Option<usize>,
     deadlines: &'static str,
@@ -104,8 +105,8 @@ impl<'a> RunDocument<'a> {
             wall_s: seconds(report.wall),
             overhead_s: report.overhead().map(seconds_signed),
             interrupted: report.interrupted.map(|by| by.name()),
-            runtime: report.runtime.flavor.name(),
-            workers: report.runtime.workers,
+            runtime: report.pairs_runtime().map(|runtime| runtime.flavor.name()),
+            workers: report.pairs_runtime().map(|runtime| runtime.workers),
             timeout_s: report.timeout.map(seconds),
             limit: report.limit.map(|n| n.get()),
             deadlines: report.deadlines.name(),

@@ -67,22 +67,35 @@ impl Plan {
 
     /// Parses the PAIR arguments of the command line.
     pub fn from_args(args: &[OsString]) -> Result<Plan, PlanError> {
-        Plan::from_args_and_file(args, None)
+        Plan::from_args_and_files::<&Path>(args, &[])
     }
 
-    /// Parses the PAIR arguments, then appends the pairs of `file` (`-` is
-    /// stdin; see [`pair_file`](crate::scenario::pair_file)).
+    /// Parses the PAIR arguments, then appends the pairs of `file`.
     pub fn from_args_and_file(args: &[OsString], file: Option<&Path>) -> Result<Plan, PlanError> {
+        Plan::from_args_and_files(args, file.as_slice())
+    }
+
+    /// Parses the PAIR arguments, then appends the pairs of each of `files`
+    /// in turn (`-` is stdin; see [`pair_file`](crate::scenario::pair_file)).
+    /// A lone `-` among the arguments reads stdin there, like `--file -`.
+    pub fn from_args_and_files<P: AsRef<Path>>(
+        args: &[OsString],
+        files: &[P],
+    ) -> Result<Plan, PlanError> {
         let mut pairs = Vec::with_capacity(args.len());
         for (i, arg) in args.iter().enumerate() {
+            if arg == crate::scenario::pair_file::STDIN {
+                crate::scenario::pair_file::read_pairs(Path::new(arg), &mut pairs)?;
+                continue;
+            }
             let origin = Origin::Argument(i + 1);
             let text = arg.to_str().ok_or_else(|| PlanError::NotUtf8 {
                 origin: origin.clone(),
             })?;
             pairs.push(parse(text, origin)?);
         }
-        if let Some(file) = file {
-            crate::scenario::pair_file::read_pairs(file, &mut pairs)?;
+        for file in files {
+            crate::scenario::pair_file::read_pairs(file.as_ref(), &mut pairs)?;
         }
         Plan::new(pairs)
     }
