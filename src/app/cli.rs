@@ -518,7 +518,7 @@ fn negative_pair(args: &[OsString]) -> Option<clap::Error> {
     // parse: clap's own error then stands.
     let matches = help::command().try_get_matches_from(&replaced).ok()?;
     let (_, sub) = matches.subcommand()?;
-    let pairs: Vec<&OsString> = sub.get_many::<OsString>("pairs")?.collect();
+    let pairs: Vec<&OsString> = sub.try_get_many::<OsString>("pairs").ok()??.collect();
     let (position, i) = pairs.iter().enumerate().find_map(|(position, pair)| {
         let i = (1..args.len()).find(|&i| negative(&args[i]) && **pair == stand_in(i))?;
         Some((position, i))

@@ -37,20 +37,20 @@ pub fn command() -> Command {
             sub.arg(arg.clone().hide(!shown(arg.get_id().as_str())))
         })
     };
-    for mode in Mode::ALL {
-        command = command.mut_subcommand(mode.name(), |sub| {
-            copies(teach(sub, mode.name(), example(mode)), &|id| {
-                applies(id, mode)
-            })
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    for name in names {
+        command = command.mut_subcommand(&name, |sub| {
+            match (name.parse::<Mode>(), name.as_str()) {
+                (Ok(mode), _) => copies(teach(sub, &name, example(mode)), &|id| applies(id, mode)),
+                (_, "compare") => copies(teach(sub, "compare", COMPARE_EXAMPLE), &|_| true),
+                (_, name) if RUNLESS.contains(&name) => copies(sub, &|_| false),
+                // Any other command runs something: every option applies.
+                _ => copies(sub, &|_| true),
+            }
         });
-    }
-    command = command.mut_subcommand("compare", |sub| {
-        let example =
-            "saywhen compare 1:hello 2:world      # serial, tasks and gather side by side";
-        copies(teach(sub, "compare", example), &|_| true)
-    });
-    for name in RUNLESS {
-        command = command.mut_subcommand(name, |sub| copies(sub, &|_| false));
     }
     command
 }
@@ -82,6 +82,9 @@ fn example(mode: Mode) -> &'static str {
         Mode::Threads => "saywhen threads 1:a 1:b             # ~1 s: one OS thread per pair",
     }
 }
+
+const COMPARE_EXAMPLE: &str =
+    "saywhen compare 1:hello 2:world      # serial, tasks and gather side by side";
 
 /// The pairs, described where clap would list `[PAIR]...`: they are
 /// required, but clap cannot require them, because `--file` given before
