@@ -24,7 +24,7 @@ fn every_rejection_names_the_problem() {
     );
     rejects(
         &["gather", "-1:hi"],
-        "invalid pair '-1:hi': '-1' is negative: a delay is 0 or more",
+        "invalid pair '-1:hi' (argument 1): '-1' is negative: a delay is 0 or more",
     );
     rejects(
         &["gather", "1:a", "-0.5s:hi", "--virtual-time"],
