@@ -429,14 +429,17 @@ fn add_values_after_the_mode(cli: &mut Cli, matches: &ArgMatches) {
 }
 
 /// Two `--export`s of one file would write it twice, the second over the
-/// first: a mistake to point out. `./run.json` and `run.json` are one file.
+/// first: a mistake to point out. `./run.json` and `run.json` are one file;
+/// special files are written as they come, and may be named twice.
 fn refuse_repeated_exports(
     command: &mut clap::Command,
     exports: &[Export],
 ) -> Result<(), clap::Error> {
     let mut seen = std::collections::HashSet::new();
     for export in exports {
-        if !seen.insert(same_file(&export.path)) {
+        // A device or a FIFO (`/dev/null`, `/dev/stdout`) may take two.
+        let special = std::fs::metadata(&export.path).is_ok_and(|m| !m.is_file());
+        if !special && !seen.insert(same_file(&export.path)) {
             let name = crate::output::escape::Escaped(&export.path.to_string_lossy()).to_string();
             return Err(command.error(
                 clap::error::ErrorKind::ArgumentConflict,
