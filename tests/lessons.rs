@@ -284,7 +284,7 @@ fn impossible_combinations_are_refused() {
     );
     rejects(
         &["--virtual-time", "--workers", "2", "tasks", "1:a"],
-        "--runtime multi-thread needs the real clock",
+        "--workers needs the real clock",
     );
     rejects(
         &[
