@@ -22,7 +22,10 @@ for saywhen tasks and gather (pairs from --file), Python asyncio.gather
 `{ sleep d; echo m; } &` per pair, then `wait`. Then: startup of
 `saywhen --virtual-time gather 0:a` against `python3 -c pass`; 1,000,000
 pairs on the virtual clock; serial with 1,000 x 1 ms (how the timer's
-per-sleep overshoot adds up, and whether "late by" accounts for it).
+per-sleep overshoot adds up, and whether "late by" accounts for it);
+`guards`: the peak memory of 1,000,000 virtual pairs with `--timeout` and
+`--limit` against none; `limit`: `--limit` against none on both runtimes,
+40,000 pairs of 0 s and 10,000 of 1 ms.
 """
 
 import argparse
@@ -58,6 +61,10 @@ def main():
         sections.append(bench.virtual())
     if "serial" in args.parts:
         sections.append(bench.serial_drift())
+    if "guards" in args.parts:
+        sections.append(bench.guards())
+    if "limit" in args.parts:
+        sections.append(bench.limit())
     print(machine_note(args))
     print("\n\n".join(sections))
 
@@ -73,7 +80,7 @@ def parse_args():
                         help="largest N to run asyncio with (1,000,000 takes ~25 s and 1.7 GB a run)")
     parser.add_argument("--shell-max", type=int, default=1000,
                         help="largest N to run the shell with (default: %(default)s)")
-    parser.add_argument("--parts", default="scale,startup,virtual,serial",
+    parser.add_argument("--parts", default="scale,startup,virtual,serial,guards,limit",
                         help="which tables to make (default: %(default)s)")
     parser.add_argument("--work", help="where to keep inputs and raw results (default: a temp dir)")
     parser.add_argument("--programs", default="saywhen,asyncio,shell",
@@ -113,7 +120,13 @@ class Bench:
     # --- inputs -------------------------------------------------------------
 
     def pairs_file(self, n, spread, unit_ms=None):
-        """N pairs: 1 s each, or 1 + i/N s (spread), or unit_ms ms each."""
+        """N pairs: 1 s each, or 1 + i/N s (spread), or unit_ms ms each
+        (0: every pair `0:x`, the issue's `seq N | sed 's/.*/0:x/'`)."""
+        if unit_ms == 0:
+            path = self.work / f"pairs-zero-{n}.txt"
+            if not path.exists():
+                path.write_text("0:x\n" * n)
+            return path
         kind = f"ms{unit_ms}" if unit_ms else ("spread" if spread else "equal")
         path = self.work / f"pairs-{kind}-{n}.txt"
         if not path.exists():
@@ -271,6 +284,57 @@ class Bench:
             f"| process wall with `--deadlines absolute` (sleep_until start + sum so far) "
             f"| {absolute:.3f} s |",
         ])
+
+
+    def guards_rows(self):
+        n = max(self.args.sizes)
+        pairs = str(self.pairs_file(n, False))
+        rows = []
+        for mode in ("gather", "tasks"):
+            plain = None
+            for options in ([], ["--timeout", "1h"], ["--limit", "10"]):
+                name = f"guards-{mode}-{'-'.join(options) or 'plain'}-{n}"
+                command = [self.saywhen, "--virtual-time", mode, "-q", "--file", pairs] + options
+                wall, rss, _ = self.measure(name, command)
+                plain = plain or rss
+                rows.append((mode, " ".join(options) or "(none)", wall, rss, rss / plain))
+        return n, rows
+
+    def guards(self):
+        n, rows = self.guards_rows()
+        lines = [f"### {n:,} virtual pairs with `--timeout` and `--limit`: peak memory", "",
+                 "| mode | options | wall | peak RSS | against none |",
+                 "| --- | --- | ---: | ---: | ---: |"]
+        for mode, options, wall, rss, ratio in rows:
+            lines.append(f"| {mode} | `{options}` | {wall:.3f} s | {rss:.1f} MB | {ratio:.2f}x |")
+        return "\n".join(lines)
+
+    def limit(self):
+        """`--limit` against none: it must cost a constant per pair on
+        both runtimes (it was quadratic on worker threads). These runs are
+        short, so they get at least 10 runs each."""
+        cases = [
+            ("40,000 x 0 s", self.pairs_file(40_000, False, unit_ms=0), "40000", 0.0),
+            ("10,000 x 1 ms", self.pairs_file(10_000, False, unit_ms=1), "10", 1.0),
+        ]
+        runtimes = [("current-thread", []), ("multi-thread, 2 workers", ["--workers", "2"])]
+        lines = ["### `--limit` on both runtimes (`joinset -q`, wall of the process)", "",
+                 "| pairs | runtime | without --limit | with --limit | ratio | ideal with --limit |",
+                 "| --- | --- | ---: | ---: | ---: | ---: |"]
+        runs = self.args.runs
+        self.args.runs = max(runs, 10)
+        for label, pairs, limit, ideal in cases:
+            for runtime, options in runtimes:
+                walls = []
+                for extra in ([], ["--limit", limit]):
+                    name = f"limit-{label.split()[0]}-{runtime.split(',')[0]}-{'-'.join(extra) or 'none'}"
+                    command = [self.saywhen, "joinset", "-q", "--file", str(pairs)] + options + extra
+                    walls.append(self.measure(name, command)[0])
+                lines.append(f"| {label} | {runtime} | {walls[0]:.3f} s "
+                             f"| {walls[1]:.3f} s (`--limit {limit}`) | {walls[1] / walls[0]:.2f}x "
+                             f"| {ideal:.3f} s |")
+        self.args.runs = runs
+        return "\n".join(lines)
 
 
 def quote(command):

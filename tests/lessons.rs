@@ -188,20 +188,18 @@ fn limit_changes_nothing_for_serial() {
 
 #[test]
 fn pairs_waiting_for_a_permit_are_cancelled_by_the_timeout() {
-    let doc = json(&[
-        "--limit",
-        "1",
-        "--timeout",
-        "1.5s",
-        "tasks",
-        "1:a",
-        "1:b",
-        "1:c",
-    ]);
-    assert_wall(&doc, 1.5);
-    assert_eq!(statuses(&doc), ["done", "cancelled", "cancelled"]);
-    // b got its permit at +1s; c was still waiting for one.
-    assert_eq!(column(&doc, "start_s"), [Some(0.0), Some(1.0), None]);
+    for mode in ["tasks", "gather", "joinset"] {
+        let args = ["--limit", "1", "--timeout", "1.5s", mode];
+        let doc = json(&[&args[..], &["1:a", "1:b", "1:c", "1:d"]].concat());
+        assert_wall(&doc, 1.5);
+        let statuses = statuses(&doc);
+        assert_eq!(statuses, ["done", "cancelled", "cancelled", "cancelled"]);
+        // b got its permit at +1s; c and d were still waiting for one, and
+        // are cancelled at the deadline too, though no timer of their own
+        // was set.
+        assert_eq!(column(&doc, "start_s"), [Some(0.0), Some(1.0), None, None]);
+        assert_eq!(column(&doc, "finish_s")[1..], [Some(1.5); 3]);
+    }
 }
 
 #[test]

@@ -183,8 +183,8 @@ impl Lesson {
             Topic::Mode(_) => "pub async fn run(",
             Topic::Compare => "impl Comparison {",
             Topic::VirtualTime => "pub fn build(",
-            Topic::Timeout => "async fn guarded(",
-            Topic::Limit => "pub async fn permit(",
+            Topic::Timeout => "fn guarded(",
+            Topic::Limit => "fn poll(",
             Topic::Deadlines => "pub async fn say_at(",
             Topic::Runtime => "pub fn build(",
             Topic::Nested => "fn refuse_nesting(",
@@ -376,10 +376,10 @@ const VIRTUAL_TIME: Parts = (
 );
 
 const TIMEOUT: Parts = (
-    "--timeout gives every pair the same deadline: the start plus the timeout.\n\
-     Each pair's future is wrapped in `tokio::time::timeout_at`; when the\n\
-     deadline comes first, the inner future is dropped mid-sleep (or mid-wait for\n\
-     a permit) and the pair is reported as cancelled. A pair whose turn comes\n\
+    "--timeout gives every pair the same deadline: the start plus the timeout,\n\
+     like `asyncio.wait_for` around each pair. A pair sleeps until its own due\n\
+     time or the deadline, whichever comes first; cut short by the deadline, it\n\
+     is reported as cancelled. A pair whose turn comes (under --limit) at or\n\
      after the deadline never begins.",
     "src/mode/work.rs",
     include_str!("../mode/work.rs"),
@@ -390,11 +390,12 @@ const TIMEOUT: Parts = (
 );
 
 const LIMIT: Parts = (
-    "--limit N lets at most N pairs wait at once: each pair takes a permit of a\n\
-     `tokio::sync::Semaphore` before it begins and gives it back when done (the\n\
-     permit is dropped). The semaphore is fair, and each pair queues only after\n\
-     the one before it, so permits go in argument order on any runtime; a waiting\n\
-     pair begins the moment one frees: the timeline shows waves.",
+    "--limit N lets at most N pairs wait at once: each pair takes one of N\n\
+     permits before it begins and gives it back when done (the permit is\n\
+     dropped), like `async with semaphore:`. Permits go in argument order on any\n\
+     runtime: a pair whose turn it is not yet waits, even if a permit is free,\n\
+     and a permit given back wakes only the pair whose turn it is. A waiting\n\
+     pair begins the moment a permit frees: the timeline shows waves.",
     "src/mode/limit.rs",
     include_str!("../mode/limit.rs"),
     "limit = asyncio.Semaphore(2)\n\n\
@@ -487,8 +488,8 @@ mod tests {
             Topic::Mode(Mode::Threads) => "handle.join()",
             Topic::Compare => "fn speedup_vs_serial(",
             Topic::VirtualTime => "start_paused(true)",
-            Topic::Timeout => "timeout_at(deadline",
-            Topic::Limit => "semaphore.acquire()",
+            Topic::Timeout => "sleep_until(ends)",
+            Topic::Limit => "queue.pass_turn()",
             Topic::Deadlines => "sleep_until(due)",
             Topic::Runtime => "Builder::new_multi_thread()",
             Topic::Nested => "Handle::try_current()",

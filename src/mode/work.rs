@@ -1,5 +1,5 @@
 //! One pair's work as every async mode awaits it: the tutorial's
-//! `say_after`, behind the `--limit` semaphore and the `--timeout` deadline.
+//! `say_after`, behind the `--limit` permits and the `--timeout` deadline.
 //! The modes differ only in how they await these futures, so the options
 //! live here once instead of in every mode.
 
@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use futures_util::FutureExt;
 use futures_util::future::Either;
-use tokio::time::{Instant, timeout_at};
+use tokio::time::{Instant, sleep_until};
 
 use crate::engine::record::End;
 use crate::engine::record::Recorder;
@@ -26,21 +26,44 @@ use crate::scenario::tree::{Action, Scenario};
 pub struct Work {
     scenario: Arc<Scenario>,
     recorder: Recorder,
-    limit: Option<Arc<Limit>>,
-    deadline: Option<Instant>,
+    /// `None` without `--limit` and `--timeout`: a plain pair pays nothing
+    /// for them.
+    guards: Option<Arc<Guards>>,
     deadlines: Deadlines,
+}
+
+/// The run's `--limit` and `--timeout`, shared by all its pairs, with the
+/// recorder (so a guarded pair holds one pointer for all three).
+struct Guards {
+    recorder: Recorder,
+    limit: Option<Limit>,
+    /// The start plus `--timeout`.
+    deadline: Option<Instant>,
+}
+
+/// When a pair's sleep ends: its delay after it begins (`say_after`), or
+/// a fixed instant (`say_at`).
+#[derive(Clone, Copy)]
+enum Due {
+    After(Duration),
+    At(Instant),
 }
 
 impl Work {
     /// Work on `scenario`, recorded into `recorder`, shaped by `spec`'s
     /// options.
     pub fn new(scenario: Arc<Scenario>, recorder: Recorder, spec: &RunSpec) -> Work {
-        Work {
-            scenario,
-            limit: spec.limit.map(|n| Arc::new(Limit::new(n.get()))),
+        let guards = Guards {
+            recorder: recorder.clone(),
+            limit: spec.limit.map(|n| Limit::new(n.get())),
             deadline: spec
                 .timeout
                 .and_then(|timeout| recorder.start().checked_add(timeout)),
+        };
+        let guarded = guards.limit.is_some() || guards.deadline.is_some();
+        Work {
+            scenario,
+            guards: guarded.then(|| Arc::new(guards)),
             deadlines: spec.deadlines,
             recorder,
         }
@@ -67,76 +90,122 @@ impl Work {
         delay: Duration,
         action: Action,
     ) -> impl Future<Output = End> + Send + 'static {
-        let recorder = self.recorder.clone();
-        let pair = match action {
-            Action::Fail => Either::Right(fail_after(index, delay, recorder)),
-            _ => Either::Left(say_after(index, delay, recorder)),
-        };
-        let ended = match action {
-            Action::Fail => End::Failed,
-            _ => End::Done,
-        };
-        self.shaped(index, ended, pair)
+        let fails = matches!(action, Action::Fail);
+        match (self.guards, fails) {
+            // `map`, not an `async` block: a block would keep a second copy
+            // of the future's space for its `.await`.
+            (None, false) => Either::Left(Either::Left(
+                say_after(index, delay, self.recorder).map(|()| End::Done),
+            )),
+            (None, true) => Either::Left(Either::Right(
+                fail_after(index, delay, self.recorder).map(|()| End::Failed),
+            )),
+            (Some(guards), _) => Either::Right(guarded(index, Due::After(delay), fails, guards)),
+        }
     }
 
     /// Pair `index`, sleeping until `due` rather than for its delay.
     pub fn say_at(self, index: usize, due: Instant) -> impl Future<Output = End> + Send + 'static {
-        let recorder = self.recorder.clone();
-        self.shaped(index, End::Done, say_at(index, due, recorder))
-    }
-
-    /// `pair` as is when there is no limit and no timeout; otherwise behind
-    /// them, boxed. Why: a million pairs are a million of these futures, and
-    /// the guarded one is several times the size of the bare `say_after`
-    /// (it holds the permit wait and the timeout's own timer). An unboxed
-    /// `Either` would be as large as its larger side, so the rare side goes
-    /// on the heap and the common one costs what the tutorial's code costs.
-    fn shaped(
-        self,
-        index: usize,
-        ended: End,
-        pair: impl Future<Output = ()> + Send + 'static,
-    ) -> impl Future<Output = End> + Send + 'static {
-        if self.limit.is_none() && self.deadline.is_none() {
-            // `map`, not an `async` block: a block would keep a second copy
-            // of `pair`'s space for its `.await`.
-            return Either::Left(pair.map(move |()| ended));
+        match self.guards {
+            None => Either::Left(say_at(index, due, self.recorder).map(|()| End::Done)),
+            Some(guards) => Either::Right(guarded(index, Due::At(due), false, guards)),
         }
-        Either::Right(Box::pin(self.guarded(index, ended, pair)))
     }
+}
 
-    async fn guarded(self, index: usize, ended: End, pair: impl Future<Output = ()>) -> End {
-        let finished = match self.deadline {
-            None => self.limited(index, pair).await,
-            // `asyncio.wait_for`: when the deadline comes first, the pair's
-            // future is dropped mid-sleep (or mid-wait for a permit), which
-            // is how a future is cancelled in Rust.
-            Some(deadline) => timeout_at(deadline, self.limited(index, pair))
-                .await
-                .unwrap_or(false),
-        };
-        if !finished {
-            self.recorder.cancel(index);
-            return End::Cancelled;
-        }
-        ended
-    }
-
-    /// Runs `pair` once it holds a permit; `false` if by then the deadline
-    /// has come, so that nothing begins at or after the deadline.
-    async fn limited(&self, index: usize, pair: impl Future<Output = ()>) -> bool {
+#[allow(clippy::manual_async_fn)]
+/// `say_after` (or `fail_after`) within the limit and the timeout, like
+/// `asyncio.wait_for` around `async with semaphore: await say_after(...)`.
+///
+/// Note: the deadline shares the pair's one timer. The pair sleeps until
+/// its due time or the deadline, whichever comes first, and is cancelled
+/// if the deadline came first. Wrapping the pair in `tokio::time::timeout_at`
+/// does the same with a second timer and a second copy of the pair: a
+/// million pairs took four times the memory. This future is no larger
+/// than a plain pair's (the modes hold either kind in one type, as large
+/// as the larger), and is an `async` block, not an `async fn`, which would
+/// keep a second copy of its arguments.
+fn guarded(
+    index: usize,
+    due: Due,
+    fails: bool,
+    guards: Arc<Guards>,
+) -> impl Future<Output = End> + Send + 'static {
+    async move {
         // The pair begins (its recorded start) only once it holds a permit.
-        let _permit = match &self.limit {
+        let _permit = match &guards.limit {
             Some(limit) => limit.permit(index).await,
             None => None,
         };
-        if self
-            .deadline
-            .is_some_and(|deadline| Instant::now() >= deadline)
-        {
-            return false;
+        let Some((ends, cut_short)) = guards.begin(index, due) else {
+            return End::Cancelled;
+        };
+        sleep_until(ends).await;
+        let recorder = &guards.recorder;
+        let end = match (cut_short, fails) {
+            (true, _) => End::Cancelled,
+            (false, false) => End::Done,
+            (false, true) => End::Failed,
+        };
+        match end {
+            End::Cancelled => recorder.cancel(index),
+            End::Failed => recorder.fail(index),
+            _ => recorder.say(index),
         }
-        pair.await;
-        true
+        end
+    }
+}
+
+impl Guards {
+    /// Begins pair `index` now, unless the deadline has come: nothing
+    /// begins at or after it. A pair that waited for a permit needs no
+    /// timer of its own to be cancelled: every permit is given back by the
+    /// deadline, and each waiting pair then reaches this in turn. Returns
+    /// when the pair's sleep ends, and whether the deadline cuts it short
+    /// (a pair due exactly at the deadline still finishes).
+    fn begin(&self, index: usize, due: Due) -> Option<(Instant, bool)> {
+        let now = Instant::now();
+        if self.deadline.is_some_and(|deadline| now >= deadline) {
+            self.recorder.cancel(index);
+            return None;
+        }
+        self.recorder.begin(index);
+        let due = match due {
+            // Cannot overflow: a delay is at most 365 days.
+            Due::After(delay) => now.checked_add(delay).unwrap_or(now),
+            Due::At(due) => due,
+        };
+        let ends = self.deadline.map_or(due, |deadline| due.min(deadline));
+        Some((ends, ends < due))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::clock::Clock;
+    use crate::engine::event::Silent;
+    use crate::mode::Mode;
+
+    /// Why `--timeout` and `--limit` cost a plain pair's memory: a guarded
+    /// pair's future fits in the space of a plain one, which the modes'
+    /// futures have anyway (see `guarded`).
+    #[tokio::test]
+    async fn a_guarded_pair_is_no_larger_than_a_plain_one() {
+        let plan =
+            Arc::new(crate::scenario::plan::Plan::new(vec!["1:a".parse().unwrap()]).unwrap());
+        let scenario = Arc::new(Scenario::flat(Mode::Gather, plan));
+        let recorder = Recorder::new(1, 0, Arc::new(Silent));
+        let plain = RunSpec::new(Mode::Gather, Clock::Virtual);
+        let mut guarded = plain.clone();
+        guarded.timeout = Some(Duration::from_secs(1));
+        guarded.limit = std::num::NonZeroUsize::new(1);
+        let size = |spec: &RunSpec| {
+            let work = Work::new(scenario.clone(), recorder.clone(), spec);
+            std::mem::size_of_val(&work.pair(0, Duration::ZERO, Action::Say))
+        };
+        assert_eq!(size(&guarded), size(&plain));
+        let bare = say_after(0, Duration::ZERO, recorder.clone()).map(|()| End::Done);
+        assert!(size(&plain) <= std::mem::size_of_val(&bare) + 8);
     }
 }
