@@ -117,7 +117,7 @@ impl Work {
 /// `say_after` (or `fail_after`) within the limit and the timeout, like
 /// `asyncio.wait_for` around `async with semaphore: await say_after(...)`.
 ///
-/// Note: the deadline shares the pair's one timer. The pair sleeps until
+/// Note: The deadline shares the pair's one timer. The pair sleeps until
 /// its due time or the deadline, whichever comes first, and is cancelled
 /// if the deadline came first. Wrapping the pair in `tokio::time::timeout_at`
 /// does the same with a second timer and a second copy of the pair: a
