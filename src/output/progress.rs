@@ -26,9 +26,8 @@ use crate::engine::clock::Clock;
 use crate::engine::event::Event;
 use crate::engine::stop::StopReason;
 use crate::mode::Mode;
-use crate::output::escape::Escaped;
 use crate::output::style::Style;
-use crate::render::timeline::fit;
+use crate::render::fit;
 use crate::scenario::plan::Plan;
 use crate::scenario::units::human;
 
@@ -41,8 +40,11 @@ const TICK: Duration = Duration::from_millis(100);
 /// Pending pairs listed under the bar; the rest are counted.
 const LISTED: usize = 4;
 
-/// Width of the overall bar.
+/// Width of the overall bar, when the line has room for it.
 const BAR: usize = 40;
+
+/// Widest message label under the bar.
+const LABEL: usize = 24;
 
 /// Whether live progress should be shown: a person is watching stderr, this
 /// is not CI, the output is the human view, the clock is real, and nobody
@@ -88,7 +90,7 @@ struct Live {
     bar: ProgressBar,
     bar_style: ProgressStyle,
     state: Arc<Mutex<Option<State>>>,
-    unicode: bool,
+    style: Style,
     ticker: Option<(Sender<()>, JoinHandle<()>)>,
 }
 
@@ -117,23 +119,24 @@ impl Progress {
         Progress { live: None }
     }
 
-    /// Progress on stderr, hidden until the run has lasted a second.
+    /// Progress on stderr, hidden until the run has lasted a second. It
+    /// fits the narrower of stderr's terminal and the style's width.
     pub fn on(style: &Style) -> Progress {
-        let bar_chars = if style.unicode {
-            "█▉▊▋▌▍▎▏░"
-        } else {
-            "#>-"
+        let width = terminal_size::terminal_size_of(std::io::stderr())
+            .map_or(style.width, |(width, _)| {
+                style.width.min(usize::from(width.0))
+            });
+        let style = Style {
+            width,
+            ..style.clone()
         };
-        let template = format!("[{{bar:{BAR}}}] {{prefix}}{{msg}}");
-        let bar_style = ProgressStyle::with_template(&template)
-            .map(|bar_style| bar_style.progress_chars(bar_chars))
-            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        let bar_style = bar_style(&style, "");
         Progress {
             live: Some(Live {
                 bar: hidden_bar(&bar_style),
                 bar_style,
                 state: Arc::new(Mutex::new(None)),
-                unicode: style.unicode,
+                style,
                 ticker: None,
             }),
         }
@@ -161,10 +164,15 @@ impl Progress {
                     last_said: Duration::ZERO,
                     shown: false,
                 });
+                // The bar gives way to the times beside it, which are
+                // known now.
+                live.bar_style = bar_style(&live.style, &human(*expected));
                 // `compare` runs one mode after another: each gets a bar
                 // of its own, the last one having been cleared for good.
                 if live.ticker.is_none() && live.bar.is_finished() {
                     live.bar = hidden_bar(&live.bar_style);
+                } else {
+                    live.bar.set_style(live.bar_style.clone());
                 }
                 live.start_ticker();
             }
@@ -219,13 +227,13 @@ impl Live {
         let (stop, stopped) = mpsc::channel::<()>();
         let bar = self.bar.clone();
         let state = self.state.clone();
-        let unicode = self.unicode;
+        let style = self.style.clone();
         let handle = thread::Builder::new()
             .name("saywhen-progress".into())
             .spawn(move || {
                 while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(TICK) {
                     if let Some(state) = lock(&state).as_mut() {
-                        state.draw(&bar, unicode);
+                        state.draw(&bar, &style);
                     }
                 }
             });
@@ -264,7 +272,7 @@ impl Live {
 }
 
 impl State {
-    fn draw(&mut self, bar: &ProgressBar, unicode: bool) {
+    fn draw(&mut self, bar: &ProgressBar, style: &Style) {
         let elapsed = self.begun.elapsed();
         if !self.shown {
             if elapsed < SHOW_AFTER {
@@ -276,24 +284,18 @@ impl State {
         let expected_ms = self.expected.as_millis().max(1) as u64;
         bar.set_length(expected_ms);
         bar.set_position((elapsed.as_millis() as u64).min(expected_ms));
-        bar.set_prefix(format!(
-            "{:>6} / {} expected",
-            short(elapsed),
-            human(self.expected)
-        ));
-        bar.set_message(self.pending(elapsed, unicode));
+        bar.set_prefix(prefix(&short(elapsed), &human(self.expected)));
+        bar.set_message(self.pending(elapsed, style));
     }
 
     /// The soonest pending pairs, one line each, with their time left.
-    fn pending(&mut self, elapsed: Duration, unicode: bool) -> String {
+    fn pending(&mut self, elapsed: Duration, style: &Style) -> String {
         while self.order.get(self.cursor).is_some_and(|&i| self.said[i]) {
             self.cursor += 1;
         }
         let pairs = self.plan.pairs();
-        let style = Style {
-            unicode,
-            ..Style::default()
-        };
+        // `  message  1.8s left`: the label gives way to the time left.
+        let label = style.width.saturating_sub(2 + 1 + LEFT).clamp(1, LABEL);
         let mut lines = String::new();
         let mut listed = 0;
         // Serial: the next pair began when the last one spoke; each later
@@ -308,14 +310,14 @@ impl State {
                 }
                 _ => pairs[index].delay,
             };
-            let message = Escaped(&pairs[index].message).to_string();
             // Past its deadline and still pending: held back by --limit,
             // a blocked thread, or a busy machine; no honest estimate.
             let left = match deadline.saturating_sub(elapsed) {
                 Duration::ZERO => "waiting".to_owned(),
                 left => format!("{} left", short(left)),
             };
-            lines.push_str(&format!("\n  {} {left:>12}", fit(&message, 24, &style)));
+            let message = fit::pad(&pairs[index].message, label, style);
+            lines.push_str(&format!("\n  {message} {left:>LEFT$}"));
             listed += 1;
         }
         let more = self.unsaid.saturating_sub(listed);
@@ -341,6 +343,37 @@ fn terminal_echoes_control_characters() -> bool {
 #[cfg(not(unix))]
 fn terminal_echoes_control_characters() -> bool {
     false
+}
+
+/// Columns of a pending pair's time left (`1m 30s left`).
+const LEFT: usize = 12;
+
+/// `  1.2s / 3s expected`: the elapsed time padded so the line does not
+/// jitter as it grows.
+fn prefix(elapsed: &str, expected: &str) -> String {
+    format!("{elapsed:>6} / {expected} expected")
+}
+
+/// The bar's line, `[████░░░░]  1.2s / 3s expected`, as wide as `style`
+/// allows: the bar is up to [`BAR`] columns and gives way to the times
+/// beside it (the expected wall is `expected`); with no room for a bar of
+/// a few columns, only the times.
+fn bar_style(style: &Style, expected: &str) -> ProgressStyle {
+    let bar_chars = if style.unicode {
+        "█▉▊▋▌▍▎▏░"
+    } else {
+        "#>-"
+    };
+    // The elapsed time may grow past the expected wall's width.
+    let times = fit::width(&prefix(&" ".repeat(fit::width(expected) + 2), expected));
+    let bar = style.width.saturating_sub(times + 3).min(BAR);
+    let template = match bar {
+        0..5 => "{prefix}{msg}".to_owned(),
+        bar => format!("[{{bar:{bar}}}] {{prefix}}{{msg}}"),
+    };
+    ProgressStyle::with_template(&template)
+        .map(|bar_style| bar_style.progress_chars(bar_chars))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
 }
 
 /// A bar that stays off the screen until the ticker shows it.

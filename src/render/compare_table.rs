@@ -1,30 +1,35 @@
 //! The human view of `saywhen compare`: each mode's live lines under a
-//! heading, then one table that makes the lesson obvious at a glance:
+//! heading, then one table that makes the lesson obvious at a glance, and
+//! the lesson in a sentence that gives each expected wall its rule:
 //!
 //! ```text
 //! 2 pairs · virtual clock · 1 run per mode
-//! ┌────────┬────────────────────────────┬───────────────┬──────────┬───────────────────┬────────────┐
-//! │ mode   ┆ expected wall              ┆ measured wall ┆ overhead ┆ speedup vs serial ┆ vs fastest │
-//! ╞════════╪════════════════════════════╪═══════════════╪══════════╪═══════════════════╪════════════╡
-//! │ serial ┆ 3s (the sum of the delays) ┆            3s ┆       0s ┆             1.00× ┆      1.50× │
-//! │ tasks  ┆ 2s (the longest delay)     ┆            2s ┆       0s ┆             1.50× ┆      1.00× │
+//! ┌────────┬───────────────┬───────────────┬──────────┬────────────┬────────────┐
+//! │ mode   ┆ expected wall ┆ measured wall ┆ overhead ┆ speedup vs ┆ vs fastest │
+//! │        ┆               ┆               ┆          ┆     serial ┆            │
+//! ╞════════╪═══════════════╪═══════════════╪══════════╪════════════╪════════════╡
+//! │ serial ┆            3s ┆            3s ┆       0s ┆      1.00× ┆      1.50× │
+//! │ tasks  ┆            2s ┆            2s ┆       0s ┆      1.50× ┆      1.00× │
 //! ...
-//! serial takes the sum of the delays (3s); tasks and gather take the longest delay (2s).
+//! serial takes the sum of the delays (3s); tasks and gather take the longest delay
+//! (2s).
 //! ```
 //!
-//! Under it, the timelines of each mode's first run, stacked on one axis.
-//! The table's rows are plain text, shared with the Markdown renderer.
+//! With `--runs`, the spread of each mode's walls follows in a table of its
+//! own; under it all, the timelines of each mode's first run, stacked on one
+//! axis. Everything fits the width ([`fit`]). The Markdown renderer shares
+//! the rows, as one wide table with the rules in its cells.
 
 use std::io::{self, Write};
 
-use comfy_table::{CellAlignment, Table, presets};
+use comfy_table::CellAlignment;
 
 use crate::engine::event::Event;
 use crate::measure::Measurement;
 use crate::measure::compare::Comparison;
 use crate::measure::report::Report;
 use crate::output::style::Style;
-use crate::render::{Human, Renderer, timeline, wall_stats};
+use crate::render::{Human, Renderer, fit, timeline, wall_stats};
 use crate::scenario::plan::Plan;
 use crate::scenario::units::{human, human_signed};
 
@@ -71,7 +76,9 @@ impl Renderer for CompareTable {
             }
             self.modes_started += 1;
             let heading = self.text(format!("── {mode}: {} ──", mode.summary()));
-            writeln!(out, "{}", self.style.paint(self.style.bold(), heading))?;
+            fit::write_wrapped(out, &heading, &self.style, |line| {
+                self.style.paint(self.style.bold(), line).to_string()
+            })?;
         }
         self.live.event(event, plan, out)
     }
@@ -88,9 +95,14 @@ impl Renderer for CompareTable {
         if self.modes_started > 0 {
             writeln!(out)?;
         }
-        writeln!(out, "{}", self.text(context(c)))?;
-        writeln!(out, "{}", self.table(c))?;
-        writeln!(out, "{}", lesson(c))?;
+        let style = &self.style;
+        fit::write_wrapped(out, &self.text(context(c)), style, str::to_owned)?;
+        self.table(c).write(style, out)?;
+        if c.modes.iter().any(|m| m.runs().len() > 1) {
+            let walls = c.modes.iter().map(|m| (mode_name(m), m.wall()));
+            wall_stats::spread("mode", walls, style).write(style, out)?;
+        }
+        fit::write_wrapped(out, &self.text(lesson(c)), style, str::to_owned)?;
         if self.style.timeline && !c.modes.is_empty() {
             writeln!(out)?;
             let first_runs: Vec<&Report> = c.modes.iter().map(Measurement::first).collect();
@@ -101,29 +113,41 @@ impl Renderer for CompareTable {
 }
 
 impl CompareTable {
-    /// Columns 2.. hold numbers: right-aligned, except the expected wall's
-    /// rule.
-    fn table(&self, c: &Comparison) -> Table {
-        let (header, rows) = rows(c);
-        let columns = header.len();
-        let mut table = Table::new();
-        table
-            .load_style(if self.style.unicode {
-                presets::UTF8_FULL_CONDENSED
-            } else {
-                presets::ASCII_FULL_CONDENSED
+    /// The comparison: the expected walls' rules are left to the lesson
+    /// under it, and the spread of repeated runs to a table of its own, so
+    /// that it fits 80 columns; at narrow widths `vs fastest`, `overhead`
+    /// and the expected wall give way.
+    fn table(&self, c: &Comparison) -> fit::Fitted {
+        let header: Vec<String> = HEADER
+            .into_iter()
+            .enumerate()
+            .map(|(column, title)| match column {
+                2 => wall_title(c).to_owned(),
+                _ => title.to_owned(),
             })
-            .set_header(header.into_iter().map(|h| self.text(h)))
-            .add_rows(
-                rows.into_iter()
-                    .map(|row| row.into_iter().map(|cell| self.text(cell))),
-            );
-        for column in 2..columns {
-            if let Some(column) = table.column_mut(column) {
+            .map(|title| self.text(title))
+            .collect();
+        let mut rows: Vec<Vec<String>> = c
+            .modes
+            .iter()
+            .map(|m| {
+                let mut row = cells(c, m);
+                row[1] = human(m.expected());
+                row.into_iter().map(|cell| self.text(cell)).collect()
+            })
+            .collect();
+        let give = fit::Give {
+            cut: None,
+            optional: vec![5, 3, 1],
+            ..fit::Give::default()
+        };
+        let mut fitted = fit::table(&self.style, &header, &mut rows, &give);
+        for column in 1..header.len() {
+            if let Some(column) = fitted.table.column_mut(column) {
                 column.set_cell_alignment(CellAlignment::Right);
             }
         }
-        table
+        fitted
     }
 }
 
@@ -138,23 +162,50 @@ pub fn context(c: &Comparison) -> String {
     format!("{pairs} pair{plural} · {} clock · {runs} per mode", c.clock)
 }
 
-/// The column titles and the rows of the comparison, as plain text.
+/// The comparison's columns, before the spread of repeated runs.
+const HEADER: [&str; 6] = [
+    "mode",
+    "expected wall",
+    "measured wall",
+    "overhead",
+    "speedup vs serial",
+    "vs fastest",
+];
+
+/// `median wall` when some mode ran more than once, else `measured wall`.
+fn wall_title(c: &Comparison) -> &'static str {
+    match c.modes.iter().any(|m| m.runs().len() > 1) {
+        true => "median wall",
+        false => "measured wall",
+    }
+}
+
+/// `serial`, or `serial (stopped: SIGINT)`.
+fn mode_name(m: &Measurement) -> String {
+    match m.interrupted() {
+        None => m.label().into_owned(),
+        Some(by) => format!("{} (stopped: {})", m.label(), by.name()),
+    }
+}
+
+/// One mode's row under [`HEADER`]; the expected wall with its rule.
+fn cells(c: &Comparison, m: &Measurement) -> Vec<String> {
+    vec![
+        mode_name(m),
+        format!("{} ({})", human(m.expected()), m.expected_rule()),
+        human(m.median()),
+        human_signed(m.overhead()),
+        times(c.speedup_vs_serial(m)),
+        times(c.relative_to_fastest(m)),
+    ]
+}
+
+/// The column titles and the rows of the comparison, as plain text, in
+/// one table: the Markdown view, which has no width to fit.
 pub fn rows(c: &Comparison) -> (Vec<String>, Vec<Vec<String>>) {
     let repeated = c.modes.iter().any(|m| m.runs().len() > 1);
-    let mut header: Vec<String> = [
-        "mode",
-        "expected wall",
-        if repeated {
-            "median wall"
-        } else {
-            "measured wall"
-        },
-        "overhead",
-        "speedup vs serial",
-        "vs fastest",
-    ]
-    .map(String::from)
-    .into();
+    let mut header: Vec<String> = HEADER.map(String::from).into();
+    header[2] = wall_title(c).to_owned();
     if repeated {
         header.extend(["mean ± σ", "min … max"].map(String::from));
     }
@@ -162,17 +213,7 @@ pub fn rows(c: &Comparison) -> (Vec<String>, Vec<Vec<String>>) {
         .modes
         .iter()
         .map(|m| {
-            let mut row = vec![
-                match m.interrupted() {
-                    None => m.label().into_owned(),
-                    Some(by) => format!("{} (stopped: {})", m.label(), by.name()),
-                },
-                format!("{} ({})", human(m.expected()), m.expected_rule()),
-                human(m.median()),
-                human_signed(m.overhead()),
-                times(c.speedup_vs_serial(m)),
-                times(c.relative_to_fastest(m)),
-            ];
+            let mut row = cells(c, m);
             if repeated {
                 let stats = m.wall();
                 row.push(wall_stats::mean_and_spread(stats));

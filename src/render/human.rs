@@ -11,17 +11,17 @@
 
 use std::io::{self, Write};
 use std::sync::Arc;
+use std::time::Duration;
 
-use comfy_table::{CellAlignment, Table, presets};
+use comfy_table::CellAlignment;
 
 use crate::engine::clock::Clock;
 use crate::engine::event::Event;
 use crate::measure::Measurement;
 use crate::measure::report::{PairReport, Report, Status};
 use crate::mode::Deadlines;
-use crate::output::escape::Escaped;
 use crate::output::style::Style;
-use crate::render::{Renderer, summary, timeline};
+use crate::render::{Renderer, fit, summary, timeline};
 use crate::scenario::plan::Plan;
 use crate::scenario::tree::Scenario;
 use crate::scenario::units::{human, human_signed, offset};
@@ -48,18 +48,20 @@ impl Human {
     }
 
     /// One live line: the offset, the message (after its path in a tree),
-    /// and how it ended when it did not say its message.
+    /// and how it ended when it did not say its message; the path and the
+    /// message are cut to what the width leaves after the offset and note.
     fn live_line(
         &self,
         plan: &Plan,
         index: usize,
-        at: std::time::Duration,
+        at: Duration,
         note: &str,
         out: &mut dyn Write,
     ) -> io::Result<()> {
+        let style = &self.style;
         let path = match &self.tree {
             Some(tree) => {
-                let separator = if self.style.unicode { " › " } else { " > " };
+                let separator = if style.unicode { " › " } else { " > " };
                 let mut path: Vec<&str> = tree
                     .ancestors_of_pair(index)
                     .map(|g| g.kind.name())
@@ -71,13 +73,15 @@ impl Human {
             }
             None => String::new(),
         };
+        let offset = style.text(offset(at));
+        let used = fit::width(&offset).max(OFFSET_WIDTH) + 2 + note.len();
+        let room = style.width.saturating_sub(used);
+        let path = fit::cut(&path, room, style);
+        let message = fit::cut(plan.message(index), room - fit::width(&path), style);
         writeln!(
             out,
-            "{:>width$}  {path}{}{note}",
-            self.style.text(offset(at)),
-            self.style
-                .paint(self.style.pair(index), Escaped(plan.message(index))),
-            width = OFFSET_WIDTH
+            "{offset:>OFFSET_WIDTH$}  {path}{}{note}",
+            style.paint(style.pair(index), message),
         )
     }
 }
@@ -104,7 +108,8 @@ impl Renderer for Human {
                     Clock::Real => "",
                     Clock::Virtual => " (virtual clock: times are simulated)",
                 };
-                writeln!(out, "started at {}{note}", at.strftime(CLOCK_TIME))
+                let line = format!("started at {}{note}", at.strftime(CLOCK_TIME));
+                fit::write_wrapped(out, &line, &self.style, str::to_owned)
             }
             Event::Said { index, at } => self.live_line(plan, *index, *at, "", out),
             Event::Cancelled { index, at } => {
@@ -116,7 +121,8 @@ impl Renderer for Human {
                 writeln!(out, "finished at {}", at.strftime(CLOCK_TIME))
             }
             Event::Interrupted { by, at, .. } => {
-                writeln!(out, "interrupted at {} by {by}", at.strftime(CLOCK_TIME))
+                let line = format!("interrupted at {} by {by}", at.strftime(CLOCK_TIME));
+                fit::write_wrapped(out, &line, &self.style, str::to_owned)
             }
         }
     }
@@ -131,7 +137,7 @@ impl Renderer for Human {
     fn measurement(&mut self, m: &Measurement, out: &mut dyn Write) -> io::Result<()> {
         self.tables(m.first(), out)?;
         if m.runs().len() > 1 || m.warmup() > 0 {
-            writeln!(out, "{}", super::wall_stats::table(m, &self.style))?;
+            super::wall_stats::table(m, &self.style).write(&self.style, out)?;
         }
         self.timeline(m.first(), out)
     }
@@ -149,7 +155,7 @@ impl Human {
         } else {
             write_pairs_table(report, style, out)?;
         }
-        writeln!(out, "{}", totals_table(report, style))
+        totals_table(report, style).write(style, out)
     }
 
     fn timeline(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -161,43 +167,67 @@ impl Human {
     }
 }
 
-/// Rows of the pairs table before the first pair: border, header, rule.
-const TABLE_HEAD_LINES: usize = 3;
+/// Columns of the pairs table: the message is cut to one line; at narrow
+/// widths the delay (which the user typed) and the start go first.
+const PAIRS_HEADER: [&str; 6] = ["#", "message", "delay", "started", "finished", "late by"];
+const MESSAGE: usize = 1;
 
 /// The pairs table, each pair's number and message in its colour and
 /// lateness beyond the tolerance highlighted.
 fn write_pairs_table(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result<()> {
-    let table = pairs_table(report, style);
-    let mut pairs = report.pairs();
-    for (n, line) in table.lines().enumerate() {
-        let pair = match n.checked_sub(TABLE_HEAD_LINES) {
-            Some(_) => pairs.next(),
-            None => None,
-        };
-        match pair.filter(|_| style.color) {
-            Some(pair) => writeln!(out, "{}", paint_row(&line, &pair, style))?,
+    let (fitted, messages) = pairs_table(report, style);
+    let pairs: Vec<PairReport<'_>> = report.pairs().collect();
+    for line in fitted.table.lines() {
+        // A row's first line holds its pair's number; a line a cell
+        // wrapped onto, the border or the header do not.
+        let pair = first_cell(&line, style)
+            .and_then(|cell| cell.trim().parse::<usize>().ok())
+            .and_then(|number| pairs.get(number.checked_sub(1)?))
+            .filter(|_| style.color);
+        match pair {
+            Some(pair) => {
+                let shown = &messages[pair.index];
+                let line = paint_row(&line, pair, shown, fitted.padding(), style);
+                writeln!(out, "{line}")?;
+            }
             None => writeln!(out, "{line}")?,
         }
     }
-    Ok(())
+    fitted.write_note(style, out)
+}
+
+fn separator(style: &Style) -> char {
+    if style.unicode { '┆' } else { '|' }
+}
+
+/// The first cell of a table line, between the left border and the first
+/// separator: it holds only digits, so no user text can hide a separator
+/// before it.
+fn first_cell<'l>(line: &'l str, style: &Style) -> Option<&'l str> {
+    let border = line.chars().next().map_or(0, char::len_utf8);
+    let rest = line.get(border..)?;
+    rest.find(separator(style)).map(|at| &rest[..at])
 }
 
 /// Colours one table row. comfy-table measures cells by their text, so
-/// colour goes in after layout: the message is the second cell (the first
-/// holds only digits, so no user text can hide a separator before it), the
-/// lateness the last.
-fn paint_row(line: &str, pair: &PairReport<'_>, style: &Style) -> String {
-    let separator = if style.unicode { '┆' } else { '|' };
-    // Skip the left border (the same `|` as the separator in ASCII).
+/// colour goes in after layout: the message is the second cell, `shown`
+/// as the table cut it, the lateness the last.
+fn paint_row(
+    line: &str,
+    pair: &PairReport<'_>,
+    shown: &str,
+    padding: usize,
+    style: &Style,
+) -> String {
+    let Some(first) = first_cell(line, style) else {
+        return line.to_owned();
+    };
     let border = line.chars().next().map_or(0, char::len_utf8);
-    let Some(at) = line[border..].find(separator) else {
+    let message_at = border + first.len() + separator(style).len_utf8() + padding;
+    let Some((head, rest)) = line.split_at_checked(message_at) else {
         return line.to_owned();
     };
-    let Some((head, rest)) = line.split_at_checked(border + at + separator.len_utf8() + 1) else {
-        return line.to_owned();
-    };
-    let message = Escaped(&pair.pair.message).to_string();
-    let Some(after) = rest.strip_prefix(message.as_str()) else {
+    let Some(after) = rest.strip_prefix(shown) else {
         return line.to_owned();
     };
     let after = match style.lateness(pair) {
@@ -217,51 +247,54 @@ fn paint_row(line: &str, pair: &PairReport<'_>, style: &Style) -> String {
     };
     format!(
         "{head}{}{after}",
-        style.paint(style.pair(pair.index), message)
+        style.paint(style.pair(pair.index), shown)
     )
 }
 
-fn table(style: &Style) -> Table {
-    let mut table = Table::new();
-    table.load_style(if style.unicode {
-        presets::UTF8_FULL_CONDENSED
-    } else {
-        presets::ASCII_FULL_CONDENSED
-    });
-    table
-}
-
-fn pairs_table(report: &Report, style: &Style) -> Table {
-    let mut table = table(style);
+/// The pairs table, and each pair's message as the table shows it.
+fn pairs_table(report: &Report, style: &Style) -> (fit::Fitted, Vec<String>) {
     let offset = |d| style.text(offset(d));
-    table.set_header(["#", "message", "delay", "started", "finished", "late by"]);
-    for pair in report.pairs() {
-        table.add_row([
-            (pair.index + 1).to_string(),
-            Escaped(&pair.pair.message).to_string(),
-            style.text(human(pair.pair.delay)),
-            pair.began().map_or_else(|| "-".into(), offset),
-            match (pair.status(), pair.ended()) {
-                (Status::Done, Some(at)) => offset(at),
-                (status, Some(at)) => format!("{} {}", status.name(), offset(at)),
-                (status, None) => status.name().to_owned(),
-            },
-            pair.late()
-                .map_or_else(|| "-".into(), |late| style.text(human_signed(late))),
-        ]);
-    }
+    let header = PAIRS_HEADER.map(String::from);
+    let mut rows: Vec<Vec<String>> = report
+        .pairs()
+        .map(|pair| {
+            vec![
+                (pair.index + 1).to_string(),
+                fit::cut(&pair.pair.message, style.width, style),
+                style.text(human(pair.pair.delay)),
+                pair.began().map_or_else(|| "-".into(), offset),
+                match (pair.status(), pair.ended()) {
+                    (Status::Done, Some(at)) => offset(at),
+                    (status, Some(at)) => format!("{} {}", status.name(), offset(at)),
+                    (status, None) => status.name().to_owned(),
+                },
+                pair.late()
+                    .map_or_else(|| "-".into(), |late| style.text(human_signed(late))),
+            ]
+        })
+        .collect();
+    let give = fit::Give {
+        cut: Some(MESSAGE),
+        optional: vec![2, 3],
+        ..fit::Give::default()
+    };
+    let mut fitted = fit::table(style, &header, &mut rows, &give);
     for column in [0, 2, 3, 4, 5] {
-        if let Some(column) = table.column_mut(column) {
+        if let Some(column) = fitted.table.column_mut(column) {
             column.set_cell_alignment(CellAlignment::Right);
         }
     }
-    table
+    let messages = rows
+        .into_iter()
+        .map(|mut row| std::mem::take(&mut row[MESSAGE]))
+        .collect();
+    (fitted, messages)
 }
 
 /// The totals: every cell is saywhen's own text (no message), so all of
 /// it goes through [`Style::text`] on the way out, and a row added later
 /// cannot leak a `µs` or an arrow into an ASCII view.
-fn totals_table(report: &Report, style: &Style) -> Table {
+fn totals_table(report: &Report, style: &Style) -> fit::Fitted {
     let mut rows: Vec<[String; 2]> = Vec::new();
     rows.extend([
         [
@@ -302,9 +335,11 @@ fn totals_table(report: &Report, style: &Style) -> Table {
             },
         ],
     ]);
-    let mut table = table(style);
-    table.add_rows(rows.into_iter().map(|row| row.map(|cell| style.text(cell))));
-    table
+    let mut rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|row| row.map(|cell| style.text(cell)).into())
+        .collect();
+    fit::table(style, &[], &mut rows, &fit::Give::default())
 }
 
 /// The pairs in the order their results were collected (`#2 #3 #1`); past

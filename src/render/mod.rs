@@ -5,6 +5,7 @@
 
 mod compare_table;
 mod csv;
+pub mod fit;
 mod human;
 mod json;
 mod jsonl;

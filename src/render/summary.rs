@@ -8,10 +8,11 @@
 use std::io::{self, Write};
 use std::time::Duration;
 
-use comfy_table::{CellAlignment, Table, presets};
+use comfy_table::CellAlignment;
 
 use crate::measure::report::{PairReport, Report, Status};
 use crate::output::style::Style;
+use crate::render::fit;
 use crate::scenario::units::{human, human_signed, offset};
 
 /// The most pairs the human table lists one per row.
@@ -24,16 +25,17 @@ pub fn too_many_rows(report: &Report) -> bool {
 
 /// Writes the note that says the table summarises, then the table.
 pub fn write_summary(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(
-        out,
+    let note = format!(
         "{} pairs: more than {ROWS_LIMIT}, so the table summarises them \
          (--format json lists every pair)",
         report.plan.len()
-    )?;
-    writeln!(out, "{}", summary_table(report, style))
+    );
+    fit::write_wrapped(out, &note, style, str::to_owned)?;
+    summary_table(report, style).write(style, out)
 }
 
-fn summary_table(report: &Report, style: &Style) -> Table {
+/// At narrow widths the p99, then min and max give way.
+fn summary_table(report: &Report, style: &Style) -> fit::Fitted {
     let mut statuses = [
         (Status::Done, 0),
         (Status::Cancelled, 0),
@@ -63,26 +65,28 @@ fn summary_table(report: &Report, style: &Style) -> Table {
     }
     let mut lates: Vec<_> = report.pairs().filter_map(|p| p.late()).collect();
     rows.push(spread("late by", &mut lates, human_signed));
-    let mut table = Table::new();
-    table
-        .load_style(if style.unicode {
-            presets::UTF8_FULL_CONDENSED
-        } else {
-            presets::ASCII_FULL_CONDENSED
-        })
-        .set_header(["", "pairs", "min", "median", "p99", "max"]);
-    for row in rows {
-        table.add_row(row.into_iter().map(|cell| style.text(cell)));
-    }
-    for (status, count) in statuses {
-        table.add_row([status.name().to_owned(), count.to_string()]);
-    }
+    let header = ["", "pairs", "min", "median", "p99", "max"].map(String::from);
+    let mut rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|row| row.into_iter().map(|cell| style.text(cell)).collect())
+        .chain(
+            statuses
+                .into_iter()
+                .map(|(status, count)| vec![status.name().to_owned(), count.to_string()]),
+        )
+        .collect();
+    let give = fit::Give {
+        cut: None,
+        optional: vec![4, 2, 5],
+        ..fit::Give::default()
+    };
+    let mut fitted = fit::table(style, &header, &mut rows, &give);
     for column in 1..6 {
-        if let Some(column) = table.column_mut(column) {
+        if let Some(column) = fitted.table.column_mut(column) {
             column.set_cell_alignment(CellAlignment::Right);
         }
     }
-    table
+    fitted
 }
 
 /// One row: a label, how many values, and their quantiles (`-` for none).

@@ -16,7 +16,8 @@ use std::time::Duration;
 use crate::measure::report::{Report, Status};
 use crate::output::escape::Escaped;
 use crate::output::style::Style;
-use crate::render::timeline::{Counts, MAX_ROWS, axis_end, fit, tick_label, tick_step};
+use crate::render::fit::pad as fit;
+use crate::render::timeline::{Counts, MAX_ROWS, axis_end, tick_label, tick_step};
 use crate::scenario::units::{human, human_signed};
 
 /// Total width of the picture, in SVG user units (pixels).

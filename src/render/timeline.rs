@@ -19,11 +19,9 @@
 use std::io::{self, Write};
 use std::time::Duration;
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-
 use crate::measure::report::{Report, Status};
-use crate::output::escape::Escaped;
 use crate::output::style::Style;
+use crate::render::fit;
 use crate::scenario::units::{human, human_signed};
 
 /// More pairs than this in one report are summarised, not drawn one by one.
@@ -47,19 +45,14 @@ pub fn render(reports: &[&Report], style: &Style, out: &mut dyn Write) -> io::Re
     let stacked = reports.len() > 1;
     for report in reports {
         if stacked {
-            writeln!(
-                out,
-                "{}",
-                style.paint(
-                    style.bold(),
-                    style.text(format!(
-                        "{} {} wall {}",
-                        report.label(),
-                        style.dot(),
-                        human(report.wall)
-                    ))
-                )
-            )?;
+            let heading = format!(
+                "{} {} wall {}",
+                report.label(),
+                style.dot(),
+                human(report.wall)
+            );
+            let heading = fit::cut(&style.text(heading), style.width, style);
+            writeln!(out, "{}", style.paint(style.bold(), heading))?;
         }
         if report.plan.len() > MAX_ROWS {
             summary_rows(report, &layout, style, out)?;
@@ -92,13 +85,13 @@ impl Layout {
             .iter()
             .filter(|r| r.plan.len() <= MAX_ROWS)
             .flat_map(|r| r.plan.pairs())
-            .map(|pair| Escaped(&pair.message).to_string().width())
+            .map(|pair| fit::width(&fit::cut(&pair.message, MAX_LABEL, style)))
             .max()
             .unwrap_or(0)
             // A narrow terminal gives the bars at least two thirds.
             .clamp(
-                SUMMARY_LABEL.width(),
-                MAX_LABEL.min(style.width / 3).max(SUMMARY_LABEL.width()),
+                SUMMARY_LABEL.len(),
+                MAX_LABEL.min(style.width / 3).max(SUMMARY_LABEL.len()),
             );
         let end = axis_end(reports);
         let used = number + 1 + label + 1;
@@ -167,7 +160,7 @@ pub(crate) fn tick_step(end: Duration, area: usize, style: &Style) -> Duration {
     let fits = |step: Duration| {
         let ticks = (end.as_nanos() / step.as_nanos()) as usize;
         let widest = (0..=ticks)
-            .map(|k| tick_label(step * k as u32, style).width())
+            .map(|k| fit::width(&tick_label(step * k as u32, style)))
             .max()
             .unwrap_or(1);
         let spacing = step.as_secs_f64() / end.as_secs_f64() * area as f64;
@@ -192,7 +185,6 @@ fn pair_rows(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     for pair in report.pairs() {
-        let message = Escaped(&pair.pair.message).to_string();
         let color = style.pair(pair.index);
         let start = pair.began();
         let end = match pair.status() {
@@ -224,7 +216,7 @@ fn pair_rows(
             out,
             "{:>number$} {} ",
             pair.index + 1,
-            style.paint(color, fit(&message, layout.label, style)),
+            style.paint(color, fit::pad(&pair.pair.message, layout.label, style)),
             number = layout.number,
         )?;
         for (text, piece) in row {
@@ -259,7 +251,7 @@ fn row_pieces(cells: &str, note: &str, area: usize, shaded: bool) -> Vec<(String
     let end = trimmed.chars().count();
     let length = bar.chars().count();
     let start = end - length;
-    let width = note.width();
+    let width = fit::width(note);
     let gap = |n: usize| (" ".repeat(n), Piece::Gap);
     let mut pieces = Vec::with_capacity(5);
     if width == 0 {
@@ -357,28 +349,19 @@ fn summary_rows(
 ) -> io::Result<()> {
     let Counts { waiting, said } = Counts::new(report, layout.end, layout.area);
     let busiest = waiting.iter().copied().max().unwrap_or(0);
-    writeln!(
-        out,
-        "{}",
-        style.paint(
-            style.dim(),
-            fit(
-                &format!(
-                    "{} pairs (more than {MAX_ROWS}): shaded by count, peak {busiest} waiting",
-                    report.plan.len()
-                ),
-                style.width,
-                style
-            )
-            .trim_end()
-        )
-    )?;
+    let note = format!(
+        "{} pairs (more than {MAX_ROWS}): shaded by count, peak {busiest} waiting",
+        report.plan.len()
+    );
+    fit::write_wrapped(out, &note, style, |line| {
+        style.paint(style.dim(), line).to_string()
+    })?;
     for (name, counts) in [(SUMMARY_LABEL, &waiting), ("said", &said)] {
         writeln!(
             out,
             "{:>number$} {} {}",
             "",
-            fit(name, layout.label, style),
+            fit::pad(name, layout.label, style),
             style.paint(style.pair(0), shade_row(counts, style).trim_end()),
             number = layout.number,
         )?;
@@ -462,13 +445,13 @@ fn axis(layout: &Layout, style: &Style, out: &mut dyn Write) -> io::Result<()> {
     let mut used = 0;
     for k in 0..=ticks {
         let label = tick_label(layout.step * k, style);
-        let at = (layout.indent() + column(k)).min(total.saturating_sub(label.width()));
+        let at = (layout.indent() + column(k)).min(total.saturating_sub(fit::width(&label)));
         if at < used + usize::from(used > 0) {
             continue;
         }
         labels.push_str(&" ".repeat(at - used));
         labels.push_str(&label);
-        used = at + label.width();
+        used = at + fit::width(&label);
     }
     let axis: String = axis.into_iter().collect();
     writeln!(
@@ -481,31 +464,6 @@ fn axis(layout: &Layout, style: &Style, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", style.paint(style.dim(), labels))
 }
 
-/// `text` cut or padded to exactly `width` columns, measuring wide (CJK)
-/// and zero-width characters as the terminal does.
-pub fn fit(text: &str, width: usize, style: &Style) -> String {
-    let text_width = text.width();
-    if text_width <= width {
-        return format!("{text}{}", " ".repeat(width - text_width));
-    }
-    let ellipsis = style.ellipsis();
-    let room = width.saturating_sub(ellipsis.width());
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > room {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push_str(ellipsis);
-    used += ellipsis.width();
-    out.push_str(&" ".repeat(width.saturating_sub(used)));
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -515,18 +473,6 @@ mod tests {
             unicode: false,
             ..Style::default()
         }
-    }
-
-    #[test]
-    fn fitting_measures_wide_characters() {
-        let style = Style::default();
-        assert_eq!(fit("hello", 7, &style), "hello  ");
-        assert_eq!(fit("hello world", 7, &style), "hello …");
-        assert_eq!(fit("世界世界", 8, &style), "世界世界");
-        // Four columns of room after the ellipsis's one: two wide chars
-        // fit, a third would not; a space pads to the exact width.
-        assert_eq!(fit("世界世界世", 6, &style), "世界… ");
-        assert_eq!(fit("hello world", 7, &ascii()), "hell...");
     }
 
     #[test]

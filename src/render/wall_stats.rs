@@ -2,11 +2,12 @@
 //! `mean ± σ`, `max`, and how many runs they cover. Shared by the human
 //! view, the comparison table and Markdown, so all three read alike.
 
-use comfy_table::{CellAlignment, Table, presets};
+use comfy_table::CellAlignment;
 
 use crate::measure::Measurement;
 use crate::measure::stats::Stats;
 use crate::output::style::Style;
+use crate::render::fit::{self, Fitted, Give};
 use crate::scenario::units::human;
 
 /// The column titles of [`cells`].
@@ -41,31 +42,42 @@ pub fn cells(stats: &Stats) -> [String; 4] {
 }
 
 /// The table under the human view of `saywhen <MODE> --runs N`.
-pub fn table(m: &Measurement, style: &Style) -> Table {
-    let mut table = Table::new();
-    let mut header = vec!["wall over"];
-    header.extend(if style.unicode {
-        HEADER
-    } else {
-        ["min", "median", "mean +/- sd", "max"]
-    });
-    let mut row = vec![runs_label(m)];
-    row.extend(cells(m.wall()).map(|cell| match style.unicode {
-        true => cell,
-        false => style.text(cell).replace('±', "+/-"),
-    }));
-    table
-        .load_style(if style.unicode {
-            presets::UTF8_FULL_CONDENSED
-        } else {
-            presets::ASCII_FULL_CONDENSED
-        })
-        .set_header(header)
-        .add_row(row);
+pub fn table(m: &Measurement, style: &Style) -> Fitted {
+    spread("wall over", [(runs_label(m), m.wall())], style)
+}
+
+/// A table of walls: one row per label (a run count, a mode), then min,
+/// median, mean ± σ and max; at narrow widths min, max and the median
+/// give way, in that order.
+pub fn spread<'a>(
+    first: &str,
+    rows: impl IntoIterator<Item = (String, &'a Stats)>,
+    style: &Style,
+) -> Fitted {
+    let ascii = |text: String| match style.unicode {
+        true => text,
+        false => style.text(text).replace('±', "+/-").replace('σ', "sd"),
+    };
+    let header: Vec<String> = [first]
+        .into_iter()
+        .chain(HEADER)
+        .map(String::from)
+        .map(ascii)
+        .collect();
+    let mut rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|(label, stats)| [label].into_iter().chain(cells(stats)).map(ascii).collect())
+        .collect();
+    let give = Give {
+        cut: None,
+        optional: vec![1, 4, 2],
+        whole: vec![3],
+    };
+    let mut fitted = fit::table(style, &header, &mut rows, &give);
     for column in 1..=4 {
-        if let Some(column) = table.column_mut(column) {
+        if let Some(column) = fitted.table.column_mut(column) {
             column.set_cell_alignment(CellAlignment::Right);
         }
     }
-    table
+    fitted
 }
