@@ -36,6 +36,9 @@ pub enum Error {
     /// failure is one line of this error. Never empty.
     #[error("{}", lines(.0))]
     Several(Vec<Error>),
+    /// Options that make no sense together, found after parsing.
+    #[error("{0}")]
+    Usage(String),
 }
 
 /// One error per line; the binary prefixes the first with `error: `, so
@@ -68,6 +71,7 @@ impl Error {
             Error::Export(ExportError::Write { .. }) => EXIT_IO,
             Error::Export(ExportError::NothingToJudge { .. }) => EXIT_USAGE,
             Error::Check(_) => EXIT_CHECK,
+            Error::Usage(_) => EXIT_USAGE,
             Error::Stopped(reason) => reason.exit_code(),
             Error::Several(errors) => errors.first().map_or(EXIT_IO, Error::exit_code),
         }

@@ -111,6 +111,9 @@ pub struct ReportOptions {
     /// Also write the report to FILE, in the format its extension names: .json, .jsonl, .csv, .md, .trace.json (for trace viewers), .svg (the timeline as a picture), or .junit.xml (the checks, for CI); may be repeated
     #[arg(long, global = true, value_name = "FILE", value_parser = Export::parse)]
     pub export: Vec<Export>,
+    /// End Markdown (--format markdown, a .md export) with the timeline as a Mermaid gantt chart, which GitHub draws
+    #[arg(long, global = true)]
+    pub mermaid: bool,
 }
 
 /// Expectations for CI: exit 1 when they are not met.
@@ -219,6 +222,7 @@ impl Options {
             width: display.width.map(usize::from),
             no_timeline: display.no_timeline,
             late_tolerance: self.check.tolerance,
+            mermaid: self.report.mermaid,
         }
     }
 }

@@ -11,9 +11,10 @@ use crate::engine::event::{EventSink, Silent};
 use crate::engine::signal::stop_on_signals;
 use crate::engine::stop::Stop;
 use crate::error::Error;
-use crate::measure::check::Failures;
+use crate::measure::check::{Failure, Failures};
 use crate::measure::repeat::Phase;
 use crate::output::export::{ExportFile, ExportKind, Results};
+use crate::output::github::GithubActions;
 use crate::output::printer::Printer;
 use crate::output::progress::{self, Progress};
 use crate::output::style::Style;
@@ -61,6 +62,10 @@ pub struct Session {
     /// Asked by Ctrl-C, SIGTERM, SIGHUP or a closed stdout; give it to
     /// every run.
     pub stop: Stop,
+    /// What stdout carries, which decides where annotations go.
+    format: Format,
+    /// Running in a GitHub Actions step (`GITHUB_ACTIONS=true`).
+    github: Option<GithubActions>,
 }
 
 impl Session {
@@ -72,6 +77,7 @@ impl Session {
         pick: PickRenderer,
     ) -> Result<Session, Error> {
         let judged = options.check.expectations().any();
+        refuse_mermaid_without_markdown(options)?;
         let exports = options
             .report
             .export
@@ -108,6 +114,8 @@ impl Session {
             quiet,
             show_status,
             stop,
+            format,
+            github: GithubActions::detect(),
         })
     }
 
@@ -177,6 +185,10 @@ impl Session {
                 failures.push(e.into());
             }
         }
+        let mut github = self.github;
+        if let Some(github) = &mut github {
+            github.summarise(results, &verdicts);
+        }
         if let Some(failed) = Error::all(failures) {
             return Err(failed);
         }
@@ -187,6 +199,9 @@ impl Session {
             return Err(Error::Output(closed));
         }
         let failures: Vec<_> = verdicts.into_iter().filter_map(|v| v.failure).collect();
+        if let Some(github) = &github {
+            annotate(github, &failures, self.format)?;
+        }
         if !failures.is_empty() {
             return Err(Failures(failures).into());
         }
@@ -201,4 +216,33 @@ impl Session {
         }
         Ok(())
     }
+}
+
+/// GitHub reads workflow commands from stdout and stderr alike: they go to
+/// stdout, as GitHub documents, unless stdout carries a document (JSON,
+/// CSV, a trace) that a stray line would break.
+fn annotate(github: &GithubActions, failures: &[Failure], format: Format) -> Result<(), Error> {
+    match format {
+        Format::Table | Format::Markdown => github.annotate(failures, &mut io::stdout().lock())?,
+        _ => github.annotate(failures, &mut io::stderr().lock())?,
+    }
+    Ok(())
+}
+
+/// `--mermaid` shapes Markdown; with none asked for it would do nothing,
+/// which is a mistake to point out.
+fn refuse_mermaid_without_markdown(options: &Options) -> Result<(), Error> {
+    let markdown_export = options
+        .report
+        .export
+        .iter()
+        .any(|export| export.kind == ExportKind::Report(Format::Markdown));
+    if options.report.mermaid && options.output.format != Format::Markdown && !markdown_export {
+        return Err(Error::Usage(
+            "--mermaid adds a chart to Markdown: use it with --format markdown \
+             or --export FILE.md"
+                .to_owned(),
+        ));
+    }
+    Ok(())
 }

@@ -343,7 +343,7 @@ impl ExportFile {
         let mut out = BufWriter::new(out);
         match self.export.kind {
             ExportKind::Report(format) => {
-                results.render(format.export_renderer().as_mut(), &mut out)?
+                results.render(format.export_renderer(style).as_mut(), &mut out)?
             }
             ExportKind::Svg => svg::write(&results.first_runs(), style, &mut out)?,
             ExportKind::Junit => {

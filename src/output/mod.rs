@@ -4,6 +4,7 @@
 
 pub mod escape;
 pub mod export;
+pub mod github;
 pub mod printer;
 pub mod progress;
 pub mod queue;

@@ -58,6 +58,8 @@ pub struct Style {
     /// A pair later than this is highlighted; a share (`10%`) is of the
     /// pair's own delay.
     pub late_tolerance: Tolerance,
+    /// Markdown ends with the timeline as a Mermaid chart (`--mermaid`).
+    pub mermaid: bool,
 }
 
 /// What the user asked for; `Style::detect` fills in the rest.
@@ -69,6 +71,7 @@ pub struct StyleRequest {
     pub no_timeline: bool,
     /// `--tolerance`, when given.
     pub late_tolerance: Option<Tolerance>,
+    pub mermaid: bool,
 }
 
 impl Default for Style {
@@ -80,6 +83,7 @@ impl Default for Style {
             width: DEFAULT_WIDTH,
             timeline: true,
             late_tolerance: default_late_tolerance(),
+            mermaid: false,
         }
     }
 }
@@ -113,6 +117,7 @@ impl Style {
             late_tolerance: request
                 .late_tolerance
                 .unwrap_or_else(default_late_tolerance),
+            mermaid: request.mermaid,
         }
     }
 

@@ -22,7 +22,6 @@ use std::time::Duration;
 use crate::measure::Measurement;
 use crate::measure::check::{Criterion, Verdict};
 use crate::output::escape::escape;
-use crate::scenario::units::human;
 
 /// What the suite is called and where it ran.
 #[derive(Debug, Clone, Copy)]
@@ -121,23 +120,11 @@ fn testcase(verdict: &Verdict, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         r#"      <failure message="{}" type="{}">{}</failure>"#,
-        xml(&expected_vs_measured(verdict)),
+        xml(&verdict.expected_vs_measured()),
         kind(&verdict.criterion),
         xml(&failure.to_string())
     )?;
     writeln!(out, "    </testcase>")
-}
-
-/// `expected 3s ± 300ms, measured 3.5s (median of 5 runs)`.
-pub fn expected_vs_measured(verdict: &Verdict) -> String {
-    let measured = match verdict.runs {
-        1 => human(verdict.measured),
-        n => format!("{} (median of {n} runs)", human(verdict.measured)),
-    };
-    format!(
-        "expected {}, measured {measured}",
-        verdict.criterion.expected()
-    )
 }
 
 /// The failure's `type`: which kind of expectation failed.

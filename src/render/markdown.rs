@@ -3,15 +3,18 @@
 //!
 //! One run: its pairs, then its totals. Repeated runs add the wall-time
 //! statistics to the totals. `compare`: the comparison table, the same rows
-//! as the terminal shows. Cell text is escaped twice over: control
+//! as the terminal shows. With `--mermaid`, the timeline follows as a
+//! Mermaid chart (see [`mermaid`]). Cell text is escaped twice over: control
 //! characters as in the human view, then Markdown's own punctuation (`|`
 //! would split a cell, `*` start emphasis), so a message shows as typed.
 
 use std::io::{self, Write};
 
 use super::compare_table;
+use super::mermaid;
 use super::wall_stats;
 use crate::measure::Measurement;
+use crate::measure::check::Verdict;
 use crate::measure::compare::Comparison;
 use crate::measure::report::{Report, Status};
 use crate::output::escape::Escaped;
@@ -20,19 +23,59 @@ use crate::scenario::units::{human, human_signed, offset};
 
 /// Renders summary tables as Markdown.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Markdown;
+pub struct Markdown {
+    /// Add the timeline as a Mermaid chart after the tables (`--mermaid`).
+    pub mermaid: bool,
+    /// Leave out a pairs table longer than this, saying so: GitHub cuts a
+    /// job summary at 1 MiB.
+    pub max_pair_rows: Option<usize>,
+}
+
+impl Markdown {
+    /// The chart after the tables, when asked for.
+    fn chart(&self, title: &str, reports: &[&Report], out: &mut dyn Write) -> io::Result<()> {
+        if !self.mermaid {
+            return Ok(());
+        }
+        writeln!(out)?;
+        mermaid::write(title, reports, out)
+    }
+
+    fn pairs(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        match self.max_pair_rows {
+            Some(most) if report.plan.len() > most => writeln!(
+                out,
+                "*{} pairs: the table of every pair is left out here \
+                 (see `--format json` or `--export run.csv`).*",
+                report.plan.len()
+            ),
+            _ => write_pairs(report, out),
+        }
+    }
+}
+
+/// `saywhen serial · 2 pairs · virtual clock`: what a chart is of.
+pub fn chart_title(command: &str, report: &Report) -> String {
+    let pairs = report.plan.len();
+    let plural = if pairs == 1 { "" } else { "s" };
+    format!(
+        "saywhen {command} · {pairs} pair{plural} · {} clock",
+        report.clock
+    )
+}
 
 impl Renderer for Markdown {
     fn report(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        write_pairs(report, out)?;
+        self.pairs(report, out)?;
         writeln!(out)?;
         let (header, row) = totals(report);
-        write_table(&header, &[row], out)
+        write_table(&header, &[row], out)?;
+        self.chart(&chart_title(&report.label(), report), &[report], out)
     }
 
     fn measurement(&mut self, m: &Measurement, out: &mut dyn Write) -> io::Result<()> {
         let report = m.first();
-        write_pairs(report, out)?;
+        self.pairs(report, out)?;
         writeln!(out)?;
         let (mut header, mut row) = totals(report);
         if m.runs().len() > 1 || m.warmup() > 0 {
@@ -41,13 +84,53 @@ impl Renderer for Markdown {
             row.push(wall_stats::runs_label(m));
             row.extend(wall_stats::cells(m.wall()));
         }
-        write_table(&header, &[row], out)
+        write_table(&header, &[row], out)?;
+        self.chart(&chart_title(&report.label(), report), &[report], out)
     }
 
     fn comparison(&mut self, c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
         let (header, rows) = compare_table::rows(c);
-        write_table(&header, &rows, out)
+        write_table(&header, &rows, out)?;
+        let first_runs: Vec<&Report> = c.modes.iter().map(Measurement::first).collect();
+        match first_runs.first() {
+            Some(first) => self.chart(&chart_title("compare", first), &first_runs, out),
+            None => Ok(()),
+        }
     }
+}
+
+/// The expectations judged, one row each: what was expected, what was
+/// measured, and whether it held.
+pub fn write_checks(verdicts: &[Verdict], out: &mut dyn Write) -> io::Result<()> {
+    let failed = verdicts.iter().filter(|v| v.failure.is_some()).count();
+    match failed {
+        0 => writeln!(out, "**Checks**: all {} held.\n", verdicts.len())?,
+        n => writeln!(out, "**Checks**: {n} of {} failed.\n", verdicts.len())?,
+    }
+    let header = ["mode", "expectation", "measured", "result"].map(String::from);
+    let rows: Vec<Vec<String>> = verdicts
+        .iter()
+        .map(|verdict| {
+            let result = match (verdict.interrupted, &verdict.failure) {
+                (Some(by), _) => format!("⚠️ not judged: interrupted by {by}"),
+                (None, Some(_)) => format!("❌ {}", verdict.expected_vs_measured()),
+                (None, None) => "✅ held".to_owned(),
+            };
+            vec![
+                verdict.mode.to_string(),
+                verdict.criterion.name(),
+                human(verdict.measured),
+                result,
+            ]
+        })
+        .collect();
+    write_table(&header, &rows, out)
+}
+
+/// Text for Markdown outside a table: control characters escaped as in
+/// the human view, Markdown's punctuation backslash-escaped.
+pub fn escape_text(text: &str) -> String {
+    markdown_escape(&Escaped(text).to_string())
 }
 
 fn write_pairs(report: &Report, out: &mut dyn Write) -> io::Result<()> {

@@ -10,7 +10,8 @@ mod human;
 mod json;
 mod jsonl;
 pub mod junit;
-mod markdown;
+pub mod markdown;
+pub mod mermaid;
 pub mod summary;
 pub mod svg;
 pub mod timeline;
@@ -96,7 +97,10 @@ impl Format {
             Format::Json => Box::new(Json),
             Format::Jsonl => Box::new(Jsonl::live()),
             Format::Csv => Box::new(Csv),
-            Format::Markdown => Box::new(Markdown),
+            Format::Markdown => Box::new(Markdown {
+                mermaid: style.mermaid,
+                max_pair_rows: None,
+            }),
             Format::Trace => Box::new(Trace),
         }
     }
@@ -112,10 +116,15 @@ impl Format {
 
     /// The renderer for an `--export` file, which sees no live events: a
     /// JSON Lines export replays each first run's events from its report.
-    pub fn export_renderer(self) -> Box<dyn Renderer> {
+    /// Of the style, only what is not about the terminal counts
+    /// (`--mermaid`).
+    pub fn export_renderer(self, style: &Style) -> Box<dyn Renderer> {
         match self {
             Format::Jsonl => Box::new(Jsonl::replaying()),
-            other => other.renderer(&Style::default()),
+            other => other.renderer(&Style {
+                mermaid: style.mermaid,
+                ..Style::default()
+            }),
         }
     }
 

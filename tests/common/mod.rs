@@ -4,6 +4,7 @@
 use assert_cmd::Command;
 
 pub mod browser;
+pub mod gantt;
 
 /// `saywhen` with the given arguments, on the virtual clock.
 pub fn virtual_run(args: &[&str]) -> Command {
@@ -15,7 +16,12 @@ pub fn virtual_run(args: &[&str]) -> Command {
 /// The saywhen binary, with a fixed time zone so times are predictable.
 pub fn saywhen() -> Command {
     let mut cmd = Command::cargo_bin("saywhen").expect("the saywhen binary is built");
-    cmd.env("TZ", "UTC").env_remove("NO_COLOR").env_remove("CI");
+    // A test suite run inside GitHub Actions must not see it either.
+    cmd.env("TZ", "UTC")
+        .env_remove("NO_COLOR")
+        .env_remove("CI")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_STEP_SUMMARY");
     cmd
 }
 
