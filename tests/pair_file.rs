@@ -134,3 +134,45 @@ fn many_pairs_from_stdin() {
     assert_eq!(pairs[19_999]["message"], "m19999");
     assert_eq!(doc["wall_s"], 0.999);
 }
+
+/// `--file /dev/zero` is one endless line: refused once it passes 1 MiB,
+/// naming the file and the line, instead of read until memory runs out
+/// (it grew to 4 GB and aborted).
+#[cfg(unix)]
+#[test]
+fn an_endless_line_is_refused_at_one_mib() {
+    let output = saywhen()
+        .args(["serial", "--file", "/dev/zero"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stdout("")
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        "error: /dev/zero line 1 is longer than 1 MiB, the longest line a pairs file may hold (a pair is one line, such as 1:hello)\n"
+    );
+}
+
+/// A bad line of 2 MB is not echoed back: the error quotes its first 80
+/// characters, escaped.
+#[test]
+fn a_long_bad_line_is_quoted_short() {
+    let mut line = b"\x1b[2J:".to_vec();
+    line.extend(std::iter::repeat_n(b'y', 500_000));
+    let path = pairs_file("long-bad.txt", &line);
+    let output = saywhen()
+        .args(["serial", "--file"])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.len() < 400, "{} bytes: {stderr:.400}", stderr.len());
+    let quote = format!("'\\e[2J:{}…'", "y".repeat(75));
+    assert!(stderr.contains(&quote), "{stderr}");
+    assert!(!stderr.contains('\x1b'), "{stderr:?}");
+}

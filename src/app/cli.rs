@@ -166,7 +166,7 @@ fn parse_runs(text: &str) -> Result<u32, String> {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Input")]
 pub struct InputOptions {
-    /// Also read pairs from PATH (- for stdin), one DELAY:MESSAGE per line, after those given as arguments; blank lines and lines starting with # are skipped; may be repeated
+    /// Also read pairs from PATH (- for stdin), one DELAY:MESSAGE per line (at most 1 MiB a line), after those given as arguments; blank lines and lines starting with # are skipped; may be repeated
     #[arg(long, global = true, value_name = "PATH")]
     pub file: Vec<PathBuf>,
 }

@@ -22,6 +22,44 @@ impl fmt::Display for Escaped<'_> {
     }
 }
 
+/// The most characters of a user's text an error message quotes: enough to
+/// recognise it, and a megabyte of bad input is not echoed back whole.
+pub const QUOTE_CHARS: usize = 80;
+
+/// User text as an error message quotes it: escaped like [`Escaped`], and
+/// cut after [`QUOTE_CHARS`] characters, with `…`.
+#[derive(Debug, Clone, Copy)]
+pub struct Quoted<'a>(pub &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.char_indices().nth(QUOTE_CHARS) {
+            Some((at, _)) => write!(f, "{}…", Escaped(&self.0[..at])),
+            None => Escaped(self.0).fmt(f),
+        }
+    }
+}
+
+/// Displays text of several lines with every terminal-controlling
+/// character escaped but the line breaks: for a message saywhen composed
+/// itself, whose lines are its own. Escaping twice changes nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct EscapedLines<'a>(pub &'a str);
+
+impl fmt::Display for EscapedLines<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut lines = self.0.split('\n');
+        if let Some(first) = lines.next() {
+            Escaped(first).fmt(f)?;
+        }
+        for line in lines {
+            writeln!(f)?;
+            Escaped(line).fmt(f)?;
+        }
+        Ok(())
+    }
+}
+
 /// The text with unsafe characters escaped; borrowed when nothing needed it.
 pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
     if text.contains(is_unsafe) {
@@ -65,6 +103,28 @@ mod tests {
         assert_eq!(escape("two\nlines\ttab"), "two\\nlines\\ttab");
         assert_eq!(escape("\x7f\u{9b}"), "\\x7f\\x9b");
         assert_eq!(escape("abc\u{202e}cba"), "abc\\u{202e}cba");
+    }
+
+    #[test]
+    fn quotes_are_cut_after_80_characters() {
+        let long = "é".repeat(100);
+        let quoted = Quoted(&long).to_string();
+        assert_eq!(quoted, format!("{}…", "é".repeat(80)));
+        assert_eq!(Quoted(&"x".repeat(80)).to_string(), "x".repeat(80));
+        // Cut first, then escaped: 80 characters of input, not of output.
+        let control = "\x1b".repeat(100);
+        assert_eq!(
+            Quoted(&control).to_string(),
+            format!("{}…", "\\e".repeat(80))
+        );
+    }
+
+    #[test]
+    fn lines_keep_their_breaks_and_nothing_else() {
+        let text = "error: a\x1b]2;x\x07\n  b\u{202e}\r\n";
+        let shown = EscapedLines(text).to_string();
+        assert_eq!(shown, "error: a\\e]2;x\\a\n  b\\u{202e}\\r\n");
+        assert_eq!(EscapedLines(&shown).to_string(), shown);
     }
 
     #[test]

@@ -11,7 +11,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::output::escape::Escaped;
+use crate::output::escape::Quoted;
 
 /// The longest delay a pair may ask for: 365 days.
 ///
@@ -38,13 +38,13 @@ pub enum PairError {
     MissingColon,
     #[error("the delay before ':' is empty ({DELAY_EXAMPLES})")]
     EmptyDelay,
-    #[error("'{}' is not a duration ({DELAY_EXAMPLES})", Escaped(.0))]
+    #[error("'{}' is not a duration ({DELAY_EXAMPLES})", Quoted(.0))]
     NotADuration(String),
-    #[error("'{}' is negative: a delay is 0 or more ({DELAY_EXAMPLES})", Escaped(.0))]
+    #[error("'{}' is negative: a delay is 0 or more ({DELAY_EXAMPLES})", Quoted(.0))]
     Negative(String),
-    #[error("'{}' is not a finite number ({DELAY_EXAMPLES})", Escaped(.0))]
+    #[error("'{}' is not a finite number ({DELAY_EXAMPLES})", Quoted(.0))]
     NotFinite(String),
-    #[error("'{}' is longer than the maximum delay of 365 days", Escaped(.0))]
+    #[error("'{}' is longer than the maximum delay of 365 days", Quoted(.0))]
     TooLong(String),
 }
 

@@ -7,9 +7,13 @@
 //! since editors on Windows write both. Reading is buffered and line by line
 //! into one reused buffer, so a million lines cost a million parses and
 //! nothing more; the file's name is only copied when a line is bad.
+//!
+//! A line holds at most [`MAX_LINE`] bytes, and reading stops as soon as
+//! one is longer: `--file /dev/zero`, or gigabytes with no newline, is an
+//! error after its first MiB instead of all the memory there is.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
 use crate::output::escape::escape;
@@ -21,6 +25,11 @@ pub const STDIN: &str = "-";
 
 /// Large reads: a pairs file is read once, front to back.
 const BUFFER: usize = 64 * 1024;
+
+/// The longest line a pairs file may hold, its line ending aside: 1 MiB.
+/// A pair is a delay and a message; a message that long is no longer one
+/// anybody reads, and a file without line breaks is no pairs file.
+pub const MAX_LINE: usize = 1 << 20;
 
 /// Appends the pairs of `path` (or of stdin for `-`) to `pairs`.
 pub fn read_pairs(path: &Path, pairs: &mut Vec<Pair>) -> Result<(), PlanError> {
@@ -50,7 +59,10 @@ pub fn read_from(
     };
     loop {
         line.clear();
-        let read = reader
+        // Room for a whole line and its `\r\n`; past that, the line is
+        // too long whatever follows, and nothing more is read.
+        let read = (&mut reader)
+            .take(MAX_LINE as u64 + 2)
             .read_until(b'\n', &mut line)
             .map_err(|source| PlanError::Read {
                 file: name.to_owned(),
@@ -64,6 +76,11 @@ pub fn read_from(
         bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
         if number == 1 {
             bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+        }
+        if bytes.len() > MAX_LINE {
+            return Err(PlanError::LineTooLong {
+                origin: origin(number),
+            });
         }
         let text = std::str::from_utf8(bytes).map_err(|_| PlanError::NotUtf8 {
             origin: origin(number),
@@ -127,6 +144,47 @@ mod tests {
             err.to_string(),
             "pairs.txt line 2 is not valid UTF-8: a pair is text such as 1:hello"
         );
+    }
+
+    #[test]
+    fn a_line_holds_at_most_one_mib() {
+        let mut text = b"1:a\n2:".to_vec();
+        text.extend(std::iter::repeat_n(b'x', MAX_LINE - 2));
+        text.extend(b"\r\n3:b");
+        let pairs = read(&text).unwrap();
+        assert_eq!(pairs[1].message.len(), MAX_LINE - 2);
+        let mut text = b"1:a\n2:".to_vec();
+        text.extend(std::iter::repeat_n(b'x', MAX_LINE - 1));
+        text.extend(b"\n");
+        assert_eq!(
+            read(&text).unwrap_err().to_string(),
+            "pairs.txt line 2 is longer than 1 MiB, the longest line a pairs file may hold (a pair is one line, such as 1:hello)"
+        );
+    }
+
+    /// An endless line (`--file /dev/zero`) is refused after its first MiB:
+    /// reading stops at the cap instead of going on until memory runs out.
+    #[test]
+    fn reading_stops_at_the_cap() {
+        let mut endless = io::BufReader::new(io::repeat(0));
+        let mut pairs = Vec::new();
+        let err = read_from(&mut endless, "/dev/zero", &mut pairs).unwrap_err();
+        assert!(matches!(err, PlanError::LineTooLong { .. }), "{err}");
+        let mut rest = [0; 1];
+        assert_eq!(endless.read(&mut rest).unwrap(), 1, "still readable");
+    }
+
+    #[test]
+    fn a_bad_line_is_quoted_short() {
+        let mut text = b"abc:".to_vec();
+        text.extend(std::iter::repeat_n(b'x', 200_000));
+        let err = read(&text).unwrap_err().to_string();
+        let quote = format!("'abc:{}…'", "x".repeat(76));
+        assert!(
+            err.starts_with(&format!("invalid pair {quote} (pairs.txt line 1)")),
+            "{err}"
+        );
+        assert!(err.len() < 200, "{err}");
     }
 
     #[test]

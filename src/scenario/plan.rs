@@ -7,7 +7,7 @@ use std::io;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::output::escape::Escaped;
+use crate::output::escape::Quoted;
 use crate::scenario::pair::{Pair, PairError};
 
 /// The pairs to run, in argument order (index 0 is the first pair given).
@@ -28,7 +28,7 @@ pub enum Origin {
 /// Why no plan could be made.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
-    #[error("invalid pair '{}' ({origin}): {reason}", Escaped(text))]
+    #[error("invalid pair '{}' ({origin}): {reason}", Quoted(text))]
     InvalidPair {
         text: String,
         origin: Origin,
@@ -36,6 +36,11 @@ pub enum PlanError {
     },
     #[error("{origin} is not valid UTF-8: a pair is text such as 1:hello")]
     NotUtf8 { origin: Origin },
+    /// Reading stopped there: see [`MAX_LINE`](crate::scenario::pair_file::MAX_LINE).
+    #[error(
+        "{origin} is longer than 1 MiB, the longest line a pairs file may hold (a pair is one line, such as 1:hello)"
+    )]
+    LineTooLong { origin: Origin },
     #[error(
         "no pairs to run: give DELAY:MESSAGE pairs or --file PATH (try: saywhen serial 1:hello 2:world)"
     )]
