@@ -7,6 +7,7 @@ use crate::engine::stop::StopReason;
 use crate::measure::check::Failures;
 use crate::measure::compare::CompareError;
 use crate::output::export::ExportError;
+use crate::scenario::parse::ScenarioError;
 use crate::scenario::plan::PlanError;
 
 /// Everything that can stop saywhen.
@@ -17,6 +18,8 @@ pub enum Error {
     /// No pairs at all: the command to try instead.
     #[error("no pairs to run: give DELAY:MESSAGE pairs or --file PATH (try: {0})")]
     NoPairs(String),
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
     #[error(transparent)]
     Run(#[from] RunError),
     #[error("could not write the output: {0}")]
@@ -60,7 +63,7 @@ pub const EXIT_IO: u8 = 74;
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Plan(_) | Error::NoPairs(_) => EXIT_USAGE,
+            Error::Plan(_) | Error::NoPairs(_) | Error::Scenario(_) => EXIT_USAGE,
             Error::Run(RunError::Spec(_)) => EXIT_USAGE,
             Error::Run(_) => EXIT_SOFTWARE,
             Error::Output(_) => EXIT_IO,

@@ -37,6 +37,7 @@ Examples:
   saywhen --virtual-time --limit 2 tasks 2:a 1:b 1:c    # 2 s, in waves
   saywhen explain race                    # the code and the story behind a mode
   saywhen compare 1:hello 2:world         # every mode side by side, one table
+  saywhen run 'gather(serial(1:a, 2:b), 3:c)'   # a tree: 3 s = max(1 s + 2 s, 3 s)
   saywhen compare --runs 5 --quiet 100ms:a 200ms:b
   saywhen --virtual-time compare 1:a 2:b --check --format json   # for CI
   saywhen gather --file pairs.txt --export run.csv --export run.svg
@@ -56,6 +57,7 @@ A PAIR is DELAY:MESSAGE, split at the first ':'. DELAY is seconds (1, 0.25,
     subcommand_help_heading = "Modes and commands",
     override_usage = "saywhen [OPTIONS] <MODE> <PAIR>...\n       \
                       saywhen [OPTIONS] compare <PAIR>...\n       \
+                      saywhen [OPTIONS] run <SCENARIO>...\n       \
                       saywhen explain [TOPIC]",
     arg_required_else_help = true
 )]
@@ -309,12 +311,24 @@ pub enum Command {
     Threads(PairArgs),
     /// Run the same pairs in each mode, one after another, and compare their wall times in one table
     Compare(CompareArgs),
+    /// Run a scenario, a tree of pairs and groups such as 'gather(serial(1:a, 2:b), 3:c)', and show its arithmetic
+    Run(RunArgs),
     /// What a mode does, its Rust code, the asyncio equivalent, the wall to expect
     Explain(ExplainArgs),
     /// Print a shell completion script (see the README for where to put it)
     Completions(CompletionArgs),
     /// Print the man page (roff): saywhen man > saywhen.1
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// A scenario such as 'gather(serial(1:a, 2:b), 3:c)'; two or more run one after another and are compared
+    #[arg(value_name = "SCENARIO")]
+    pub scenarios: Vec<OsString>,
+    /// Print the tree and the times it should take, without running anything
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -46,6 +46,10 @@ pub fn command() -> Command {
             match (name.parse::<Mode>(), name.as_str()) {
                 (Ok(mode), _) => copies(teach(sub, &name, example(mode)), &|id| applies(id, mode)),
                 (_, "compare") => copies(teach(sub, "compare", COMPARE_EXAMPLE), &|_| true),
+                // A scenario writes its own timeouts and limits.
+                (_, "run") => copies(sub.after_help(RUN_HELP), &|id| {
+                    !matches!(id, "timeout" | "limit" | "deadlines")
+                }),
                 (_, name) if RUNLESS.contains(&name) => copies(sub, &|_| false),
                 // Any other command runs something: every option applies.
                 _ => copies(sub, &|_| true),
@@ -54,6 +58,24 @@ pub fn command() -> Command {
     }
     command
 }
+
+/// `saywhen run --help`: the language in brief, and examples.
+const RUN_HELP: &str = "\
+A SCENARIO is a pair (DELAY:MESSAGE) or a group of nodes:
+  serial(...)   await one after another        tasks(...)    tokio::spawn each
+  gather(...)   join_all in one task           joinset(...)  collect as they complete
+  race(...)     the first to finish wins       group(...)    a failure cancels the rest
+  limit(N, ...) at most N at once              timeout(DURATION, NODE)
+  fail(PAIR)    sleeps, then fails             block(PAIR)   std::thread::sleep (real clock)
+A bare message runs to the next , or ); quote it ('...' or \"...\") to hold anything.
+
+Examples:
+  saywhen run 'gather(serial(1:a, 2:b), 3:c)'              # 3 s = max(1 s + 2 s, 3 s)
+  saywhen run 'timeout(2.5s, gather(1:a, 3:b))'            # 2.5 s, b cancelled
+  saywhen run --dry-run 'limit(2, 1:a, 1:b, 1:c, 1:d)'     # the arithmetic, nothing runs
+  saywhen run 'serial(1:a, 1:b)' 'gather(1:a, 1:b)'        # two scenarios compared
+
+see: saywhen explain scenario";
 
 /// Whether the run option with clap id `id` applies to `mode`. The others
 /// are refused when the run is checked ([`crate::engine::run::RunSpec::check`]),

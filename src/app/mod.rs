@@ -7,6 +7,7 @@ mod explain;
 pub mod help;
 pub mod man;
 mod outcome;
+mod run;
 mod shell;
 mod single;
 
@@ -30,5 +31,6 @@ pub fn execute(cli: &Cli) -> Result<(), Error> {
         Command::Threads(args) => single::execute(Mode::Threads, args, options),
         Command::Explain(args) => explain::execute(args.topic),
         Command::Compare(args) => compare::execute(args, options),
+        Command::Run(args) => run::execute(args, options),
     }
 }

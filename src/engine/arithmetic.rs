@@ -35,9 +35,14 @@ pub struct Schedule {
     pub pairs: Vec<Expected>,
     /// One per group, in pre-order.
     pub groups: Vec<Expected>,
-    /// How each group's time follows from its children's, e.g.
-    /// `max(serial 1s + 2s = 3s, c 3s)`; one per group.
+    /// How each group's time follows from its children's, naming them:
+    /// `max(a 1s, serial 1s + 2s = 3s)`; one per group.
     pub formulas: Vec<String>,
+    /// The same with its pairs unnamed (`max(1s, serial 1s + 2s = 3s)`),
+    /// as it reads inside its parent's formula.
+    bare: Vec<String>,
+    /// How long each group would take if nothing cut it short.
+    pub natural: Vec<Duration>,
 }
 
 impl Schedule {
@@ -52,6 +57,8 @@ impl Schedule {
             pairs: vec![unset; scenario.plan().len()],
             groups: vec![unset; scenario.groups().len()],
             formulas: vec![String::new(); scenario.groups().len()],
+            bare: vec![String::new(); scenario.groups().len()],
+            natural: vec![Duration::ZERO; scenario.groups().len()],
         };
         Planner {
             scenario,
@@ -97,6 +104,94 @@ struct Planner<'a> {
     schedule: &'a mut Schedule,
 }
 
+/// How a group's children add up.
+enum Shape {
+    /// `a 1s + b 2s`, and how many were skipped after a failure.
+    Sum { skipped: usize },
+    /// `max(a 1s, b 2s)`.
+    Max,
+    /// `min(a 1s, b 2s); b cancelled`.
+    Min { cancelled: String },
+    /// `first failure: boom at 500ms; 2 cancelled`.
+    FirstFailure {
+        failed: String,
+        at: Duration,
+        cancelled: usize,
+    },
+    /// `2 at a time: max(a 1s, b 1s, 1s + c 1s)`.
+    Permits(usize),
+    /// `min(gather 3s, deadline 2.5s): timed out`.
+    Deadline { limit: Duration, hit: bool },
+}
+
+/// One child in its parent's formula.
+struct Term {
+    label: String,
+    length: Duration,
+    /// A group child's own bare formula, when it is short enough to show.
+    inner: Option<String>,
+    /// Under a limit: how long it waited for a permit.
+    wait: Duration,
+    is_pair: bool,
+}
+
+impl Term {
+    fn render(&self, bare: bool, in_sum: bool) -> String {
+        let length = human(self.length);
+        let mut text = match (&self.inner, self.is_pair && bare) {
+            (_, true) => length,
+            (Some(inner), _) if in_sum => format!("({} {inner} = {length})", self.label),
+            (Some(inner), _) => format!("{} {inner} = {length}", self.label),
+            (None, _) => format!("{} {length}", self.label),
+        };
+        if !self.wait.is_zero() {
+            text = format!("{} + {text}", human(self.wait));
+        }
+        text
+    }
+}
+
+fn render(shape: &Shape, terms: &[Term], total: usize, bare: bool) -> String {
+    // A failed sum names the children up to the failure only.
+    let total = match shape {
+        Shape::Sum { skipped } => total - skipped,
+        _ => total,
+    };
+    let list = |in_sum: bool, joiner: &str| {
+        let mut parts: Vec<String> = terms.iter().map(|t| t.render(bare, in_sum)).collect();
+        if total > terms.len() {
+            parts.insert(
+                TERMS.min(parts.len()),
+                format!("… {} more", total - terms.len()),
+            );
+        }
+        parts.join(joiner)
+    };
+    match shape {
+        Shape::Sum { skipped: 0 } => list(true, " + "),
+        Shape::Sum { skipped } => format!("{} (fails: {skipped} skipped)", list(true, " + ")),
+        Shape::Max => format!("max({})", list(false, ", ")),
+        Shape::Min { cancelled } => format!("min({}){cancelled}", list(false, ", ")),
+        Shape::FirstFailure {
+            failed,
+            at,
+            cancelled,
+        } => format!(
+            "first failure: {failed} at {}; {cancelled} cancelled",
+            human(*at)
+        ),
+        Shape::Permits(n) => format!("{n} at a time: max({})", list(false, ", ")),
+        Shape::Deadline { limit, hit } => {
+            let cut = if *hit { ": timed out" } else { "" };
+            format!(
+                "min({}, deadline {}){cut}",
+                list(false, ", "),
+                human(*limit)
+            )
+        }
+    }
+}
+
 impl Planner<'_> {
     /// Schedules `node` from `start`; returns when it ends and how.
     fn node(&mut self, node: Node, start: Duration) -> (Duration, End) {
@@ -116,37 +211,42 @@ impl Planner<'_> {
                 (end_at, end)
             }
             Node::Group(g) => {
-                let (end_at, end, formula) = self.group(g, start);
-                self.schedule.groups[g as usize] = Expected {
+                let (end_at, end, shape, terms, total) = self.group(g, start);
+                let i = g as usize;
+                self.schedule.groups[i] = Expected {
                     start: Some(start),
                     end_at,
                     end,
                 };
-                self.schedule.formulas[g as usize] = formula;
+                self.schedule.natural[i] = end_at.saturating_sub(start);
+                self.schedule.formulas[i] = render(&shape, &terms, total, false);
+                self.schedule.bare[i] = render(&shape, &terms, total, true);
                 (end_at, end)
             }
         }
     }
 
-    fn group(&mut self, g: u32, start: Duration) -> (Duration, End, String) {
+    #[allow(clippy::type_complexity)]
+    fn group(&mut self, g: u32, start: Duration) -> (Duration, End, Shape, Vec<Term>, usize) {
         let children = self.scenario.children(g).to_vec();
-        match self.scenario.group(g).kind {
+        let total = children.len();
+        let (end_at, end, shape, terms) = match self.scenario.group(g).kind {
             GroupKind::Serial => self.serial(&children, start),
             GroupKind::Tasks | GroupKind::Gather | GroupKind::Joinset | GroupKind::Threads => {
                 let ends: Vec<_> = children.iter().map(|&c| self.node(c, start)).collect();
                 let end_at = ends.iter().map(|e| e.0).max().unwrap_or(start);
                 let end = failed_if(ends.iter().any(|e| e.1.failed()));
-                let terms = self.terms(&children, start);
-                (end_at, end, format!("max({terms})"))
+                (end_at, end, Shape::Max, self.terms(&children, None))
             }
             GroupKind::Race => self.race(&children, start),
             GroupKind::Group => self.task_group(&children, start),
             GroupKind::Limit(permits) => self.limit(&children, start, permits.get()),
             GroupKind::Timeout(limit) => self.timeout(children[0], start, limit),
-        }
+        };
+        (end_at, end, shape, terms, total)
     }
 
-    fn serial(&mut self, children: &[Node], start: Duration) -> (Duration, End, String) {
+    fn serial(&mut self, children: &[Node], start: Duration) -> (Duration, End, Shape, Vec<Term>) {
         let mut at = start;
         for (i, &child) in children.iter().enumerate() {
             let (end_at, end) = self.node(child, at);
@@ -155,18 +255,22 @@ impl Planner<'_> {
                 for &later in &children[i + 1..] {
                     self.skip(later, at);
                 }
-                let mut formula = self.sum(&children[..=i], start, " + ");
-                if i + 1 < children.len() {
-                    formula.push_str(&format!(" (fails: {} skipped)", children.len() - i - 1));
-                }
-                return (at, End::Failed, formula);
+                let terms = self.terms(&children[..=i], None);
+                let skipped = children.len() - i - 1;
+                return (at, End::Failed, Shape::Sum { skipped }, terms);
             }
         }
-        (at, End::Done, self.sum(children, start, " + "))
+        (
+            at,
+            End::Done,
+            Shape::Sum { skipped: 0 },
+            self.terms(children, None),
+        )
     }
 
-    fn race(&mut self, children: &[Node], start: Duration) -> (Duration, End, String) {
+    fn race(&mut self, children: &[Node], start: Duration) -> (Duration, End, Shape, Vec<Term>) {
         let ends: Vec<_> = children.iter().map(|&c| self.node(c, start)).collect();
+        let terms = self.terms(children, None);
         // The earliest finish; the first given wins a tie.
         let (winner, &(end_at, end)) = ends
             .iter()
@@ -178,18 +282,21 @@ impl Planner<'_> {
                 self.mark(child, end_at, End::Cancelled, i < winner);
             }
         }
-        let terms = self.terms(children, start);
-        let losers = children.len() - 1;
-        let note = match losers {
-            0 => String::new(),
-            1 => format!("; {} cancelled", self.label(children[1 - winner.min(1)])),
-            n => format!("; {n} cancelled"),
+        let cancelled = match children.len() {
+            1 => String::new(),
+            2 => format!("; {} cancelled", self.label(children[1 - winner])),
+            n => format!("; {} cancelled", n - 1),
         };
-        (end_at, end, format!("min({terms}){note}"))
+        (end_at, end, Shape::Min { cancelled }, terms)
     }
 
-    fn task_group(&mut self, children: &[Node], start: Duration) -> (Duration, End, String) {
+    fn task_group(
+        &mut self,
+        children: &[Node],
+        start: Duration,
+    ) -> (Duration, End, Shape, Vec<Term>) {
         let ends: Vec<_> = children.iter().map(|&c| self.node(c, start)).collect();
+        let terms = self.terms(children, None);
         let failure = ends
             .iter()
             .enumerate()
@@ -197,27 +304,22 @@ impl Planner<'_> {
             .min_by_key(|(_, e)| e.0);
         let Some((failed, &(at, _))) = failure else {
             let end_at = ends.iter().map(|e| e.0).max().unwrap_or(start);
-            return (
-                end_at,
-                End::Done,
-                format!("max({})", self.terms(children, start)),
-            );
+            return (end_at, End::Done, Shape::Max, terms);
         };
-        let mut cancelled = 0;
+        let cancelled = (0..children.len())
+            .filter(|&i| i != failed && ends[i].0 > at)
+            .count();
         for (i, &child) in children.iter().enumerate() {
-            if i != failed && ends[i].0 > at {
-                cancelled += 1;
-            }
             if i != failed {
                 self.mark(child, at, End::Cancelled, true);
             }
         }
-        let formula = format!(
-            "the first failure, {} at {}, cancels the rest ({cancelled} cancelled)",
-            self.label(children[failed]),
-            human(at - start)
-        );
-        (at, End::Failed, formula)
+        let shape = Shape::FirstFailure {
+            failed: self.label(children[failed]),
+            at: at - start,
+            cancelled,
+        };
+        (at, End::Failed, shape, terms)
     }
 
     fn limit(
@@ -225,9 +327,7 @@ impl Planner<'_> {
         children: &[Node],
         start: Duration,
         permits: usize,
-    ) -> (Duration, End, String) {
-        // Each child's own length, then a fair semaphore: children take a
-        // permit in order, each the moment one frees.
+    ) -> (Duration, End, Shape, Vec<Term>) {
         // A subtree's schedule does not depend on when it starts, so each
         // child is worked out once, from 0, then moved to its start.
         let ends: Vec<_> = children
@@ -241,23 +341,8 @@ impl Planner<'_> {
             end_at = end_at.max(self.schedule_of(child).end_at);
         }
         let failed = ends.iter().any(|e| e.1.failed());
-        let mut terms: Vec<String> = children
-            .iter()
-            .zip(&starts)
-            .take(TERMS)
-            .map(|(&child, &offset)| {
-                let term = self.term(child, start + offset);
-                match offset.is_zero() {
-                    true => term,
-                    false => format!("{} + {term}", human(offset)),
-                }
-            })
-            .collect();
-        if children.len() > TERMS {
-            terms.push(format!("… {} more", children.len() - TERMS));
-        }
-        let formula = format!("{permits} at a time: max({})", terms.join(", "));
-        (end_at, failed_if(failed), formula)
+        let terms = self.terms(children, Some(&starts));
+        (end_at, failed_if(failed), Shape::Permits(permits), terms)
     }
 
     fn timeout(
@@ -265,16 +350,16 @@ impl Planner<'_> {
         child: Node,
         start: Duration,
         limit: Duration,
-    ) -> (Duration, End, String) {
+    ) -> (Duration, End, Shape, Vec<Term>) {
         let (end_at, end) = self.node(child, start);
         let deadline = start.saturating_add(limit);
-        let term = self.term(child, start);
-        let formula = format!("min({term}, deadline {})", human(limit));
+        let terms = self.terms(&[child], None);
         if end_at > deadline {
             self.mark(child, deadline, End::Cancelled, true);
-            return (deadline, End::TimedOut, format!("{formula}: timed out"));
+            let shape = Shape::Deadline { limit, hit: true };
+            return (deadline, End::TimedOut, shape, terms);
         }
-        (end_at, end, formula)
+        (end_at, end, Shape::Deadline { limit, hit: false }, terms)
     }
 
     /// Moves `node`'s subtree, scheduled from 0, to start at `by`.
@@ -300,57 +385,49 @@ impl Planner<'_> {
         pairs.for_each(|p| self.schedule.pairs[p as usize] = skipped);
     }
 
-    /// `a 1s + b 2s` for serial children.
-    fn sum(&self, children: &[Node], start: Duration, joiner: &str) -> String {
-        let mut terms: Vec<String> = children
+    /// The terms of `children`, the first few and, beyond them, the longest
+    /// (which decides a `max`); `waits` are the children's starts under a
+    /// limit.
+    fn terms(&self, children: &[Node], waits: Option<&[Duration]>) -> Vec<Term> {
+        let wait = |i: usize| waits.and_then(|w| w.get(i)).copied().unwrap_or_default();
+        let mut terms: Vec<Term> = children
             .iter()
             .take(TERMS)
-            .map(|&c| self.term(c, start))
+            .enumerate()
+            .map(|(i, &c)| self.term(c, wait(i)))
             .collect();
         if children.len() > TERMS {
-            terms.push(format!("… {} more", children.len() - TERMS));
-        }
-        terms.join(joiner)
-    }
-
-    /// `a 1s, serial 1s + 2s = 3s`: the children's terms, the longest
-    /// always among them.
-    fn terms(&self, children: &[Node], start: Duration) -> String {
-        let mut terms: Vec<String> = children
-            .iter()
-            .take(TERMS)
-            .map(|&c| self.term(c, start))
-            .collect();
-        if children.len() > TERMS {
-            let longest = children
-                .iter()
-                .enumerate()
-                .max_by_key(|&(_, &c)| self.schedule_of(c).end_at)
-                .map_or(0, |(i, _)| i);
-            terms.push(format!("… {} more", children.len() - TERMS));
+            let longest = (0..children.len())
+                .max_by_key(|&i| wait(i) + self.length(children[i]))
+                .unwrap_or(0);
             if longest >= TERMS {
-                terms.push(self.term(children[longest], start));
+                terms.push(self.term(children[longest], wait(longest)));
             }
         }
-        terms.join(", ")
+        terms
     }
 
-    /// One child in its parent's formula: `c 3s`, or `serial 1s + 2s = 3s`.
-    fn term(&self, child: Node, parent_start: Duration) -> String {
-        let expected = self.schedule_of(child);
-        let began = expected.start.unwrap_or(parent_start);
-        let length = human(expected.end_at.saturating_sub(began));
-        let label = self.label(child);
-        match child {
-            Node::Pair { .. } => format!("{label} {length}"),
-            Node::Group(g) => {
-                let formula = &self.schedule.formulas[g as usize];
-                if formula.chars().count() <= NESTED {
-                    format!("{label} {formula} = {length}")
-                } else {
-                    format!("{label} {length}")
-                }
-            }
+    /// How long `node` takes if nothing cuts it short.
+    fn length(&self, node: Node) -> Duration {
+        match node {
+            Node::Pair { index, .. } => self.scenario.plan().pairs()[index as usize].delay,
+            Node::Group(g) => self.schedule.natural[g as usize],
+        }
+    }
+
+    fn term(&self, child: Node, wait: Duration) -> Term {
+        let inner = match child {
+            Node::Group(g) => Some(&self.schedule.bare[g as usize])
+                .filter(|bare| bare.chars().count() <= NESTED)
+                .cloned(),
+            Node::Pair { .. } => None,
+        };
+        Term {
+            label: self.label(child),
+            length: self.length(child),
+            inner,
+            wait,
+            is_pair: matches!(child, Node::Pair { .. }),
         }
     }
 
@@ -365,7 +442,7 @@ impl Planner<'_> {
                     false => short,
                 }
             }
-            Node::Group(g) => self.scenario.group(g).kind.name().to_owned(),
+            Node::Group(g) => self.scenario.group(g).kind.to_string(),
         }
     }
 

@@ -35,6 +35,7 @@ use crate::engine::stop::StopReason;
 use crate::measure::repeat::{Measurement, Phase, Repeat, Subject, measure_observed};
 use crate::mode::{Deadlines, Mode};
 use crate::scenario::plan::Plan;
+use crate::scenario::tree::Scenario;
 
 /// The modes compared when `--modes` is not given: the tutorial's three.
 pub const DEFAULT_MODES: [Mode; 3] = [Mode::Serial, Mode::Tasks, Mode::Gather];
@@ -145,6 +146,41 @@ pub fn compare_observed(
     })
 }
 
+/// Runs each of `scenarios` in turn (with `base`'s clock and runtime) and
+/// compares them: `saywhen run A B`, "waterfall vs parallel". The plan of
+/// the comparison is the first scenario's.
+pub fn compare_scenarios(
+    scenarios: &[Arc<Scenario>],
+    base: &RunSpec,
+    repeat: Repeat,
+    live: Arc<dyn EventSink>,
+    observe: &mut dyn FnMut(&str, Phase),
+) -> Result<Comparison, CompareError> {
+    let mut measured: Vec<Measurement> = Vec::with_capacity(scenarios.len());
+    for scenario in scenarios {
+        if measured.iter().any(|m| m.interrupted().is_some()) {
+            break;
+        }
+        let subject = Subject::Scenario(scenario.clone());
+        measured.push(measure_observed(
+            &subject,
+            base,
+            repeat,
+            live.clone(),
+            observe,
+        )?);
+    }
+    Ok(Comparison {
+        plan: scenarios
+            .first()
+            .map_or_else(|| Arc::new(Plan::default()), |s| s.plan().clone()),
+        clock: base.clock,
+        repeat,
+        modes: measured,
+        skipped: Vec::new(),
+    })
+}
+
 impl Comparison {
     /// Why the comparison was cut short, if a run was stopped early.
     pub fn interrupted(&self) -> Option<StopReason> {
@@ -156,9 +192,13 @@ impl Comparison {
         self.modes.iter().min_by_key(|m| m.median())
     }
 
-    /// The serial mode's measurement, if serial was compared.
+    /// What the others are measured against: the serial mode's
+    /// measurement, if serial was compared; for scenarios, the first.
     pub fn serial(&self) -> Option<&Measurement> {
-        self.modes.iter().find(|m| m.mode() == Some(Mode::Serial))
+        match self.modes.first()?.mode() {
+            None => self.modes.first(),
+            Some(_) => self.modes.iter().find(|m| m.mode() == Some(Mode::Serial)),
+        }
     }
 
     /// How many times faster than serial `m` ran (serial's median wall over

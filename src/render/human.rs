@@ -144,11 +144,15 @@ impl Renderer for Human {
 }
 
 impl Human {
-    /// The pairs table (or its summary) and the totals.
+    /// The pairs table (or its summary) and the totals; for a scenario,
+    /// the tree and its arithmetic.
     fn tables(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let style = &self.style;
         if self.live_lines {
             writeln!(out)?;
+        }
+        if report.mode.is_none() {
+            return super::tree::write_report(report, style, out);
         }
         if summary::too_many_rows(report) {
             summary::write_summary(report, style, out)?;

@@ -16,6 +16,7 @@ pub mod summary;
 pub mod svg;
 pub mod timeline;
 pub mod trace;
+pub mod tree;
 mod wall_stats;
 
 use std::fmt;

@@ -18,8 +18,12 @@
 //!
 //! Every error points at its place: the line, and a caret under the column.
 
+use std::ffi::OsString;
 use std::fmt;
+use std::fs::File;
+use std::io::{self, Read};
 use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use unicode_width::UnicodeWidthStr;
@@ -591,4 +595,67 @@ fn unknown_name(name: &str) -> String {
             escape(&cut(name))
         ),
     }
+}
+
+/// Why no scenario could be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error(transparent)]
+    Syntax(#[from] SyntaxError),
+    #[error("argument {0} is not valid UTF-8: a scenario is text such as 'gather(1:a, 2:b)'")]
+    NotUtf8(usize),
+    #[error("cannot read scenarios from {file}: {source}")]
+    Read { file: String, source: io::Error },
+    #[error(
+        "no scenario to run: give one such as 'gather(serial(1:a, 2:b), 3:c)', or --file PATH (try: saywhen run 'gather(1:a, 2:b)')"
+    )]
+    Nothing,
+}
+
+/// The scenarios of the command line, then those of each file (`-` is
+/// stdin), in order.
+pub fn read_scenarios(
+    args: &[OsString],
+    files: &[PathBuf],
+) -> Result<Vec<Scenario>, ScenarioError> {
+    let several = args.len() > 1;
+    let mut scenarios = Vec::with_capacity(args.len());
+    for (i, arg) in args.iter().enumerate() {
+        let text = arg.to_str().ok_or(ScenarioError::NotUtf8(i + 1))?;
+        scenarios.push(parse_argument(text, i + 1, several)?);
+    }
+    for path in files {
+        let (name, text) = read_text(path)?;
+        scenarios.extend(parse_file(&text, &name)?);
+    }
+    match scenarios.is_empty() {
+        true => Err(ScenarioError::Nothing),
+        false => Ok(scenarios),
+    }
+}
+
+fn read_text(path: &Path) -> Result<(String, String), ScenarioError> {
+    let name = match path == Path::new(crate::scenario::pair_file::STDIN) {
+        true => "stdin".to_owned(),
+        false => escape(&path.to_string_lossy()).into_owned(),
+    };
+    let read = |source| ScenarioError::Read {
+        file: name.clone(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    if name == "stdin" {
+        io::stdin().lock().read_to_end(&mut bytes).map_err(read)?;
+    } else {
+        File::open(path)
+            .and_then(|mut file| file.read_to_end(&mut bytes))
+            .map_err(read)?;
+    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        read(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "it is not valid UTF-8",
+        ))
+    })?;
+    Ok((name, text))
 }

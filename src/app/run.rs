@@ -1,0 +1,82 @@
+//! `saywhen run <SCENARIO>...`: a tree of pairs and groups, run once or
+//! `--runs` times, shown as a tree with its arithmetic; two or more
+//! scenarios run one after another and are compared. `--dry-run` shows the
+//! tree and its arithmetic without running anything.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use crate::app::cli::{Options, RunArgs};
+use crate::engine::run::{RunError, RunSpec};
+use crate::error::Error;
+use crate::measure::compare::compare_scenarios;
+use crate::measure::repeat::{Subject, measure_observed};
+use crate::mode::Mode;
+use crate::output::export::Results;
+use crate::output::style::Style;
+use crate::render::{Format, tree};
+use crate::scenario::parse::read_scenarios;
+use crate::scenario::tree::Scenario;
+
+use super::outcome::{self, Session};
+
+pub fn execute(args: &RunArgs, options: &Options) -> Result<(), Error> {
+    let scenarios: Vec<Arc<Scenario>> = read_scenarios(&args.scenarios, &options.input.file)?
+        .into_iter()
+        .map(Arc::new)
+        .collect();
+    // A scenario brings its own shape: the spec's mode is not used.
+    let spec = options.concurrency.spec(Mode::Gather, options.run.clock());
+    for scenario in &scenarios {
+        // Refused before the session starts: a usage error must leave the
+        // export files as they were.
+        spec.check_scenario(scenario).map_err(RunError::from)?;
+    }
+    if args.dry_run {
+        return dry_run(&scenarios, options);
+    }
+    match scenarios.as_slice() {
+        [scenario] => run_one(scenario, spec, options),
+        _ => run_several(&scenarios, spec, options),
+    }
+}
+
+fn run_one(scenario: &Arc<Scenario>, spec: RunSpec, options: &Options) -> Result<(), Error> {
+    let session = Session::start(scenario.plan(), options, Format::renderer)?;
+    let spec = spec.with_stop(session.stop.clone());
+    let measured = measure_observed(
+        &Subject::Scenario(scenario.clone()),
+        &spec,
+        outcome::repeat(options),
+        session.live_sink(),
+        &mut session.status(),
+    )?;
+    session.finish(options, Results::One(&measured))
+}
+
+fn run_several(scenarios: &[Arc<Scenario>], spec: RunSpec, options: &Options) -> Result<(), Error> {
+    let session = Session::start(scenarios[0].plan(), options, Format::compare_renderer)?;
+    let spec = spec.with_stop(session.stop.clone());
+    let comparison = compare_scenarios(
+        scenarios,
+        &spec,
+        outcome::repeat(options),
+        session.live_sink(),
+        &mut session.status(),
+    )?;
+    session.finish(options, Results::Compared(&comparison))
+}
+
+/// The tree of each scenario and the times it should take.
+fn dry_run(scenarios: &[Arc<Scenario>], options: &Options) -> Result<(), Error> {
+    let style = Style::detect(&options.style_request());
+    let mut out = std::io::stdout().lock();
+    for (n, scenario) in scenarios.iter().enumerate() {
+        if n > 0 {
+            writeln!(out)?;
+        }
+        tree::write_dry_run(scenario, &style, &mut out)?;
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,331 @@
+//! The tree view of a scenario: one row per node, indented by depth, with
+//! what the arithmetic expects of it beside what happened, then how each
+//! group's time follows from its children's.
+//!
+//! ```text
+//! ┌────────────┬───────┬──────────┬─────────┬──────────┬────────┬─────────┐
+//! │ node       ┆ delay ┆ expected ┆ started ┆ finished ┆ status ┆ late by │
+//! ╞════════════╪═══════╪══════════╪═════════╪══════════╪════════╪═════════╡
+//! │ gather     ┆       ┆ +3s      ┆ +0s     ┆ +3s      ┆ done   ┆         │
+//! │   serial   ┆       ┆ +3s      ┆ +0s     ┆ +3s      ┆ done   ┆         │
+//! │     a      ┆ 1s    ┆ +1s      ┆ +0s     ┆ +1s      ┆ done   ┆ 0s      │
+//! ...
+//! expected 3s = max(serial a 1s + b 2s = 3s, c 3s)
+//! ```
+//!
+//! `--dry-run` shows the same tree with the expected columns only.
+
+use std::io::{self, Write};
+
+use comfy_table::{Table, presets};
+use unicode_width::UnicodeWidthStr;
+
+use crate::engine::arithmetic::{Expected, Schedule};
+use crate::engine::record::Timing;
+use crate::measure::report::{Report, Status, signed};
+use crate::output::escape::escape;
+use crate::output::style::Style;
+use crate::scenario::tree::{Action, Node, Scenario};
+use crate::scenario::units::{human, human_signed, offset};
+
+/// Below this width the table keeps only its essential columns.
+const WIDE: usize = 72;
+
+/// Above this many nodes the table lists the groups only, and counts the
+/// pairs by how they ended.
+pub const MAX_ROWS: usize = 1000;
+
+/// The tree of a finished run, and its arithmetic.
+pub fn write_report(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result<()> {
+    let owned;
+    let schedule = match &report.schedule {
+        Some(schedule) => schedule.as_ref(),
+        None => {
+            owned = Schedule::of(&report.scenario);
+            &owned
+        }
+    };
+    let table = nodes_table(&report.scenario, schedule, Some(report), style);
+    writeln!(out, "{table}")?;
+    if report.scenario.node_count() > MAX_ROWS {
+        write_counts(report, style, out)?;
+    }
+    write_arithmetic(&report.scenario, schedule, style, out)?;
+    let measured = match report.interrupted {
+        None => human(report.wall),
+        Some(by) => format!("{} (interrupted by {by})", human(report.wall)),
+    };
+    let overhead = match report.overhead() {
+        Some(overhead) => format!(", overhead {}", human_signed(overhead)),
+        None => String::new(),
+    };
+    writeln!(
+        out,
+        "{}",
+        style.text(format!(
+            "measured {measured} on the {} clock{overhead}",
+            report.clock
+        ))
+    )
+}
+
+/// The tree and its arithmetic, before anything runs (`--dry-run`).
+pub fn write_dry_run(scenario: &Scenario, style: &Style, out: &mut dyn Write) -> io::Result<()> {
+    let schedule = Schedule::of(scenario);
+    writeln!(out, "{}", nodes_table(scenario, &schedule, None, style))?;
+    write_arithmetic(scenario, &schedule, style, out)
+}
+
+/// `gather: max(serial 3s, c 3s) = 3s`, one line per group, then the whole.
+fn write_arithmetic(
+    scenario: &Scenario,
+    schedule: &Schedule,
+    style: &Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}",
+        style.text(fit(&schedule.summary(scenario), style))
+    )?;
+    // Each group's own sum, naming its children, when there is more than
+    // the root's.
+    let groups = scenario.groups();
+    if groups.len() > 1 && groups.len() <= MAX_ROWS {
+        for (g, group) in groups.iter().enumerate().skip(1) {
+            let id = scenario.id(Node::Group(g as u32));
+            let expected = schedule.groups[g];
+            if expected.start.is_none() {
+                // Skipped or cut off before it began: nothing to add up.
+                continue;
+            }
+            let mut line = format!(
+                "  {id} {}: {} = {}",
+                group.kind,
+                schedule.formulas[g],
+                human(schedule.natural[g])
+            );
+            if let Some(status) = cut_short(expected) {
+                line.push_str(&format!(", {status} at {}", offset(expected.end_at)));
+            }
+            writeln!(out, "{}", style.text(fit(&line, style)))?;
+        }
+    }
+    Ok(())
+}
+
+/// How a node was expected to be cut short, if it was.
+fn cut_short(expected: Expected) -> Option<&'static str> {
+    match Status::from(expected.end) {
+        Status::Done | Status::Failed => None,
+        status => Some(status.name()),
+    }
+}
+
+/// A line wrapped on words to the style's width, later lines indented.
+fn fit(line: &str, style: &Style) -> String {
+    let options = textwrap::Options::new(style.width.max(20)).subsequent_indent("      ");
+    textwrap::wrap(line, options).join("\n")
+}
+
+/// How many pairs ended each way, for a tree too large to list.
+fn write_counts(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result<()> {
+    let mut counts: Vec<(Status, usize)> = Vec::new();
+    for pair in report.pairs() {
+        let status = pair.status();
+        match counts.iter_mut().find(|(s, _)| *s == status) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((status, 1)),
+        }
+    }
+    let counted: Vec<String> = counts
+        .iter()
+        .map(|(status, n)| format!("{n} {}", status.name()))
+        .collect();
+    writeln!(
+        out,
+        "{}",
+        style.text(format!(
+            "{} pairs (not listed): {}",
+            report.plan.len(),
+            counted.join(", ")
+        ))
+    )
+}
+
+fn nodes_table(
+    scenario: &Scenario,
+    schedule: &Schedule,
+    report: Option<&Report>,
+    style: &Style,
+) -> Table {
+    let mut table = Table::new();
+    table.load_style(if style.unicode {
+        presets::UTF8_FULL_CONDENSED
+    } else {
+        presets::ASCII_FULL_CONDENSED
+    });
+    let all: &[&str] = match report {
+        Some(_) => &[
+            "node", "delay", "expected", "started", "ended", "status", "late by",
+        ],
+        None => &["node", "delay", "starts", "ends", "as"],
+    };
+    // A narrow terminal gets the essentials: which node, when it ended,
+    // and how.
+    let narrow = style.width < WIDE;
+    let shown: Vec<usize> = (0..all.len())
+        .filter(|&i| !narrow || matches!(all[i], "node" | "ended" | "status" | "ends" | "as"))
+        .collect();
+    let header: Vec<&str> = shown.iter().map(|&i| all[i]).collect();
+    table.set_header(header.iter().map(|h| h.to_string()));
+    let list_pairs = scenario.node_count() <= MAX_ROWS;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (node, depth) in scenario.walk() {
+        if !list_pairs && matches!(node, Node::Pair { .. }) {
+            continue;
+        }
+        let expected = schedule.of_node(node);
+        let name = format!("{}{}", indent(depth, style), label(scenario, node, style));
+        let mut row = vec![
+            name,
+            match node {
+                Node::Pair { index, .. } => human(scenario.plan().pairs()[index as usize].delay),
+                Node::Group(_) => String::new(),
+            },
+        ];
+        match report {
+            Some(report) => {
+                let timing = match node {
+                    Node::Pair { index, .. } => report.timings.get(index as usize),
+                    Node::Group(g) => report.groups.get(g as usize),
+                }
+                .copied()
+                .unwrap_or_default();
+                row.extend(measured_cells(node, expected, timing, scenario));
+            }
+            None => row.extend(expected_cells(expected)),
+        }
+        rows.push(
+            shown
+                .iter()
+                .map(|&i| style.text(std::mem::take(&mut row[i])))
+                .collect(),
+        );
+    }
+    // The table never wraps a cell: the node names give way, cut with an
+    // ellipsis, until the table fits the width.
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| {
+            rows.iter()
+                .map(|r| width(&r[c]))
+                .chain([header[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let others: usize = widths.iter().skip(1).map(|w| w + 3).sum();
+    let room = style.width.saturating_sub(others + 4).max(8);
+    for row in &mut rows {
+        if width(&row[0]) > room {
+            row[0] = cut(&row[0], room, style);
+        }
+    }
+    table.add_rows(rows);
+    table
+}
+
+fn width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// `text` cut to `room` columns, its last one an ellipsis.
+fn cut(text: &str, room: usize, style: &Style) -> String {
+    let ellipsis = style.ellipsis();
+    let mut kept = String::new();
+    for c in text.chars() {
+        if width(&kept) + width(&c.to_string()) + width(ellipsis) > room {
+            break;
+        }
+        kept.push(c);
+    }
+    kept + ellipsis
+}
+
+/// Two columns a level. Not plain spaces: the table would take them for
+/// the gaps between words and drop them when it wraps a cell.
+fn indent(depth: usize, style: &Style) -> String {
+    match style.unicode {
+        true => "\u{a0}\u{a0}".repeat(depth),
+        false => ". ".repeat(depth),
+    }
+}
+
+/// A node as the table names it: a group's kind (`limit(2)`), or a pair's
+/// message with what it does when it is not a plain say.
+fn label(scenario: &Scenario, node: Node, style: &Style) -> String {
+    match node {
+        Node::Group(g) => scenario.group(g).kind.to_string(),
+        Node::Pair { index, action } => {
+            let message = &scenario.plan().pairs()[index as usize].message;
+            let short: String = message.chars().take(40).collect();
+            let mut text = escape(&short).into_owned();
+            if message.chars().count() > 40 {
+                text.push_str(style.ellipsis());
+            }
+            match action {
+                Action::Say => text,
+                Action::Fail => format!("fail: {text}"),
+                Action::Block => format!("block: {text}"),
+                Action::SpawnBlocking => format!("spawn_blocking: {text}"),
+            }
+        }
+    }
+}
+
+fn expected_cells(expected: Expected) -> [String; 3] {
+    [
+        expected.start.map_or_else(|| "-".to_owned(), offset),
+        offset(expected.end_at),
+        crate::measure::report::Status::from(expected.end)
+            .name()
+            .to_owned(),
+    ]
+}
+
+fn measured_cells(
+    node: Node,
+    expected: Expected,
+    timing: Timing,
+    scenario: &Scenario,
+) -> [String; 5] {
+    let status = Status::of(timing);
+    let late = match (node, status) {
+        (Node::Pair { index, .. }, Status::Done | Status::Failed) => {
+            let delay = scenario.plan().pairs()[index as usize].delay;
+            match (timing.began, timing.ended) {
+                (Some(began), Some(ended)) => {
+                    human_signed(signed(ended) - signed(began.saturating_add(delay)))
+                }
+                _ => String::new(),
+            }
+        }
+        _ => String::new(),
+    };
+    // The status, and what the arithmetic said when it said otherwise.
+    let expected_status = Status::from(expected.end);
+    let status_text = match status == expected_status || status == Status::Interrupted {
+        true => status.name().to_owned(),
+        false => format!("{} (expected {})", status.name(), expected_status.name()),
+    };
+    [
+        offset(expected.end_at),
+        timing.began.map_or_else(|| "-".to_owned(), offset),
+        match (status, timing.ended) {
+            (Status::Skipped, _) | (_, None) => "-".to_owned(),
+            (_, Some(at)) => offset(at),
+        },
+        status_text,
+        late,
+    ]
+}
