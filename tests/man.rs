@@ -63,7 +63,11 @@ fn examples_are_not_reflowed() {
     let help = stdout_of(saywhen().arg("--help"));
     let (_, listed) = help.split_once("Examples:\n").unwrap();
     let listed: Vec<&str> = listed.lines().take_while(|l| !l.is_empty()).collect();
-    let shown: Vec<String> = examples.lines().map(|l| l.replace("\\-", "-")).collect();
+    // roff writes - as \- and ' as \*(Aq.
+    let shown: Vec<String> = examples
+        .lines()
+        .map(|l| l.replace("\\-", "-").replace("\\*(Aq", "'"))
+        .collect();
     assert_eq!(shown.len(), listed.len(), "{examples}");
     for (shown, listed) in shown.iter().zip(&listed) {
         assert_eq!(shown, listed.trim_start());

@@ -9,6 +9,11 @@ use crate::engine::record::End;
 use crate::mode::Work;
 use crate::mode::node::NodeResult;
 
+/// Spawns every child, and on the first failure aborts the rest.
+///
+/// Note: before aborting, siblings that end at the failure's very instant
+/// are let finish (`Work::settle_set`), so that a tie comes out the same on
+/// every run.
 pub async fn run(work: &Work, group: u32) -> NodeResult {
     let mut set = JoinSet::new();
     for child in work.children(group) {
@@ -16,6 +21,7 @@ pub async fn run(work: &Work, group: u32) -> NodeResult {
     }
     while let Some(joined) = set.join_next().await {
         if joined.map_err(|e| Box::new(e.into()))??.failed() {
+            work.settle_set(&mut set).await?;
             // Aborting the JoinSet cancels every task still in it.
             set.abort_all();
             work.cut_children(group, End::Cancelled);

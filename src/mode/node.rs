@@ -8,6 +8,7 @@ use std::pin::Pin;
 
 use futures_util::FutureExt;
 use futures_util::future::Either;
+use tokio::task::JoinSet;
 
 use crate::engine::record::End;
 use crate::engine::run_error::RunError;
@@ -104,4 +105,42 @@ pub fn combined(results: impl IntoIterator<Item = NodeResult>) -> NodeResult {
         }
     }
     Ok(ended)
+}
+
+impl Work {
+    /// How many turns of the scheduler it takes, at most, for everything
+    /// that ends at this instant to have ended: each spawned task between
+    /// a pair and the group waiting on it is one more turn.
+    fn settle_turns(&self) -> usize {
+        2 * self.scenario().depth() + 2
+    }
+
+    /// Lets `child` end if it ends at this very instant: yields to the
+    /// tasks woken at this instant, turn by turn, polling `child` after
+    /// each. `None` if it has not ended by then.
+    pub async fn settle<F: Future<Output = NodeResult> + Unpin>(
+        &self,
+        child: &mut F,
+    ) -> Option<NodeResult> {
+        for _ in 0..self.settle_turns() {
+            tokio::select! {
+                biased;
+                ended = &mut *child => return Some(ended),
+                () = tokio::task::yield_now() => {}
+            }
+        }
+        None
+    }
+
+    /// Lets the tasks of `set` that end at this very instant end (see
+    /// [`Work::settle`]), collecting them.
+    pub async fn settle_set(&self, set: &mut JoinSet<NodeResult>) -> Result<(), Box<RunError>> {
+        for _ in 0..self.settle_turns() {
+            tokio::task::yield_now().await;
+            while let Some(joined) = set.try_join_next() {
+                joined.map_err(|e| Box::new(e.into()))??;
+            }
+        }
+        Ok(())
+    }
 }
