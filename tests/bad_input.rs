@@ -96,3 +96,82 @@ fn help_explains_each_mode_and_shows_examples() {
         .success()
         .stdout(predicate::str::starts_with("saywhen "));
 }
+
+/// A negative number given to an option is refused by that option, by
+/// name: it was taken for a pair with no ':' (`invalid pair '-1'`).
+#[test]
+fn a_negative_option_value_names_the_option() {
+    for (args, says) in [
+        (&["--runs", "-1"][..], "invalid value '-1' for '--runs <N>'"),
+        (&["--warmup", "-1"], "invalid value '-1' for '--warmup <N>'"),
+        (&["--limit", "-1"], "invalid value '-1' for '--limit <N>'"),
+        (
+            &["--workers", "-1"],
+            "invalid value '-1' for '--workers <N>'",
+        ),
+        (&["--width", "-1"], "invalid value '-1' for '--width <N>'"),
+        (
+            &["--max-wall", "-1"],
+            "invalid value '-1' for '--max-wall <DURATION>'",
+        ),
+        (
+            &["--max-wall", "-1s"],
+            "invalid value '-1s' for '--max-wall <DURATION>'",
+        ),
+        (
+            &["--timeout", "-1s"],
+            "invalid value '-1s' for '--timeout <DURATION>'",
+        ),
+        (
+            &["--check", "--tolerance", "-10%"],
+            "invalid value '-10%' for '--tolerance <TOLERANCE>'",
+        ),
+    ] {
+        let before: Vec<&str> = [args, &["--virtual-time", "serial", "1:a"]].concat();
+        rejects(&before, says);
+        // After the mode too.
+        let after: Vec<&str> = [&["--virtual-time", "serial", "1:a"][..], args].concat();
+        rejects(&after, says);
+    }
+}
+
+/// `-inf:x` looked like the short options `-i -n -f`; like `-1:x`, it is a
+/// pair, refused as one, by its argument number.
+#[test]
+fn a_negative_pair_is_a_pair_whatever_its_number() {
+    rejects(
+        &["serial", "-inf:x"],
+        "invalid pair '-inf:x' (argument 1): '-inf' is not a finite number",
+    );
+    rejects(
+        &["serial", "1:a", "-NaN:x"],
+        "invalid pair '-NaN:x' (argument 2): '-NaN' is not a finite number",
+    );
+    rejects(
+        &["gather", "1:a", "2:b", "-0.5:x"],
+        "invalid pair '-0.5:x' (argument 3): '-0.5' is negative",
+    );
+}
+
+/// `1m` is a minute and `1M` would be a month: `M` is refused, alone or in
+/// a compound, with a hint. Greek μ reads like the micro sign.
+#[test]
+fn capital_m_is_refused_and_greek_mu_is_micro() {
+    let hint = "use 1m for a minute, 30d for a month";
+    rejects(
+        &["serial", "1M:x"],
+        &format!("'1M' has M, which would be a month: {hint}"),
+    );
+    rejects(&["serial", "1M 2d:x"], hint);
+    rejects(&["--timeout", "1M", "serial", "1:a"], hint);
+    let out = common::stdout_of(&mut common::virtual_run(&[
+        "serial",
+        "250μs:a",
+        "1s 5μs:b",
+        "--format",
+        "json",
+    ]));
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["pairs"][0]["delay_s"], 0.00025);
+    assert_eq!(doc["pairs"][1]["delay_s"], 1.000005);
+}

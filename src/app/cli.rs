@@ -19,6 +19,7 @@ use crate::measure::Repeat;
 use crate::measure::check::{Expectations, Tolerance, parse_max_wall};
 use crate::measure::compare::DEFAULT_MODES;
 use crate::mode::{Deadlines, Mode, UnknownMode};
+use crate::output::escape::{EscapedLines, Quoted};
 use crate::output::export::Export;
 use crate::output::style::{ColorWhen, MIN_WIDTH, StyleRequest};
 use crate::render::Format;
@@ -96,10 +97,17 @@ pub struct Options {
 #[command(next_help_heading = "Repeat")]
 pub struct RepeatOptions {
     /// Run each mode N times and report min, median, mean ± σ and max of the wall times; live lines show the first run only
-    #[arg(short, long, global = true, value_name = "N", default_value_t = 1, value_parser = parse_runs)]
+    #[arg(short, long, global = true, value_name = "N", default_value_t = 1, value_parser = parse_runs, allow_negative_numbers = true)]
     pub runs: u32,
     /// Run each mode N times first, uncounted and silent
-    #[arg(short, long, global = true, value_name = "N", default_value_t = 0)]
+    #[arg(
+        short,
+        long,
+        global = true,
+        value_name = "N",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
     pub warmup: u32,
 }
 
@@ -126,10 +134,16 @@ pub struct CheckOptions {
     #[arg(long, global = true)]
     pub check: bool,
     /// How far --check lets the wall stray: a duration (50ms) or a share of the expected wall (10%) [default: 10%, at least 50ms]
-    #[arg(long, global = true, value_name = "TOLERANCE", requires = "check")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "TOLERANCE",
+        requires = "check",
+        allow_hyphen_values = true
+    )]
     pub tolerance: Option<Tolerance>,
     /// Exit 1 if a mode's measured wall (the median, with --runs) exceeds DURATION
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_max_wall)]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_max_wall, allow_hyphen_values = true)]
     pub max_wall: Option<Duration>,
 }
 
@@ -159,7 +173,7 @@ fn parse_runs(text: &str) -> Result<u32, String> {
         Ok(n) => Ok(n),
         Err(_) => Err(format!(
             "'{}' is not a number of runs (try --runs 5)",
-            crate::output::escape::Escaped(text)
+            Quoted(text)
         )),
     }
 }
@@ -202,7 +216,7 @@ pub struct DisplayOptions {
     #[arg(long, global = true)]
     pub ascii: bool,
     /// Draw for this many columns [default: the terminal's width, or 80]
-    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(MIN_WIDTH as i64..=1000))]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(MIN_WIDTH as i64..=1000), allow_negative_numbers = true)]
     pub width: Option<u16>,
     /// Do not draw the timeline after the tables
     #[arg(long, global = true)]
@@ -238,13 +252,13 @@ pub struct ConcurrencyOptions {
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout, allow_hyphen_values = true)]
     pub timeout: Option<Duration>,
     /// At most N pairs wait at once, like asyncio.Semaphore (async modes)
-    #[arg(long, global = true, value_name = "N", value_parser = parse_limit)]
+    #[arg(long, global = true, value_name = "N", value_parser = parse_limit, allow_negative_numbers = true)]
     pub limit: Option<NonZeroUsize>,
     /// The tokio runtime (multi-thread: real clock only) [default: current-thread]
     #[arg(long, global = true, value_enum)]
     pub runtime: Option<Flavor>,
     /// Worker threads of the multi-thread runtime (implies --runtime multi-thread)
-    #[arg(long, global = true, value_name = "N", value_parser = parse_workers)]
+    #[arg(long, global = true, value_name = "N", value_parser = parse_workers, allow_negative_numbers = true)]
     pub workers: Option<NonZeroUsize>,
     /// How serial counts its sleeps: from the previous wake-up, or from the start
     #[arg(long, global = true, value_enum, default_value_t = Deadlines::Relative)]
@@ -276,7 +290,7 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
 
 fn parse_limit(text: &str) -> Result<NonZeroUsize, String> {
     text.parse()
-        .map_err(|_| format!("'{text}' is not a whole number of at least 1"))
+        .map_err(|_| format!("'{}' is not a whole number of at least 1", Quoted(text)))
 }
 
 /// More worker threads than this teach nothing and risk the system's
@@ -286,7 +300,10 @@ pub const MAX_WORKERS: usize = 1024;
 fn parse_workers(text: &str) -> Result<NonZeroUsize, String> {
     let workers = parse_limit(text)?;
     if workers.get() > MAX_WORKERS {
-        return Err(format!("'{text}' is more than {MAX_WORKERS} workers"));
+        return Err(format!(
+            "'{}' is more than {MAX_WORKERS} workers",
+            Quoted(text)
+        ));
     }
     Ok(workers)
 }
@@ -423,13 +440,94 @@ impl Cli {
             Ok(cli)
         });
         parsed.map_err(|error| {
-            match error.kind() {
+            let error = match error.kind() {
                 clap::error::ErrorKind::UnknownArgument => negative_pair(&args),
                 _ => None,
             }
-            .unwrap_or(error)
+            .unwrap_or(error);
+            safe(error)
         })
     }
+}
+
+/// clap's error made as safe as saywhen's own: nothing a user typed
+/// reaches the terminal raw. clap quotes the user's text as it came (an
+/// invalid value, an unknown argument or subcommand, in a tip on how to
+/// pass it): each such piece of its context is escaped and cut to 80
+/// characters, and a tip that would repeat it raw is dropped, so clap still
+/// styles the rest (colour on a terminal, plain in a pipe). The rest of the
+/// message is clap's and saywhen's own text; should one of saywhen's value
+/// parsers ever quote raw text, the whole message goes out plain and
+/// escaped instead.
+fn safe(mut error: clap::Error) -> clap::Error {
+    use clap::error::{ContextValue, ErrorKind};
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        return error;
+    }
+    let quote = |text: &String| Quoted(text).to_string();
+    let fixed: Vec<_> = error
+        .context()
+        .filter_map(|(kind, value)| {
+            let value = match value {
+                ContextValue::String(text) => ContextValue::String(quote(text)),
+                ContextValue::Strings(texts) => {
+                    ContextValue::Strings(texts.iter().map(quote).collect())
+                }
+                ContextValue::StyledStrs(tips) => {
+                    let safe = tips
+                        .iter()
+                        .filter(|tip| styled_is_safe(&tip.ansi().to_string()));
+                    ContextValue::StyledStrs(safe.cloned().collect())
+                }
+                _ => return None,
+            };
+            Some((kind, value))
+        })
+        .collect();
+    for (kind, value) in fixed {
+        match value {
+            // No tips left: clap would still leave room for them.
+            ContextValue::StyledStrs(tips) if tips.is_empty() => drop(error.remove(kind)),
+            value => drop(error.insert(kind, value)),
+        }
+    }
+    let own = std::error::Error::source(&error).map(ToString::to_string);
+    if own.is_none_or(|text| is_plain(&text)) {
+        return error;
+    }
+    // What a terminal would get: `to_string` drops escape sequences (and
+    // keeps the rest of the text raw).
+    let plain = error.to_string();
+    let message = plain.strip_prefix("error: ").unwrap_or(&plain);
+    clap::Error::raw(error.kind(), EscapedLines(message))
+}
+
+/// Whether `text` has no character that [`Escaped`](crate::output::escape::Escaped)
+/// would escape, line breaks aside.
+fn is_plain(text: &str) -> bool {
+    text.lines()
+        .all(|line| crate::output::escape::escape(line) == line)
+}
+
+/// Whether clap's styled `text` holds nothing but text and its own colour
+/// and weight codes (SGR: `ESC [ ... m`).
+fn styled_is_safe(text: &str) -> bool {
+    let mut rest = text;
+    let mut unstyled = String::new();
+    while let Some(at) = rest.find("\x1b[") {
+        unstyled.push_str(&rest[..at]);
+        let code = &rest[at + 2..];
+        let end = code.find(|c: char| !(c.is_ascii_digit() || c == ';'));
+        match end.filter(|&end| code[end..].starts_with('m')) {
+            Some(end) => rest = &code[end + 1..],
+            None => return false,
+        }
+    }
+    unstyled.push_str(rest);
+    is_plain(&unstyled)
 }
 
 /// `--file` and `--export` given after the mode, after those given before
@@ -458,7 +556,7 @@ fn refuse_repeated_exports(
         // A device or a FIFO (`/dev/null`, `/dev/stdout`) may take two.
         let special = std::fs::metadata(&export.path).is_ok_and(|m| !m.is_file());
         if !special && !seen.insert(same_file(&export.path)) {
-            let name = crate::output::escape::Escaped(&export.path.to_string_lossy()).to_string();
+            let name = Quoted(&export.path.to_string_lossy()).to_string();
             return Err(command.error(
                 clap::error::ErrorKind::ArgumentConflict,
                 format!("--export names '{name}' twice: each file is written once"),
@@ -520,10 +618,16 @@ fn refuse_run_options(
 /// pairs. To count them, the command line is parsed again with each such
 /// argument replaced by a valid stand-in that says which one it was.
 fn negative_pair(args: &[OsString]) -> Option<clap::Error> {
+    // `-1:hi`, `-.5:hi`, `-inf:hi`: what clap would take for short options.
     let negative = |arg: &OsString| {
         arg.to_str().is_some_and(|text| {
-            text.strip_prefix('-')
-                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+            text.strip_prefix('-').is_some_and(|rest| {
+                let number = rest.starts_with(|c: char| c.is_ascii_digit() || c == '.');
+                let non_finite = rest.get(..3).is_some_and(|head| {
+                    head.eq_ignore_ascii_case("inf") || head.eq_ignore_ascii_case("nan")
+                });
+                number || (non_finite && rest.contains(':'))
+            })
         })
     };
     let stand_in = |i: usize| OsString::from(format!("0:\0{i}"));

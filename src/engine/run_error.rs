@@ -31,6 +31,11 @@ pub enum RunError {
         pairs: usize,
         error: io::Error,
     },
+    /// The threads mode joins its pairs' threads on one more thread.
+    #[error(
+        "could not start a thread to join the {pairs} pairs' threads (the threads mode needs one OS thread per pair, and one more: try fewer pairs): {error}"
+    )]
+    Joiner { pairs: usize, error: io::Error },
     /// The spec asks for something that cannot run (see [`RunSpec::check`]).
     #[error(transparent)]
     Spec(#[from] SpecError),

@@ -128,7 +128,10 @@ impl FromStr for Topic {
     fn from_str(name: &str) -> Result<Topic, String> {
         Topic::all()
             .find(|topic| topic.name() == name)
-            .ok_or_else(|| format!("nothing to explain about '{name}'"))
+            .ok_or_else(|| {
+                let name = crate::output::escape::Quoted(name);
+                format!("nothing to explain about '{name}'")
+            })
     }
 }
 

@@ -78,7 +78,7 @@ impl fmt::Display for Tolerance {
 
 /// Why a `--tolerance` value was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not a tolerance (try 50ms, 0.05, 10% or 2.5%)")]
+#[error("'{}' is not a tolerance (try 50ms, 0.05, 10% or 2.5%)", crate::output::escape::Quoted(.0))]
 pub struct BadTolerance(pub String);
 
 impl FromStr for Tolerance {

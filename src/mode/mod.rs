@@ -131,7 +131,8 @@ impl fmt::Display for Mode {
 /// An unknown mode name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown mode '{0}' (try serial, tasks, gather, race, joinset, blocking, spawn-blocking or threads)"
+    "unknown mode '{}' (try serial, tasks, gather, race, joinset, blocking, spawn-blocking or threads)",
+    crate::output::escape::Quoted(.0)
 )]
 pub struct UnknownMode(pub String);
 

@@ -15,7 +15,9 @@ use crate::scenario::tree::Node;
 ///
 /// Note: `thread::Builder::new().spawn` is `thread::spawn` that reports "no
 /// more threads" as an error (`RunError::Thread`) where `thread::spawn` would
-/// panic: thousands of pairs can run out of threads.
+/// panic: thousands of pairs can run out of threads. The joins get a thread
+/// of their own the same way, for the same reason: tokio's `spawn_blocking`
+/// panics when the pairs have taken the last thread there was.
 pub async fn run(work: &Work, group: u32) -> NodeResult {
     let pairs = work.children(group).len();
     let mut handles = Vec::with_capacity(pairs);
@@ -38,15 +40,16 @@ pub async fn run(work: &Work, group: u32) -> NodeResult {
             error,
         })?);
     }
-    // `join` blocks until its thread ends. The joins run on tokio's blocking
-    // pool, so the runtime's own thread stays free meanwhile (to notice a
+    // `join` blocks until its thread ends. The joins run on a thread of
+    // their own, so the runtime's thread stays free meanwhile (to notice a
     // Ctrl-C, say) while the pairs' threads sleep.
-    let joined = tokio::task::spawn_blocking(move || {
-        handles.into_iter().try_for_each(|handle| handle.join())
+    let (joined_tx, joined) = tokio::sync::oneshot::channel();
+    let joiner = thread::Builder::new().spawn(move || {
+        let _ = joined_tx.send(handles.into_iter().try_for_each(|handle| handle.join()));
     });
-    joined
-        .await
-        .map_err(|e| Box::new(e.into()))?
-        .map_err(|_| Box::new(RunError::ThreadPanicked))?;
-    Ok(End::Done)
+    joiner.map_err(|error| RunError::Joiner { pairs, error })?;
+    match joined.await {
+        Ok(Ok(())) => Ok(End::Done),
+        _ => Err(Box::new(RunError::ThreadPanicked)),
+    }
 }

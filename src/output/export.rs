@@ -141,7 +141,7 @@ impl Export {
             format!(
                 "cannot tell the format of '{}' from its extension \
                  (use .json, .jsonl, .csv, .md, .svg, .trace.json or .junit.xml)",
-                escape(text)
+                crate::output::escape::Quoted(text)
             )
         })?;
         Ok(Export { path, kind })

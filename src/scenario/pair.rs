@@ -46,6 +46,13 @@ pub enum PairError {
     NotFinite(String),
     #[error("'{}' is longer than the maximum delay of 365 days", Quoted(.0))]
     TooLong(String),
+    /// `M` is humantime's month; `m` is a minute. One slip of the shift
+    /// key is 43,800 times the delay, so `M` is refused rather than read.
+    #[error(
+        "'{}' has M, which would be a month: use 1m for a minute, 30d for a month",
+        Quoted(.0)
+    )]
+    MonthUnit(String),
 }
 
 impl Pair {
@@ -82,12 +89,12 @@ pub fn parse_delay(text: &str) -> Result<Duration, PairError> {
     if text.is_empty() {
         return Err(PairError::EmptyDelay);
     }
-    if text.starts_with('-') {
-        return Err(PairError::Negative(text.to_owned()));
-    }
-    let unsigned = text.strip_prefix('+').unwrap_or(text);
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
     if is_non_finite(unsigned) {
         return Err(PairError::NotFinite(text.to_owned()));
+    }
+    if text.starts_with('-') {
+        return Err(PairError::Negative(text.to_owned()));
     }
     // Plain seconds (`1`, `1.000001`: every line of a generated file) are
     // told apart in one pass, skipping the search for a unit.
@@ -98,7 +105,8 @@ pub fn parse_delay(text: &str) -> Result<Duration, PairError> {
     };
     let nanos = match unit {
         Some((number, unit_nanos)) => decimal_to_nanos(number, unit_nanos),
-        None => humantime::parse_duration(unsigned)
+        None if has_month_unit(unsigned) => return Err(PairError::MonthUnit(text.to_owned())),
+        None => humantime::parse_duration(&micro_sign(unsigned))
             .ok()
             .map(|d| d.as_nanos()),
     }
@@ -121,6 +129,22 @@ pub fn exact_seconds(d: Duration) -> String {
     format!("{}.{}", d.as_secs(), fraction.trim_end_matches('0'))
 }
 
+/// Whether `M` stands alone as a unit (`1M`, `1M 2d`), as opposed to
+/// inside a word such as `month`, which says what it means.
+fn has_month_unit(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphabetic())
+        .any(|unit| unit == "M")
+}
+
+/// Greek mu (`μs`, U+03BC) as the micro sign humantime knows (`µs`,
+/// U+00B5): they look the same, and keyboards type either.
+fn micro_sign(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.contains('\u{3bc}') {
+        true => text.replace('\u{3bc}', "\u{b5}").into(),
+        false => text.into(),
+    }
+}
+
 fn is_non_finite(text: &str) -> bool {
     // No lowercase copy: this runs for every line of a million-line file.
     text.get(..3)
@@ -135,6 +159,8 @@ const UNITS: &[(&str, u128)] = &[
     ("ns", 1),
     ("us", 1_000),
     ("µs", 1_000),
+    // Greek mu: looks the same as the micro sign above.
+    ("\u{3bc}s", 1_000),
     ("ms", 1_000_000),
     ("sec", 1_000_000_000),
     ("s", 1_000_000_000),
@@ -272,6 +298,7 @@ mod tests {
         assert_eq!(delay("1.5ms"), Duration::from_micros(1500));
         assert_eq!(delay("10us"), Duration::from_micros(10));
         assert_eq!(delay("10µs"), Duration::from_micros(10));
+        assert_eq!(delay("10\u{3bc}s"), Duration::from_micros(10));
         assert_eq!(delay("7ns"), Duration::from_nanos(7));
         assert_eq!(delay("3m"), Duration::from_secs(180));
         assert_eq!(delay("1d"), Duration::from_secs(86_400));
@@ -279,9 +306,25 @@ mod tests {
         assert_eq!(delay("2 s"), Duration::from_secs(2));
     }
 
+    /// `1M` would be a month to humantime, next to `1m`, a minute.
+    #[test]
+    fn a_lone_capital_m_is_refused_not_read_as_a_month() {
+        for text in ["1M", "2M 3d", "1d1M", "0.5M"] {
+            let err = parse_delay(text).unwrap_err();
+            assert_eq!(err, PairError::MonthUnit(text.into()), "{text}");
+            assert!(
+                err.to_string()
+                    .contains("use 1m for a minute, 30d for a month")
+            );
+        }
+        assert_eq!(delay("1month"), Duration::from_secs(2_630_016));
+        assert_eq!(delay("1m"), Duration::from_secs(60));
+    }
+
     #[test]
     fn compound_durations_use_humantime() {
         assert_eq!(delay("1m30s"), Duration::from_secs(90));
+        assert_eq!(delay("1s 5\u{3bc}s"), Duration::new(1, 5_000));
         assert_eq!(delay("1h 15m"), Duration::from_secs(4500));
         assert_eq!(delay("2min 3sec"), Duration::from_secs(123));
     }
@@ -319,7 +362,7 @@ mod tests {
             parse_delay("-0.5s"),
             Err(PairError::Negative("-0.5s".into()))
         );
-        for bad in ["nan", "NaN", "inf", "+inf", "Infinity"] {
+        for bad in ["nan", "NaN", "inf", "+inf", "Infinity", "-inf", "-nan"] {
             assert_eq!(
                 parse_delay(bad),
                 Err(PairError::NotFinite(bad.into())),
