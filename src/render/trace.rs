@@ -21,9 +21,13 @@
 //!   pair was expected to end (its start plus its delay) and how late it
 //!   was, for people (`"1s"`) and in microseconds (`delay_us`).
 //!
-//! Everything is streamed, one event at a time, so a million pairs need no
-//! second copy in memory. A scenario tree is one more loop over the same
-//! [`Tracks`]: a track per node, a span per group, flow events for spawns.
+//! - A scenario's groups are spans too, each on its own thread after the
+//!   pairs', named by path id and kind (`0.1 serial`), with the expected
+//!   schedule and the arithmetic in `args`. A group that spawns its
+//!   children draws a flow arrow to each (see [`run`]).
+//!
+//! Everything is streamed, one event at a time, in one pre-order walk of
+//! the tree, so a million pairs need no second copy in memory.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -33,8 +37,9 @@ use serde::Serialize;
 
 use crate::measure::Measurement;
 use crate::measure::compare::Comparison;
-use crate::measure::report::{PairReport, Report, Status};
+use crate::measure::report::{PairReport, Report, Status, signed};
 use crate::render::Renderer;
+use crate::scenario::tree::{GroupKind, Node};
 use crate::scenario::units::{human, human_signed, offset};
 
 /// Renders the first counted run of each mode as one trace document.
@@ -68,11 +73,29 @@ pub fn write(reports: &[&Report], out: &mut dyn Write) -> io::Result<()> {
 /// The thread of a process that holds the run's own span.
 const RUN_TID: usize = 0;
 
-/// One run: a process, the run's span on thread 0, a thread per pair.
+/// One run: a process; the run's span on thread 0; a thread per pair
+/// (`tid` = its number); for a scenario, a thread per group after the
+/// pairs, each with one span. Threads are sorted in tree order, so a group
+/// sits above its children. A flat mode's one group is the run itself.
+///
+/// A group that spawns its children (tasks, joinset, group, threads)
+/// draws a flow arrow to each: its span starts a flow (`flow_out`) and each
+/// child's span ends it (`flow_in`, same `bind_id`); Perfetto keeps a flow
+/// open after it ends once, so one span fans out to every child. A slice
+/// can hold one `bind_id`, so a group both spawned and spawning draws its
+/// outgoing arrows from a twin span on a track of its own, `0.1 joinset ·
+/// spawns` (a zero-length slice inside its span would do in Perfetto, but
+/// speedscope cannot nest two slices that start together and one of them
+/// is empty).
 fn run(report: &Report, pid: usize, tracks: &mut Tracks<'_>) -> io::Result<()> {
     tracks.process(pid, &report.label())?;
+    let mut tree = Tree::new(report, pid);
     let run = Track { pid, tid: RUN_TID };
-    tracks.name(run, "run")?;
+    tracks.name(run, "run", tree.next_order())?;
+    let run_flow = match report.mode {
+        Some(_) => tree.flow_from(0, tracks),
+        None => None,
+    };
     tracks.span(
         run,
         &run_name(report),
@@ -80,16 +103,160 @@ fn run(report: &Report, pid: usize, tracks: &mut Tracks<'_>) -> io::Result<()> {
         Duration::ZERO,
         report.wall,
         &RunArgs::new(report),
+        run_flow.map_or(Flow::None, Flow::Out),
     )?;
-    for pair in report.pairs() {
-        let track = Track {
-            pid,
-            tid: pair.index + 1,
-        };
-        tracks.name(track, &format!("{} {}", pair.index + 1, pair.pair.message))?;
-        pair_events(report, &pair, track, tracks)?;
+    let mut path = Path::default();
+    for (node, depth) in report.scenario.walk() {
+        let id = path.next(depth);
+        let incoming = tree.flow_into(node);
+        match node {
+            Node::Pair { index, .. } => {
+                let index = index as usize;
+                let pair = PairReport {
+                    index,
+                    pair: &report.plan.pairs()[index],
+                    timing: report.timings[index],
+                };
+                let track = tree.track(node);
+                let name = format!("{} {}", index + 1, pair.pair.message);
+                tracks.name(track, &name, tree.next_order())?;
+                pair_events(report, &pair, track, incoming, tracks)?;
+            }
+            Node::Group(g) if !tree.is_run(g) => {
+                let track = tree.track(node);
+                let kind = report.scenario.group(g).kind;
+                tracks.name(track, &format!("{id} {kind}"), tree.next_order())?;
+                let outgoing = tree.flow_from(g, tracks);
+                let (own, twin) = match (incoming, outgoing) {
+                    (Some(i), Some(o)) => (Flow::In(i), Some(o)),
+                    (Some(i), None) => (Flow::In(i), None),
+                    (None, Some(o)) => (Flow::Out(o), None),
+                    (None, None) => (Flow::None, None),
+                };
+                group_events(report, g, id, track, own, tracks)?;
+                if let Some(out) = twin {
+                    let twin = tree.twin_track(g);
+                    tracks.name(twin, &format!("{id} {kind} · spawns"), tree.next_order())?;
+                    group_events(report, g, id, twin, Flow::Out(out), tracks)?;
+                }
+            }
+            Node::Group(_) => {}
+        }
     }
     Ok(())
+}
+
+/// Where a run's nodes are drawn, in what order, and the arrows between.
+struct Tree<'a> {
+    report: &'a Report,
+    pid: usize,
+    /// The flow each spawning group's children end, by group (0: none).
+    flows: Vec<u64>,
+    /// The next thread's place in the viewer's list.
+    order: usize,
+}
+
+impl<'a> Tree<'a> {
+    fn new(report: &'a Report, pid: usize) -> Tree<'a> {
+        Tree {
+            report,
+            pid,
+            flows: vec![0; report.scenario.groups().len()],
+            order: 0,
+        }
+    }
+
+    fn next_order(&mut self) -> usize {
+        self.order += 1;
+        self.order - 1
+    }
+
+    /// A flat mode's one group is the run: its span would repeat the run's.
+    fn is_run(&self, group: u32) -> bool {
+        self.report.mode.is_some() && group == 0
+    }
+
+    fn track(&self, node: Node) -> Track {
+        let tid = match node {
+            Node::Pair { index, .. } => index as usize + 1,
+            Node::Group(g) if self.is_run(g) => RUN_TID,
+            Node::Group(g) => self.report.plan.len() + 1 + g as usize,
+        };
+        Track { pid: self.pid, tid }
+    }
+
+    /// The track of a group's twin span, after every group's own.
+    fn twin_track(&self, group: u32) -> Track {
+        let groups = self.report.scenario.groups().len();
+        Track {
+            pid: self.pid,
+            tid: self.report.plan.len() + 1 + groups + group as usize,
+        }
+    }
+
+    /// A new flow for the children of `group`, if it spawns them.
+    fn flow_from(&mut self, group: u32, tracks: &mut Tracks<'_>) -> Option<u64> {
+        let kind = self.report.scenario.group(group).kind;
+        let spawns = matches!(
+            kind,
+            GroupKind::Tasks | GroupKind::Joinset | GroupKind::Group | GroupKind::Threads
+        );
+        spawns.then(|| {
+            let id = tracks.next_flow();
+            self.flows[group as usize] = id;
+            id
+        })
+    }
+
+    /// The flow that ends at `node`: its parent's, when the parent
+    /// spawned it and it began.
+    fn flow_into(&self, node: Node) -> Option<u64> {
+        let parent = self.report.scenario.parent(node)?;
+        let began = match node {
+            Node::Pair { index, .. } => self.report.timings[index as usize].began,
+            Node::Group(g) => self.report.groups[g as usize].began,
+        };
+        let flow = self.flows[parent as usize];
+        (flow != 0 && began.is_some()).then_some(flow)
+    }
+}
+
+/// The arrow a span starts or ends, if any.
+#[derive(Debug, Clone, Copy)]
+enum Flow {
+    None,
+    /// This span spawned others: the arrows start here.
+    Out(u64),
+    /// This span was spawned: an arrow ends here.
+    In(u64),
+}
+
+/// Path ids (`0`, `0.1`, `0.1.0`) of a pre-order walk, one step at a time:
+/// asking the tree for each node's id would search its siblings, which a
+/// million-pair group cannot afford.
+#[derive(Default)]
+struct Path {
+    steps: Vec<usize>,
+    text: String,
+}
+
+impl Path {
+    /// The id of the next node of the walk, at `depth`.
+    fn next(&mut self, depth: usize) -> &str {
+        if self.steps.len() > depth {
+            self.steps.truncate(depth + 1);
+            self.steps[depth] += 1;
+        } else {
+            self.steps.push(0);
+        }
+        self.text.clear();
+        self.text.push('0');
+        for step in &self.steps[1..] {
+            self.text.push('.');
+            self.text.push_str(&step.to_string());
+        }
+        &self.text
+    }
 }
 
 /// `serial: wall 3s (expected 3s)`, or `... (interrupted)`.
@@ -106,15 +273,17 @@ fn run_name(report: &Report) -> String {
     name
 }
 
-/// A pair's sleep, and the moment it said its message. A pair that ended
-/// some other way gets the way in its name; one that never began gets an
-/// instant where it ended, so every track shows something.
+/// A pair's sleep, and the moment it said its message (or failed). A pair
+/// that ended some other way gets the way in its name; one that never
+/// began gets an instant where it ended, so every track shows something.
 fn pair_events(
     report: &Report,
     pair: &PairReport<'_>,
     track: Track,
+    flow: Option<u64>,
     tracks: &mut Tracks<'_>,
 ) -> io::Result<()> {
+    let flow = flow.map_or(Flow::None, Flow::In);
     let status = pair.status();
     let message = pair.pair.message.as_str();
     let name: Cow<'_, str> = match status {
@@ -128,14 +297,64 @@ fn pair_events(
         _ => None,
     });
     match (pair.began(), end) {
-        (Some(began), Some(end)) => tracks.span(track, &name, "sleep", began, end, &args)?,
+        (Some(began), Some(end)) => tracks.span(track, &name, "sleep", began, end, &args, flow)?,
         (None, Some(end)) => tracks.instant(track, &name, "never began", end, &args)?,
         _ => {}
     }
     if let Some(said) = pair.finished() {
-        tracks.instant(track, &format!("said {message}"), "said", said, &args)?;
+        let verb = if status == Status::Failed {
+            "failed"
+        } else {
+            "said"
+        };
+        tracks.instant(track, &format!("{verb} {message}"), verb, said, &args)?;
     }
     Ok(())
+}
+
+/// A group's span, from its start to its end, named for its kind and, when
+/// it did not see its children through, how it ended.
+fn group_events(
+    report: &Report,
+    group: u32,
+    id: &str,
+    track: Track,
+    flow: Flow,
+    tracks: &mut Tracks<'_>,
+) -> io::Result<()> {
+    let timing = report.groups[group as usize];
+    let status = Status::of(timing);
+    let kind = report.scenario.group(group).kind.to_string();
+    let name = match status {
+        Status::Done => kind.clone(),
+        other => format!("{kind} ({})", other.name()),
+    };
+    let expected = report.schedule.as_ref().map(|s| {
+        (
+            s.groups[group as usize],
+            s.formulas[group as usize].as_str(),
+        )
+    });
+    let end = timing
+        .ended
+        .or((status == Status::Interrupted).then_some(report.wall));
+    let args = GroupArgs {
+        id,
+        kind: &kind,
+        status: status.name(),
+        expected_start: expected.and_then(|(e, _)| e.start).map(offset),
+        expected_end: expected.map(|(e, _)| offset(e.end_at)),
+        formula: expected.map(|(_, f)| f),
+        late_by: timing
+            .ended
+            .zip(expected)
+            .map(|(ended, (e, _))| human_signed(signed(ended) - signed(e.end_at))),
+    };
+    match (timing.began, end) {
+        (Some(began), Some(end)) => tracks.span(track, &name, "group", began, end, &args, flow),
+        (None, Some(end)) => tracks.instant(track, &name, "never began", end, &args),
+        _ => Ok(()),
+    }
 }
 
 /// Where an event is drawn: a process and one of its threads.
@@ -150,6 +369,9 @@ struct Track {
 struct Tracks<'a> {
     out: &'a mut dyn Write,
     first: bool,
+    /// The last flow arrow's id: ids are numbers, unique in the file
+    /// (Perfetto reads a string `bind_id` as hexadecimal).
+    flows: u64,
 }
 
 /// One trace event. Every event has `name`, `ph`, `pid`, `tid` and `ts`,
@@ -168,6 +390,14 @@ struct Event<'a, A: Serialize> {
     /// An instant's scope: `t`, its thread.
     #[serde(skip_serializing_if = "Option::is_none")]
     s: Option<&'static str>,
+    /// A flow arrow (a spawn) that starts (`flow_out`) or ends (`flow_in`)
+    /// at this slice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bind_id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flow_in: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flow_out: Option<bool>,
     args: A,
 }
 
@@ -184,7 +414,16 @@ struct SortArgs {
 impl<'a> Tracks<'a> {
     fn start(out: &'a mut dyn Write) -> io::Result<Tracks<'a>> {
         out.write_all(b"{\"traceEvents\":[")?;
-        Ok(Tracks { out, first: true })
+        Ok(Tracks {
+            out,
+            first: true,
+            flows: 0,
+        })
+    }
+
+    fn next_flow(&mut self) -> u64 {
+        self.flows += 1;
+        self.flows
     }
 
     fn finish(self) -> io::Result<()> {
@@ -209,6 +448,9 @@ impl<'a> Tracks<'a> {
             ts: 0.0,
             dur: None,
             s: None,
+            bind_id: None,
+            flow_in: None,
+            flow_out: None,
             args,
         })
     }
@@ -220,19 +462,14 @@ impl<'a> Tracks<'a> {
         self.metadata(track, "process_sort_index", SortArgs { sort_index: pid })
     }
 
-    /// Names a thread and keeps the threads in argument order.
-    fn name(&mut self, track: Track, name: &str) -> io::Result<()> {
+    /// Names a thread and sorts it `order`-th.
+    fn name(&mut self, track: Track, name: &str, order: usize) -> io::Result<()> {
         self.metadata(track, "thread_name", NameArgs { name })?;
-        self.metadata(
-            track,
-            "thread_sort_index",
-            SortArgs {
-                sort_index: track.tid,
-            },
-        )
+        self.metadata(track, "thread_sort_index", SortArgs { sort_index: order })
     }
 
-    /// A complete event from `begin` to `end`.
+    /// A complete event from `begin` to `end`, where `flow` starts or ends.
+    #[allow(clippy::too_many_arguments)]
     fn span<A: Serialize>(
         &mut self,
         track: Track,
@@ -241,7 +478,13 @@ impl<'a> Tracks<'a> {
         begin: Duration,
         end: Duration,
         args: &A,
+        flow: Flow,
     ) -> io::Result<()> {
+        let (bind_id, flow_in, flow_out) = match flow {
+            Flow::None => (None, None, None),
+            Flow::Out(id) => (Some(id), None, Some(true)),
+            Flow::In(id) => (Some(id), Some(true), None),
+        };
         self.event(&Event {
             name,
             cat,
@@ -251,6 +494,9 @@ impl<'a> Tracks<'a> {
             ts: micros(begin),
             dur: Some(micros(end.saturating_sub(begin))),
             s: None,
+            bind_id,
+            flow_in,
+            flow_out,
             args,
         })
     }
@@ -273,6 +519,9 @@ impl<'a> Tracks<'a> {
             ts: micros(at),
             dur: None,
             s: Some("t"),
+            bind_id: None,
+            flow_in: None,
+            flow_out: None,
             args,
         })
     }
@@ -321,6 +570,19 @@ impl<'a> PairArgs<'a> {
             }),
         }
     }
+}
+
+/// What the detail pane shows for a group's span: its path id, how it was
+/// expected to run and the arithmetic behind it, and how late it ended.
+#[derive(Serialize)]
+struct GroupArgs<'a> {
+    id: &'a str,
+    kind: &'a str,
+    status: &'static str,
+    expected_start: Option<String>,
+    expected_end: Option<String>,
+    formula: Option<&'a str>,
+    late_by: Option<String>,
 }
 
 /// What the detail pane shows for the run's span.

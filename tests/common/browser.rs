@@ -128,8 +128,10 @@ fn wait(mut child: std::process::Child) -> std::process::Output {
     }
 }
 
-/// A fresh, empty directory under the system temporary directory.
-pub fn scratch(name: &str) -> PathBuf {
+/// A fresh, empty directory under the system temporary directory,
+/// removed when dropped (a browser profile weighs megabytes) unless
+/// `SAYWHEN_KEEP_SCREENSHOTS` is set, to look at what was made.
+pub fn scratch(name: &str) -> Scratch {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
@@ -139,5 +141,24 @@ pub fn scratch(name: &str) -> PathBuf {
     ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a temporary directory");
-    dir
+    Scratch(dir)
+}
+
+/// See [`scratch`].
+pub struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if std::env::var_os("SAYWHEN_KEEP_SCREENSHOTS").is_none() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
 }
