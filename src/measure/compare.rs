@@ -187,9 +187,22 @@ impl Comparison {
         self.modes.iter().find_map(Measurement::interrupted)
     }
 
-    /// The mode with the shortest median wall (the first of equals).
+    /// The mode with the shortest median wall (the first of equals) among
+    /// those that saw every pair through. race cancels all pairs but one:
+    /// ranking it fastest would compare less work with more. When every
+    /// mode left pairs undone (a `--timeout`, say), all of them rank.
     pub fn fastest(&self) -> Option<&Measurement> {
-        self.modes.iter().min_by_key(|m| m.median())
+        let ranked = self.ranked();
+        self.modes
+            .iter()
+            .filter(|m| ranked(m))
+            .min_by_key(|m| m.median())
+    }
+
+    /// Whether `m` is ranked against the fastest (see [`Comparison::fastest`]).
+    pub fn ranked(&self) -> impl Fn(&Measurement) -> bool + use<> {
+        let all_undone = self.modes.iter().all(|m| m.undone() > 0);
+        move |m| all_undone || m.undone() == 0
     }
 
     /// What the others are measured against: the serial mode's
@@ -209,9 +222,12 @@ impl Comparison {
 
     /// How many times the fastest mode's median wall `m` took (1 for the
     /// fastest), like hyperfine's "relative" column; `None` when a wall is
-    /// zero.
+    /// zero, or for a mode that left pairs undone while others did not.
     pub fn relative_to_fastest(&self, m: &Measurement) -> Option<f64> {
-        ratio(m, self.fastest()?)
+        match self.ranked()(m) {
+            true => ratio(m, self.fastest()?),
+            false => None,
+        }
     }
 }
 
@@ -250,6 +266,20 @@ mod tests {
         assert_eq!(c.speedup_vs_serial(&c.modes[2]), Some(1.5));
         assert_eq!(c.relative_to_fastest(&c.modes[0]), Some(1.5));
         assert_eq!(c.relative_to_fastest(&c.modes[1]), Some(1.0));
+    }
+
+    /// race's 1 s beat everyone's 2 s by cancelling the 2 s pair: it was
+    /// ranked fastest, and every other mode 2.00× slower than it.
+    #[test]
+    fn a_mode_that_cancels_pairs_is_not_ranked_fastest() {
+        let base = RunSpec::new(Mode::Serial, Clock::Virtual);
+        let modes = [Mode::Serial, Mode::Tasks, Mode::Race];
+        let c = compare(&plan(), &base, &modes, Repeat::default(), Arc::new(Silent)).unwrap();
+        let race = &c.modes[2];
+        assert_eq!(race.undone(), 1);
+        assert_eq!(c.fastest().and_then(Measurement::mode), Some(Mode::Tasks));
+        assert_eq!(c.relative_to_fastest(&c.modes[1]), Some(1.0));
+        assert_eq!(c.relative_to_fastest(race), None);
     }
 
     #[test]

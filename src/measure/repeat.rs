@@ -19,7 +19,7 @@ use crate::engine::clock::Clock;
 use crate::engine::event::{EventSink, Silent};
 use crate::engine::run::{RunError, RunSpec, run, run_scenario};
 use crate::engine::stop::StopReason;
-use crate::measure::report::{Report, signed};
+use crate::measure::report::{Report, Status, signed};
 use crate::measure::stats::Stats;
 use crate::mode::Mode;
 use crate::scenario::plan::Plan;
@@ -162,6 +162,16 @@ impl Measurement {
     /// [`Repeat::keep_pairs`], runs after the first hold no pair timings.
     pub fn runs(&self) -> &[Report] {
         &self.runs
+    }
+
+    /// How many pairs of the first counted run ended without saying their
+    /// message: cancelled (a lost race, a timeout), failed or skipped. A
+    /// mode that leaves pairs undone is not as fast as its wall suggests.
+    pub fn undone(&self) -> usize {
+        self.first()
+            .pairs()
+            .filter(|pair| !matches!(pair.status(), Status::Done | Status::Interrupted))
+            .count()
     }
 
     /// The first counted run: the one shown live.
