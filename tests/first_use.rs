@@ -190,3 +190,71 @@ fn exports_before_and_after_the_mode_are_all_written() {
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(written, (true, true));
 }
+
+/// In `compare --modes all`, race's 1 s beat everyone's 2 s by cancelling
+/// the 2 s pair, and was ranked fastest without a word about it.
+#[test]
+fn race_is_not_ranked_fastest_for_cancelling_the_rest() {
+    let args = [
+        "compare",
+        "--modes",
+        "serial,tasks,race",
+        "1:a",
+        "2:b",
+        "-q",
+    ];
+    let out = stdout_of(&mut virtual_run(&args));
+    let race = out
+        .lines()
+        .find(|l| l.starts_with("│ race"))
+        .expect("race's row");
+    assert!(race.ends_with("┆          - │"), "{out}");
+    let prose = out.replace('\n', " ");
+    assert!(
+        prose.contains("race cancelled 1 of 2 pairs: not ranked"),
+        "{out}"
+    );
+    let json = stdout_of(&mut virtual_run(
+        &[&args[..], &["--format", "json"]].concat(),
+    ));
+    let doc: Value = serde_json::from_str(&json).unwrap();
+    let relative = |i: usize| doc["modes"][i]["relative_to_fastest"].clone();
+    assert_eq!((relative(1), relative(2)), (Value::from(1.0), Value::Null));
+}
+
+/// With `--runs`, the tables judged the median while the timeline captions
+/// and the SVG stated the first run's wall, unlabelled.
+#[test]
+fn with_runs_every_view_states_the_median() {
+    let dir = std::env::temp_dir().join(format!("saywhen-median-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg = dir.join("runs.svg");
+    let out = stdout_of(&mut virtual_run(&[
+        "compare",
+        "--modes",
+        "serial,tasks",
+        "1:a",
+        "2:b",
+        "--runs",
+        "3",
+        "-q",
+        "--export",
+        svg.to_str().unwrap(),
+    ]));
+    let picture = std::fs::read_to_string(&svg).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(out.contains("median wall"), "{out}");
+    assert!(
+        out.contains("tasks · median wall 2s of 3 runs (run 1 drawn: 2s)"),
+        "{out}"
+    );
+    assert!(
+        picture.contains("median wall 2s of 3 runs (run 1 drawn: 2s)"),
+        "{picture}"
+    );
+    let out = stdout_of(&mut virtual_run(&["serial", "1:a", "--runs", "3", "-q"]));
+    assert!(
+        out.contains("│ median wall   ┆ 1s of 3 runs (run 1 above: 1s)"),
+        "{out}"
+    );
+}

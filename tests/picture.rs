@@ -180,7 +180,7 @@ fn ascii_makes_the_whole_human_view_ascii() {
         "1:slow",
     ]));
     assert!(out.is_ascii(), "{out}");
-    assert!(out.contains("serial - wall"), "{out}");
+    assert!(out.contains("serial - median wall"), "{out}");
 }
 
 #[test]

@@ -89,6 +89,16 @@ impl<'a> Results<'a> {
     pub fn first_runs(self) -> Vec<&'a Report> {
         self.measurements().iter().map(Measurement::first).collect()
     }
+
+    /// What a picture draws: each mode's first counted run, captioned
+    /// with the wall the tables give.
+    pub fn drawn(self) -> Vec<crate::render::timeline::Drawn<'a>> {
+        let measurements: &'a [Measurement] = self.measurements();
+        measurements
+            .iter()
+            .map(crate::render::timeline::Drawn::first_of)
+            .collect()
+    }
 }
 
 /// Why an export failed.
@@ -345,7 +355,7 @@ impl ExportFile {
             ExportKind::Report(format) => {
                 results.render(format.export_renderer(style).as_mut(), &mut out)?
             }
-            ExportKind::Svg => svg::write(&results.first_runs(), style, &mut out)?,
+            ExportKind::Svg => svg::write(&results.drawn(), style, &mut out)?,
             ExportKind::Junit => {
                 let command = results.command();
                 let hostname = junit::hostname();

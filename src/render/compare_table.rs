@@ -29,6 +29,7 @@ use crate::measure::Measurement;
 use crate::measure::compare::Comparison;
 use crate::measure::report::Report;
 use crate::output::style::Style;
+use crate::render::timeline::Drawn;
 use crate::render::{Human, Renderer, fit, timeline, wall_stats};
 use crate::scenario::plan::Plan;
 use crate::scenario::units::{human, human_signed};
@@ -105,8 +106,8 @@ impl Renderer for CompareTable {
         fit::write_wrapped(out, &self.text(lesson(c)), style, str::to_owned)?;
         if self.style.timeline && !c.modes.is_empty() {
             writeln!(out)?;
-            let first_runs: Vec<&Report> = c.modes.iter().map(Measurement::first).collect();
-            timeline::render(&first_runs, &self.style, out)?;
+            let drawn: Vec<Drawn> = c.modes.iter().map(Drawn::first_of).collect();
+            timeline::render_drawn(&drawn, &self.style, out)?;
         }
         Ok(())
     }
@@ -254,7 +255,29 @@ pub fn lesson(c: &Comparison) -> String {
             )
         })
         .collect();
-    format!("{}.", clauses.join("; "))
+    let mut lesson = format!("{}.", clauses.join("; "));
+    let ranked = c.ranked();
+    let unranked: Vec<String> = c
+        .modes
+        .iter()
+        .filter(|m| !ranked(m))
+        .map(|m| {
+            format!(
+                "{} cancelled {} of {} pairs",
+                m.label(),
+                m.undone(),
+                c.plan.len()
+            )
+        })
+        .collect();
+    if !unranked.is_empty() {
+        let names: Vec<&str> = unranked.iter().map(String::as_str).collect();
+        lesson.push_str(&format!(
+            " {}: not ranked against the modes that finished every pair.",
+            and_list(&names)
+        ));
+    }
+    lesson
 }
 
 /// `a`, `a and b`, `a, b and c`.

@@ -21,6 +21,7 @@ use crate::measure::Measurement;
 use crate::measure::report::{PairReport, Report, Status};
 use crate::mode::Deadlines;
 use crate::output::style::Style;
+use crate::render::timeline::Drawn;
 use crate::render::{Renderer, fit, summary, timeline};
 use crate::scenario::plan::Plan;
 use crate::scenario::tree::Scenario;
@@ -128,25 +129,30 @@ impl Renderer for Human {
     }
 
     fn report(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        self.tables(report, out)?;
-        self.timeline(report, out)
+        self.tables(report, None, out)?;
+        self.timeline(Drawn::run(report), out)
     }
 
     /// The first counted run's tables, the wall times of all runs, then the
     /// first run's timeline.
     fn measurement(&mut self, m: &Measurement, out: &mut dyn Write) -> io::Result<()> {
-        self.tables(m.first(), out)?;
+        self.tables(m.first(), Some(m), out)?;
         if m.runs().len() > 1 || m.warmup() > 0 {
             super::wall_stats::table(m, &self.style).write(&self.style, out)?;
         }
-        self.timeline(m.first(), out)
+        self.timeline(Drawn::first_of(m), out)
     }
 }
 
 impl Human {
     /// The pairs table (or its summary) and the totals; for a scenario,
     /// the tree and its arithmetic.
-    fn tables(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    fn tables(
+        &self,
+        report: &Report,
+        repeated: Option<&Measurement>,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         let style = &self.style;
         if self.live_lines {
             writeln!(out)?;
@@ -159,13 +165,13 @@ impl Human {
         } else {
             write_pairs_table(report, style, out)?;
         }
-        totals_table(report, style).write(style, out)
+        totals_table(report, repeated, style).write(style, out)
     }
 
-    fn timeline(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    fn timeline(&self, drawn: Drawn<'_>, out: &mut dyn Write) -> io::Result<()> {
         if self.style.timeline {
             writeln!(out)?;
-            timeline::render(&[report], &self.style, out)?;
+            timeline::render_drawn(&[drawn], &self.style, out)?;
         }
         Ok(())
     }
@@ -298,7 +304,9 @@ fn pairs_table(report: &Report, style: &Style) -> (fit::Fitted, Vec<String>) {
 /// The totals: every cell is saywhen's own text (no message), so all of
 /// it goes through [`Style::text`] on the way out, and a row added later
 /// cannot leak a `µs` or an arrow into an ASCII view.
-fn totals_table(report: &Report, style: &Style) -> fit::Fitted {
+/// The totals of `report`; with several runs of it (`repeated`), the wall
+/// and overhead are the median's, as in every other view of the runs.
+fn totals_table(report: &Report, repeated: Option<&Measurement>, style: &Style) -> fit::Fitted {
     let mut rows: Vec<[String; 2]> = Vec::new();
     rows.extend([
         [
@@ -315,30 +323,44 @@ fn totals_table(report: &Report, style: &Style) -> fit::Fitted {
         ],
     ]);
     rows.extend(lesson_rows(report, style));
-    rows.extend([
-        [
-            "expected wall".to_owned(),
-            style.text(format!(
-                "{} ({})",
-                human(report.expected),
-                report.expected_rule
-            )),
-        ],
-        [
-            "measured wall".to_owned(),
-            style.text(match report.interrupted {
-                None => human(report.wall),
-                Some(by) => format!("{} (interrupted by {by})", human(report.wall)),
-            }),
-        ],
-        [
-            "overhead".to_owned(),
-            match report.overhead() {
-                Some(overhead) => style.text(human_signed(overhead)),
-                None => "- (the run was cut short)".to_owned(),
-            },
-        ],
-    ]);
+    rows.extend([[
+        "expected wall".to_owned(),
+        style.text(format!(
+            "{} ({})",
+            human(report.expected),
+            report.expected_rule
+        )),
+    ]]);
+    match repeated.filter(|m| m.runs().len() > 1 && m.interrupted().is_none()) {
+        Some(m) => rows.extend([
+            [
+                "median wall".to_owned(),
+                format!(
+                    "{} of {} runs (run 1 above: {})",
+                    human(m.median()),
+                    m.runs().len(),
+                    human(report.wall)
+                ),
+            ],
+            ["overhead".to_owned(), human_signed(m.overhead())],
+        ]),
+        None => rows.extend([
+            [
+                "measured wall".to_owned(),
+                match report.interrupted {
+                    None => human(report.wall),
+                    Some(by) => format!("{} (interrupted by {by})", human(report.wall)),
+                },
+            ],
+            [
+                "overhead".to_owned(),
+                match report.overhead() {
+                    Some(overhead) => human_signed(overhead),
+                    None => "- (the run was cut short)".to_owned(),
+                },
+            ],
+        ]),
+    }
     let mut rows: Vec<Vec<String>> = rows
         .into_iter()
         .map(|row| row.map(|cell| style.text(cell)).into())

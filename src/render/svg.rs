@@ -17,7 +17,7 @@ use crate::measure::report::{Report, Status};
 use crate::output::escape::Escaped;
 use crate::output::style::Style;
 use crate::render::fit::pad as fit;
-use crate::render::timeline::{Counts, MAX_ROWS, axis_end, tick_label, tick_step};
+use crate::render::timeline::{Counts, Drawn, MAX_ROWS, axis_end, tick_label, tick_step};
 use crate::scenario::units::{human, human_signed};
 
 /// Total width of the picture, in SVG user units (pixels).
@@ -42,13 +42,21 @@ const PALETTE: [&str; 6] = [
 ];
 const LATE: &str = "#d62728";
 
-/// Writes the timelines of `reports`, stacked on one axis, as SVG.
-pub fn write(reports: &[&Report], style: &Style, out: &mut dyn Write) -> io::Result<()> {
-    out.write_all(render(reports, style).as_bytes())
+/// Writes the timelines of `drawn`, stacked on one axis, as SVG.
+pub fn write(drawn: &[Drawn<'_>], style: &Style, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(render_drawn(drawn, style).as_bytes())
+}
+
+/// The SVG document of `reports`, each captioned with its own wall.
+pub fn render(reports: &[&Report], style: &Style) -> String {
+    let drawn: Vec<Drawn> = reports.iter().map(|report| Drawn::run(report)).collect();
+    render_drawn(&drawn, style)
 }
 
 /// The SVG document, as text.
-pub fn render(reports: &[&Report], style: &Style) -> String {
+pub fn render_drawn(drawn: &[Drawn<'_>], style: &Style) -> String {
+    let reports: Vec<&Report> = drawn.iter().map(|d| d.report).collect();
+    let reports = &reports[..];
     let end = axis_end(reports);
     let plot = WIDTH - LABELS - RIGHT;
     let x = |t: Duration| LABELS + t.as_secs_f64() / end.as_secs_f64() * plot;
@@ -95,14 +103,14 @@ pub fn render(reports: &[&Report], style: &Style) -> String {
         svg,
         r##"<rect width="100%" height="100%" fill="#ffffff"/>"##
     );
-    for (line, report) in reports.iter().enumerate() {
+    for (line, Drawn { report, wall }) in drawn.iter().enumerate() {
         let _ = writeln!(
             svg,
-            r#"<text x="8" y="{:.1}" class="caption"><tspan font-weight="bold">{}</tspan> ({}): wall {}, expected {} ({}), {} pairs</text>"#,
+            r#"<text x="8" y="{:.1}" class="caption"><tspan font-weight="bold">{}</tspan> ({}): {}, expected {} ({}), {} pairs</text>"#,
             20.0 + line as f64 * 18.0,
             xml(&report.label()),
             xml(&report.summary()),
-            xml(&human(report.wall)),
+            xml(wall),
             xml(&human(report.expected)),
             xml(&report.expected_rule),
             report.plan.len()

@@ -19,6 +19,7 @@
 use std::io::{self, Write};
 use std::time::Duration;
 
+use crate::measure::Measurement;
 use crate::measure::report::{Report, Status};
 use crate::output::style::Style;
 use crate::render::fit;
@@ -37,20 +38,59 @@ const EIGHTHS: [char; 7] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉'];
 const SHADES: [char; 4] = ['░', '▒', '▓', '█'];
 const ASCII_SHADES: [char; 4] = ['.', ':', '+', '#'];
 
-/// Draws the timelines of `reports` on one shared axis, stacked.
+/// One run to draw, and what its caption says of the wall.
+#[derive(Debug, Clone)]
+pub struct Drawn<'a> {
+    pub report: &'a Report,
+    /// `wall 3s`; with `--runs`, the statistic the tables give (the
+    /// median), naming the run drawn: `median wall 3.003s of 5 runs (run
+    /// 1 drawn: 3.004s)`.
+    pub wall: String,
+}
+
+impl<'a> Drawn<'a> {
+    /// A run on its own.
+    pub fn run(report: &'a Report) -> Drawn<'a> {
+        Drawn {
+            report,
+            wall: format!("wall {}", human(report.wall)),
+        }
+    }
+
+    /// The first counted run of `m`, captioned with `m`'s median wall when
+    /// it ran more than once.
+    pub fn first_of(m: &'a Measurement) -> Drawn<'a> {
+        match m.runs().len() {
+            1 => Drawn::run(m.first()),
+            runs => Drawn {
+                report: m.first(),
+                wall: format!(
+                    "median wall {} of {runs} runs (run 1 drawn: {})",
+                    human(m.median()),
+                    human(m.first().wall)
+                ),
+            },
+        }
+    }
+}
+
+/// Draws the timelines of `reports` on one shared axis, stacked, each
+/// captioned with its own wall.
 pub fn render(reports: &[&Report], style: &Style, out: &mut dyn Write) -> io::Result<()> {
-    let Some(layout) = Layout::new(reports, style) else {
+    let drawn: Vec<Drawn> = reports.iter().map(|report| Drawn::run(report)).collect();
+    render_drawn(&drawn, style, out)
+}
+
+/// Draws the timelines of `drawn` on one shared axis, stacked.
+pub fn render_drawn(drawn: &[Drawn<'_>], style: &Style, out: &mut dyn Write) -> io::Result<()> {
+    let reports: Vec<&Report> = drawn.iter().map(|d| d.report).collect();
+    let Some(layout) = Layout::new(&reports, style) else {
         return Ok(());
     };
     let stacked = reports.len() > 1;
-    for report in reports {
+    for Drawn { report, wall } in drawn {
         if stacked {
-            let heading = format!(
-                "{} {} wall {}",
-                report.label(),
-                style.dot(),
-                human(report.wall)
-            );
+            let heading = format!("{} {} {wall}", report.label(), style.dot());
             let heading = fit::cut(&style.text(heading), style.width, style);
             writeln!(out, "{}", style.paint(style.bold(), heading))?;
         }
