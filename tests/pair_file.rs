@@ -156,6 +156,22 @@ fn an_endless_line_is_refused_at_one_mib() {
     );
 }
 
+/// The same cap holds for a file of scenarios (`saywhen run --file`),
+/// which was read whole.
+#[cfg(unix)]
+#[test]
+fn an_endless_scenario_file_is_refused_at_one_mib() {
+    saywhen()
+        .args(["run", "--file", "/dev/zero"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "error: cannot read scenarios from /dev/zero: line 1 is longer than 1 MiB, the longest line it may hold\n",
+        );
+}
+
 /// A bad line of 2 MB is not echoed back: the error quotes its first 80
 /// characters, escaped.
 #[test]

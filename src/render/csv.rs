@@ -72,20 +72,32 @@ fn write_rows<'a>(
     let mut writer = csv::Writer::from_writer(out);
     for (run, report) in runs {
         for pair in report.pairs() {
-            writer.serialize(Row {
-                mode: report.label(),
-                run,
-                index: pair.index,
-                message: &pair.pair.message,
-                delay_s: plain(pair.pair.delay),
-                start_s: pair.began().map(plain),
-                finish_s: pair.ended().map(plain),
-                late_s: pair.late().map(plain_signed),
-                status: pair.status().name(),
-            })?;
+            writer
+                .serialize(Row {
+                    mode: report.label(),
+                    run,
+                    index: pair.index,
+                    message: &pair.pair.message,
+                    delay_s: plain(pair.pair.delay),
+                    start_s: pair.began().map(plain),
+                    finish_s: pair.ended().map(plain),
+                    late_s: pair.late().map(plain_signed),
+                    status: pair.status().name(),
+                })
+                .map_err(io_error)?;
         }
     }
     writer.flush()
+}
+
+/// The writer's error as the I/O error it is, so that a closed pipe stays a
+/// closed pipe (`saywhen --format csv ... | head`, a quiet end) instead of
+/// an error of kind "other" (exit 74).
+fn io_error(error: csv::Error) -> io::Error {
+    match error.into_kind() {
+        csv::ErrorKind::Io(error) => error,
+        other => io::Error::other(format!("{other:?}")),
+    }
 }
 
 /// Seconds in plain decimal, rounded to the microsecond: `1.5`, `0.000002`.

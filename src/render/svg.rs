@@ -277,8 +277,11 @@ fn axis(end: Duration, plot: f64, y: f64, style: &Style, svg: &mut String) {
     );
 }
 
-/// Text safe inside an XML element or attribute. Control characters are
-/// already escaped (`\e`) by [`Escaped`]; XML 1.0 could not hold them.
+/// Text safe inside an XML element or attribute. XML 1.0 cannot hold
+/// control characters (but tab and line breaks) nor U+FFFE and U+FFFF, not
+/// even as `&#...;` references: those are shown escaped, as a terminal
+/// shows them (`\e`, `\u{ffff}`), which messages mostly already are (by
+/// [`Escaped`]); every other character is kept.
 pub(super) fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -288,6 +291,9 @@ pub(super) fn xml(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c < ' ' => out.push_str(&Escaped(c.encode_utf8(&mut [0; 4])).to_string()),
+            '\u{fffe}' | '\u{ffff}' => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
@@ -297,6 +303,15 @@ pub(super) fn xml(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What XML 1.0 forbids is shown escaped, so the SVG stays well-formed.
+    #[test]
+    fn characters_xml_forbids_are_escaped() {
+        let text = xml("a\u{ffff}b\u{fffe}\x1b\x00\u{fffd}\u{10ffff}\tc");
+        assert_eq!(text, "a\\u{ffff}b\\u{fffe}\\e\\0\u{fffd}\u{10ffff}\tc");
+        let svg = format!("<svg><text>{text}</text></svg>");
+        roxmltree::Document::parse(&svg).expect("well-formed XML");
+    }
 
     #[test]
     fn xml_special_characters_are_escaped() {

@@ -209,7 +209,7 @@ fn is_decimal(text: &str) -> bool {
 /// as too long anyway, so only the order of magnitude matters).
 fn decimal_to_nanos(number: &str, unit_nanos: u128) -> Option<u128> {
     let (mantissa, exponent) = match number.find(['e', 'E']) {
-        Some(at) => (&number[..at], number[at + 1..].parse::<i32>().ok()?),
+        Some(at) => (&number[..at], exponent(&number[at + 1..])?),
         None => (number, 0),
     };
     let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
@@ -248,6 +248,21 @@ fn decimal_to_nanos(number: &str, unit_nanos: u128) -> Option<u128> {
         (false, Some(power)) => (scaled + power / 2) / power,
         (false, None) => 0,
     })
+}
+
+/// A decimal exponent, however many digits it has: beyond a million either
+/// way the value is zero or too long all the same, so it is held there
+/// (`1e-2147483649` is 0, as `1e-400` is, rather than not a number).
+fn exponent(text: &str) -> Option<i32> {
+    const FAR: i32 = 1_000_000;
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(digits) => (-1, digits),
+        None => (1, text.strip_prefix('+').unwrap_or(text)),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(sign * digits.parse::<i32>().map_or(FAR, |n| n.min(FAR)))
 }
 
 #[cfg(test)]
@@ -347,6 +362,10 @@ mod tests {
         );
         assert_eq!(parse_delay("1e40"), Err(PairError::TooLong("1e40".into())));
         assert_eq!(delay("1e-400"), Duration::ZERO);
+        assert_eq!(delay("1e-2147483649"), Duration::ZERO);
+        assert_eq!(delay("1e-99999999999999999999"), Duration::ZERO);
+        let huge = "1e2147483648";
+        assert_eq!(parse_delay(huge), Err(PairError::TooLong(huge.into())));
     }
 
     #[test]

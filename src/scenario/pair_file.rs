@@ -44,6 +44,21 @@ pub fn read_pairs(path: &Path, pairs: &mut Vec<Pair>) -> Result<(), PlanError> {
     read_from(BufReader::with_capacity(BUFFER, file), &name, pairs)
 }
 
+/// Reads the next line of `reader` into `line` (cleared first), its `\n`
+/// included: 0 at the end. Reads at most [`MAX_LINE`] bytes and a line
+/// ending; a longer line is then [`too_long`], and nothing more is read.
+pub fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<usize> {
+    line.clear();
+    reader.take(MAX_LINE as u64 + 2).read_until(b'\n', line)
+}
+
+/// Whether `line`, read by [`read_line`], is longer than [`MAX_LINE`], its
+/// line ending aside.
+pub fn too_long(line: &[u8]) -> bool {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line).len() > MAX_LINE
+}
+
 /// Appends the pairs read from `reader` to `pairs`; `name` is how errors
 /// call the source (`pairs.txt`, `stdin`).
 pub fn read_from(
@@ -58,16 +73,10 @@ pub fn read_from(
         line,
     };
     loop {
-        line.clear();
-        // Room for a whole line and its `\r\n`; past that, the line is
-        // too long whatever follows, and nothing more is read.
-        let read = (&mut reader)
-            .take(MAX_LINE as u64 + 2)
-            .read_until(b'\n', &mut line)
-            .map_err(|source| PlanError::Read {
-                file: name.to_owned(),
-                source,
-            })?;
+        let read = read_line(&mut reader, &mut line).map_err(|source| PlanError::Read {
+            file: name.to_owned(),
+            source,
+        })?;
         if read == 0 {
             return Ok(());
         }

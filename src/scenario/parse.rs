@@ -21,7 +21,7 @@
 use std::ffi::OsString;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, BufRead, BufReader};
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -634,6 +634,29 @@ pub fn read_scenarios(
     }
 }
 
+/// The whole text of `reader`, read line by line so that reading stops at
+/// the first line longer than a pairs file's ([`MAX_LINE`]):
+/// `--file /dev/zero` is an error after one MiB, not all the memory there
+/// is.
+///
+/// [`MAX_LINE`]: crate::scenario::pair_file::MAX_LINE
+fn read_lines(mut reader: impl BufRead) -> io::Result<Vec<u8>> {
+    use crate::scenario::pair_file::{read_line, too_long};
+    let (mut bytes, mut line) = (Vec::new(), Vec::new());
+    for number in 1.. {
+        if read_line(&mut reader, &mut line)? == 0 {
+            break;
+        }
+        if too_long(&line) {
+            let message =
+                format!("line {number} is longer than 1 MiB, the longest line it may hold");
+            return Err(io::Error::new(io::ErrorKind::InvalidData, message));
+        }
+        bytes.extend_from_slice(&line);
+    }
+    Ok(bytes)
+}
+
 fn read_text(path: &Path) -> Result<(String, String), ScenarioError> {
     let name = match path == Path::new(crate::scenario::pair_file::STDIN) {
         true => "stdin".to_owned(),
@@ -643,14 +666,11 @@ fn read_text(path: &Path) -> Result<(String, String), ScenarioError> {
         file: name.clone(),
         source,
     };
-    let mut bytes = Vec::new();
-    if name == "stdin" {
-        io::stdin().lock().read_to_end(&mut bytes).map_err(read)?;
-    } else {
-        File::open(path)
-            .and_then(|mut file| file.read_to_end(&mut bytes))
-            .map_err(read)?;
+    let bytes = match name == "stdin" {
+        true => read_lines(io::stdin().lock()),
+        false => File::open(path).and_then(|file| read_lines(BufReader::new(file))),
     }
+    .map_err(read)?;
     let text = String::from_utf8(bytes).map_err(|_| {
         read(io::Error::new(
             io::ErrorKind::InvalidData,
