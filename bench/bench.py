@@ -23,6 +23,8 @@ for saywhen tasks and gather (pairs from --file), Python asyncio.gather
 `saywhen --virtual-time gather 0:a` against `python3 -c pass`; 1,000,000
 pairs on the virtual clock; serial with 1,000 x 1 ms (how the timer's
 per-sleep overshoot adds up, and whether "late by" accounts for it);
+`scenario`: 1,000,000 pairs as a flat `gather --file` against the same
+pairs as the scenario `gather(...)` read by `run --file`;
 `guards`: the peak memory of 1,000,000 virtual pairs with `--timeout` and
 `--limit` against none; `limit`: `--limit` against none on both runtimes,
 40,000 pairs of 0 s and 10,000 of 1 ms.
@@ -61,6 +63,8 @@ def main():
         sections.append(bench.virtual())
     if "serial" in args.parts:
         sections.append(bench.serial_drift())
+    if "scenario" in args.parts:
+        sections.append(bench.scenario())
     if "guards" in args.parts:
         sections.append(bench.guards())
     if "limit" in args.parts:
@@ -80,7 +84,7 @@ def parse_args():
                         help="largest N to run asyncio with (1,000,000 takes ~25 s and 1.7 GB a run)")
     parser.add_argument("--shell-max", type=int, default=1000,
                         help="largest N to run the shell with (default: %(default)s)")
-    parser.add_argument("--parts", default="scale,startup,virtual,serial,guards,limit",
+    parser.add_argument("--parts", default="scale,startup,virtual,scenario,serial,guards,limit",
                         help="which tables to make (default: %(default)s)")
     parser.add_argument("--work", help="where to keep inputs and raw results (default: a temp dir)")
     parser.add_argument("--programs", default="saywhen,asyncio,shell",
@@ -249,6 +253,38 @@ class Bench:
                     name, [self.saywhen, "--virtual-time", mode, "--file", pairs])
                 lines.append(f"| {mode} | {n:,} {'spread' if spread else 'equal'} "
                              f"| {wall:.3f} s | {rss:.1f} MB | {cpu:.3f} s |")
+        return "\n".join(lines)
+
+    def scenario(self):
+        """The same N pairs as a flat `gather --file` and as the scenario
+        `gather(1:m0, ..., 1:m{N-1})` read by `run --file`: one engine, so
+        the scenario should cost at most 1.2x the flat mode's wall and
+        memory (it also works out the arithmetic of every node)."""
+        n = max(self.args.sizes)
+        pairs = self.pairs_file(n, False)
+        tree = self.work / f"scenario-gather-{n}.txt"
+        if not tree.exists():
+            with tree.open("w") as out:
+                out.write("gather(\n")
+                for i in range(n):
+                    out.write(f"  1:m{i},\n")
+                out.write(")\n")
+        lines = [f"### {n:,} pairs of 1 s: flat mode against the same scenario", "",
+                 "| clock | command | wall | overhead | peak RSS | CPU time |",
+                 "| --- | --- | ---: | ---: | ---: | ---: |"]
+        for clock in ("real", "virtual"):
+            flags = ["--virtual-time"] if clock == "virtual" else []
+            for label, command in (
+                ("saywhen gather --file", [self.saywhen, *flags, "gather", "--file", str(pairs)]),
+                ("saywhen run --file", [self.saywhen, *flags, "run", "--file", str(tree)]),
+            ):
+                name = f"scenario-{clock}-{label.split()[1]}-{n}"
+                wall, rss, cpu = self.measure(name, command)
+                overhead = f"{wall - 1.0:+.3f} s" if clock == "real" else "-"
+                lines.append(f"| {clock} | `{label}` | {wall:.3f} s | {overhead} | {rss:.1f} MB"
+                             f" | {cpu:.3f} s |")
+                print(f"  {clock:>8} {label:<24} {wall:8.3f} s {rss:8.1f} MB {cpu:8.3f} s CPU",
+                      file=sys.stderr)
         return "\n".join(lines)
 
     def serial_drift(self):

@@ -81,6 +81,15 @@ impl Schedule {
         }
     }
 
+    /// How the root's time follows from its children's (`max(serial 1s +
+    /// 2s = 3s, c 3s)`): the rule of the expected wall.
+    pub fn rule(&self, scenario: &Scenario) -> String {
+        match scenario.root() {
+            Node::Group(g) => self.formulas[g as usize].clone(),
+            Node::Pair { .. } => "one pair".to_owned(),
+        }
+    }
+
     /// The whole sum in one line: `expected 3s = max(serial 1s + 2s = 3s,
     /// c 3s)`, or `expected 1s: the pair a` for a lone pair.
     pub fn summary(&self, scenario: &Scenario) -> String {

@@ -176,7 +176,7 @@ async fn run_tree(
             let schedule = Schedule::of(&scenario);
             let expected = Expectation {
                 wall: schedule.wall(&scenario),
-                rule: schedule.summary(&scenario),
+                rule: schedule.rule(&scenario),
             };
             (expected, Some(Arc::new(schedule)))
         }

@@ -122,10 +122,7 @@ impl CompareTable {
         let header: Vec<String> = HEADER
             .into_iter()
             .enumerate()
-            .map(|(column, title)| match column {
-                2 => wall_title(c).to_owned(),
-                _ => title.to_owned(),
-            })
+            .map(|(column, title)| title_of(c, column, title))
             .map(|title| self.text(title))
             .collect();
         let mut rows: Vec<Vec<String>> = c
@@ -173,6 +170,18 @@ const HEADER: [&str; 6] = [
     "vs fastest",
 ];
 
+/// A column's title: the wall's says which statistic; scenarios are
+/// compared with the first one given rather than with serial.
+fn title_of(c: &Comparison, column: usize, title: &str) -> String {
+    let scenarios = c.modes.first().is_some_and(|m| m.mode().is_none());
+    match (column, scenarios) {
+        (2, _) => wall_title(c).to_owned(),
+        (0, true) => "scenario".to_owned(),
+        (4, true) => "speedup vs first".to_owned(),
+        _ => title.to_owned(),
+    }
+}
+
 /// `median wall` when some mode ran more than once, else `measured wall`.
 fn wall_title(c: &Comparison) -> &'static str {
     match c.modes.iter().any(|m| m.runs().len() > 1) {
@@ -205,8 +214,11 @@ fn cells(c: &Comparison, m: &Measurement) -> Vec<String> {
 /// one table: the Markdown view, which has no width to fit.
 pub fn rows(c: &Comparison) -> (Vec<String>, Vec<Vec<String>>) {
     let repeated = c.modes.iter().any(|m| m.runs().len() > 1);
-    let mut header: Vec<String> = HEADER.map(String::from).into();
-    header[2] = wall_title(c).to_owned();
+    let mut header: Vec<String> = HEADER
+        .into_iter()
+        .enumerate()
+        .map(|(column, title)| title_of(c, column, title))
+        .collect();
     if repeated {
         header.extend(["mean ± σ", "min … max"].map(String::from));
     }
