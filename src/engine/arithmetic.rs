@@ -237,7 +237,7 @@ impl Planner<'_> {
 
     #[allow(clippy::type_complexity)]
     fn group(&mut self, g: u32, start: Duration) -> (Duration, End, Shape, Vec<Term>, usize) {
-        let children = self.scenario.children(g).to_vec();
+        let children: Vec<Node> = self.scenario.children(g).collect();
         let total = children.len();
         let (end_at, end, shape, terms) = match self.scenario.group(g).kind {
             GroupKind::Serial => self.serial(&children, start),

@@ -75,7 +75,7 @@ impl Work {
 
     /// The children of group `index`, each ready to run.
     pub fn children(&self, index: u32) -> impl ExactSizeIterator<Item = Node> + '_ {
-        self.scenario().children(index).iter().copied()
+        self.scenario().children(index)
     }
 
     /// Ends, as `end` says, whatever has not ended in the subtrees of

@@ -4,9 +4,11 @@
 //!
 //! The tree is stored flat, in pre-order, so that a million pairs cost what
 //! the pairs cost: the pairs stay one list (the [`Plan`]), groups are a
-//! second list, and each group names its children by index. Every subtree
-//! covers a contiguous range of both lists, which is how a cancelled subtree
-//! is marked in one sweep, and how a node gets its path id (`0.1`).
+//! second list, and each group names its children as spans: a run of
+//! consecutive pairs that do the same thing is one span, however long, so
+//! a flat mode's tree costs a few words. Every subtree covers a contiguous
+//! range of both lists, which is how a cancelled subtree is marked in one
+//! sweep, and how a pair finds its group (a binary search, not a table).
 
 use std::fmt;
 use std::num::NonZeroUsize;
@@ -96,6 +98,18 @@ pub enum Node {
     Group(u32),
 }
 
+/// Children as a group stores them: a run of consecutive pairs that do the
+/// same thing, or one group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Span {
+    Pairs {
+        first: u32,
+        count: u32,
+        action: Action,
+    },
+    Group(u32),
+}
+
 /// A group and where its subtree lies in the scenario's lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
@@ -104,8 +118,10 @@ pub struct Group {
     pub parent: Option<u32>,
     /// 0 for the root.
     pub depth: u32,
-    /// Its children, a range of [`Scenario::children`].
-    children: Range<u32>,
+    /// Its children, a range of the scenario's spans.
+    spans: Range<u32>,
+    /// How many children it has.
+    count: u32,
     /// The pairs of its whole subtree.
     pub pairs: Range<u32>,
     /// The groups of its whole subtree, itself first.
@@ -118,9 +134,7 @@ pub struct Scenario {
     plan: Arc<Plan>,
     root: Node,
     groups: Vec<Group>,
-    children: Vec<Node>,
-    /// Each pair's action and enclosing group (`u32::MAX`: none).
-    pair_nodes: Vec<(Action, u32)>,
+    spans: Vec<Span>,
 }
 
 impl Scenario {
@@ -165,20 +179,28 @@ impl Scenario {
     }
 
     /// The children of group `index`, in the order written.
-    pub fn children(&self, index: u32) -> &[Node] {
-        let range = &self.groups[index as usize].children;
-        &self.children[range.start as usize..range.end as usize]
+    pub fn children(&self, index: u32) -> Children<'_> {
+        let group = &self.groups[index as usize];
+        Children {
+            spans: &self.spans[group.spans.start as usize..group.spans.end as usize],
+            next: 0,
+            remaining: group.count as usize,
+        }
     }
 
-    /// What pair `index` does.
-    pub fn action(&self, index: usize) -> Action {
-        self.pair_nodes[index].0
-    }
-
-    /// The group directly around pair `index`.
+    /// The group directly around pair `index`: the last group, in
+    /// pre-order, whose subtree holds it.
     pub fn parent_of_pair(&self, index: usize) -> Option<u32> {
-        let parent = self.pair_nodes[index].1;
-        (parent != u32::MAX).then_some(parent)
+        let index = index as u32;
+        let after = self.groups.partition_point(|g| g.pairs.start <= index);
+        let mut candidate = after.checked_sub(1)? as u32;
+        loop {
+            let group = self.group(candidate);
+            if group.pairs.contains(&index) {
+                return Some(candidate);
+            }
+            candidate = group.parent?;
+        }
     }
 
     /// How many levels of groups there are (0: a lone pair; 1: flat).
@@ -203,9 +225,11 @@ impl Scenario {
 
     /// Whether any pair blocks its thread (and so needs the real clock).
     pub fn blocks(&self) -> bool {
-        self.pair_nodes
+        let blocking = |action| matches!(action, Action::Block | Action::SpawnBlocking);
+        self.spans
             .iter()
-            .any(|(action, _)| matches!(action, Action::Block | Action::SpawnBlocking))
+            .any(|span| matches!(span, Span::Pairs { action, .. } if blocking(*action)))
+            || matches!(self.root, Node::Pair { action, .. } if blocking(action))
             || self.groups.iter().any(|g| g.kind == GroupKind::Threads)
     }
 
@@ -215,13 +239,10 @@ impl Scenario {
         let Node::Group(0) = self.root else {
             return None;
         };
-        if self.groups.len() != 1 {
+        let [Span::Pairs { action, .. }] = self.spans.as_slice() else {
             return None;
-        }
-        let action = self.pair_nodes.first().map(|(a, _)| *a)?;
-        if self.pair_nodes.iter().any(|(a, _)| *a != action) {
-            return None;
-        }
+        };
+        let action = *action;
         Some(match (self.groups[0].kind, action) {
             (GroupKind::Serial, Action::Say) => Mode::Serial,
             (GroupKind::Tasks, Action::Say) => Mode::Tasks,
@@ -242,8 +263,7 @@ impl Scenario {
         while let Some(parent) = self.parent(current) {
             let position = self
                 .children(parent)
-                .iter()
-                .position(|&child| same(child, current))
+                .position(|child| same(child, current))
                 .unwrap_or_default();
             steps.push(position);
             current = Node::Group(parent);
@@ -331,7 +351,7 @@ impl Scenario {
                     }
                     _ => {}
                 }
-                for (i, &child) in self.children(g).iter().enumerate() {
+                for (i, child) in self.children(g).enumerate() {
                     if i > 0 {
                         out.push_str(", ");
                     }
@@ -383,23 +403,69 @@ impl Iterator for Walk<'_> {
     fn next(&mut self) -> Option<(Node, usize)> {
         let (node, depth) = self.stack.pop()?;
         if let Node::Group(g) = node {
-            let children = self.scenario.children(g);
+            let children: Vec<Node> = self.scenario.children(g).collect();
             self.stack
-                .extend(children.iter().rev().map(|&child| (child, depth + 1)));
+                .extend(children.into_iter().rev().map(|child| (child, depth + 1)));
         }
         Some((node, depth))
     }
 }
+
+/// The children of one group, in order; see [`Scenario::children`].
+#[derive(Debug, Clone)]
+pub struct Children<'a> {
+    spans: &'a [Span],
+    /// Children already given, counted from the first span's start.
+    next: u32,
+    remaining: usize,
+}
+
+impl Iterator for Children<'_> {
+    type Item = Node;
+
+    fn next(&mut self) -> Option<Node> {
+        let (span, rest) = self.spans.split_first()?;
+        let (node, done) = match *span {
+            Span::Pairs {
+                first,
+                count,
+                action,
+            } => (
+                Node::Pair {
+                    index: first + self.next,
+                    action,
+                },
+                self.next + 1 == count,
+            ),
+            Span::Group(g) => (Node::Group(g), true),
+        };
+        if done {
+            self.spans = rest;
+            self.next = 0;
+        } else {
+            self.next += 1;
+        }
+        self.remaining -= 1;
+        Some(node)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.remaining, Some(self.remaining))
+    }
+}
+
+impl ExactSizeIterator for Children<'_> {}
 
 /// Builds a scenario in pre-order: open a group, add its children (pairs
 /// or groups), close it. The parser and [`Scenario::flat`] both use it.
 #[derive(Debug, Default)]
 pub struct Builder {
     groups: Vec<Group>,
-    /// Children of the open groups, innermost last.
-    open: Vec<(u32, Vec<Node>)>,
-    children: Vec<Node>,
-    pair_nodes: Vec<(Action, u32)>,
+    /// The spans of the open groups, innermost last, and how many children
+    /// each has so far.
+    open: Vec<(u32, Vec<Span>, u32)>,
+    spans: Vec<Span>,
+    pairs: u32,
     root: Option<Node>,
 }
 
@@ -417,47 +483,71 @@ impl Builder {
     /// Opens a group; its children follow until [`Builder::close`].
     pub fn open(&mut self, kind: GroupKind) {
         let index = self.groups.len() as u32;
-        let pairs = self.pair_nodes.len() as u32;
         self.groups.push(Group {
             kind,
-            parent: self.open.last().map(|(g, _)| *g),
+            parent: self.open.last().map(|(g, _, _)| *g),
             depth: self.open.len() as u32,
-            children: 0..0,
-            pairs: pairs..pairs,
+            spans: 0..0,
+            count: 0,
+            pairs: self.pairs..self.pairs,
             groups: index..index,
         });
         self.place(Node::Group(index));
-        self.open.push((index, Vec::new()));
+        self.open.push((index, Vec::new(), 0));
     }
 
     /// Adds the next pair (the plan's pairs are added in the same order).
     pub fn pair(&mut self, action: Action) {
-        let index = self.pair_nodes.len() as u32;
-        let parent = self.open.last().map_or(u32::MAX, |(g, _)| *g);
-        self.pair_nodes.push((action, parent));
+        let index = self.pairs;
+        self.pairs += 1;
         self.place(Node::Pair { index, action });
     }
 
     /// Closes the innermost open group; returns how many children it has.
     pub fn close(&mut self) -> usize {
-        let Some((index, kids)) = self.open.pop() else {
+        let Some((index, spans, count)) = self.open.pop() else {
             return 0;
         };
-        let start = self.children.len() as u32;
-        let count = kids.len();
-        self.children.extend(kids);
-        let (pairs_end, groups_end) = (self.pair_nodes.len() as u32, self.groups.len() as u32);
+        let start = self.spans.len() as u32;
+        self.spans.extend(spans);
+        let (pairs_end, groups_end, spans_end) = (
+            self.pairs,
+            self.groups.len() as u32,
+            self.spans.len() as u32,
+        );
         let group = &mut self.groups[index as usize];
-        group.children = start..start + count as u32;
+        group.spans = start..spans_end;
+        group.count = count;
         group.pairs.end = pairs_end;
         group.groups.end = groups_end;
-        count
+        count as usize
     }
 
     fn place(&mut self, node: Node) {
-        match self.open.last_mut() {
-            Some((_, kids)) => kids.push(node),
-            None => self.root = Some(node),
+        let Some((_, spans, count)) = self.open.last_mut() else {
+            self.root = Some(node);
+            return;
+        };
+        *count += 1;
+        match (spans.last_mut(), node) {
+            // The next pair of a run that does the same: one span longer.
+            (
+                Some(Span::Pairs {
+                    first,
+                    count,
+                    action,
+                }),
+                Node::Pair {
+                    index,
+                    action: next,
+                },
+            ) if *action == next && *first + *count == index => *count += 1,
+            (_, Node::Pair { index, action }) => spans.push(Span::Pairs {
+                first: index,
+                count: 1,
+                action,
+            }),
+            (_, Node::Group(g)) => spans.push(Span::Group(g)),
         }
     }
 
@@ -467,8 +557,7 @@ impl Builder {
             plan,
             root: self.root.unwrap_or(Node::Group(0)),
             groups: self.groups,
-            children: self.children,
-            pair_nodes: self.pair_nodes,
+            spans: self.spans,
         }
     }
 }
