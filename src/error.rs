@@ -4,6 +4,7 @@ use std::io;
 
 use crate::engine::run::RunError;
 use crate::engine::stop::StopReason;
+use crate::measure::baseline::BaselineError;
 use crate::measure::check::Failures;
 use crate::measure::compare::CompareError;
 use crate::output::export::ExportError;
@@ -39,6 +40,8 @@ pub enum Error {
     /// failure is one line of this error. Never empty.
     #[error("{}", lines(.0))]
     Several(Vec<Error>),
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
     /// Options that make no sense together, found after parsing.
     #[error("{0}")]
     Usage(String),
@@ -75,6 +78,7 @@ impl Error {
             Error::Export(ExportError::NothingToJudge { .. }) => EXIT_USAGE,
             Error::Check(_) => EXIT_CHECK,
             Error::Usage(_) => EXIT_USAGE,
+            Error::Baseline(_) => EXIT_USAGE,
             Error::Stopped(reason) => reason.exit_code(),
             Error::Several(errors) => errors.first().map_or(EXIT_IO, Error::exit_code),
         }

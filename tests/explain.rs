@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::{saywhen, stdout_of};
 
-const TOPICS: [&str; 15] = [
+const TOPICS: [&str; 16] = [
     "serial",
     "tasks",
     "gather",
@@ -23,6 +23,7 @@ const TOPICS: [&str; 15] = [
     "deadlines",
     "runtime",
     "nested",
+    "check",
 ];
 
 #[test]
@@ -126,6 +127,7 @@ fn lessons_quote_the_call_they_teach() {
         ("deadlines", "tokio::time::sleep_until(due).await"),
         ("runtime", "Builder::new_multi_thread()"),
         ("nested", "Handle::try_current()"),
+        ("check", "tolerance.allowance(baseline)"),
     ];
     for (topic, call) in quotes {
         let out = stdout_of(saywhen().args(["explain", topic]));

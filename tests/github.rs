@@ -237,3 +237,139 @@ fn a_summary_that_cannot_be_written_is_a_warning() {
         "{stderr}"
     );
 }
+
+/// The `run:` scripts of the README's GitHub Actions job, in order, as a
+/// YAML reader sees them: `|` keeps the lines, `>` folds them into one.
+fn workflow_runs() -> Vec<String> {
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find("A GitHub Actions job that uses all of it")
+        .expect("the README's job");
+    let yaml = readme[start..]
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|block| block.split("```").next())
+        .expect("a YAML block");
+    let lines: Vec<&str> = yaml.lines().collect();
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let key = line.trim_start().trim_start_matches("- ");
+        i += 1;
+        let Some(value) = key.strip_prefix("run:") else {
+            continue;
+        };
+        let value = value.trim();
+        if value != "|" && value != ">" {
+            runs.push(value.to_owned());
+            continue;
+        }
+        let mut block = Vec::new();
+        while i < lines.len() && (lines[i].trim().is_empty() || indent(lines[i]) > indent(line)) {
+            block.push(lines[i].trim());
+            i += 1;
+        }
+        runs.push(block.join(if value == "|" { "\n" } else { " " }));
+    }
+    runs
+}
+
+/// The README's job, run step by step as GitHub would (saywhen already
+/// built instead of `cargo install`; the `if: main` steps taken), twice:
+/// the first run makes the baseline, the second checks against it.
+#[test]
+fn the_readmes_github_actions_job_runs_as_written() {
+    let runs = workflow_runs();
+    let all = runs.join("\n");
+    for used in [
+        "--check",
+        "--mermaid",
+        ".junit.xml",
+        ".trace.json",
+        "--baseline",
+        "--export now.json",
+    ] {
+        assert!(all.contains(used), "the job uses {used}: {all}");
+    }
+    let dir = browser::scratch("workflow");
+    let summary = dir.join("step_summary.md");
+    let bin = assert_cmd::cargo::cargo_bin("saywhen");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for round in 1..=2 {
+        for script in runs.iter().filter(|s| !s.starts_with("cargo install")) {
+            let output = std::process::Command::new("bash")
+                .args(["-e", "-o", "pipefail", "-c", script])
+                .current_dir(&*dir)
+                .env("PATH", &path)
+                .env("TZ", "UTC")
+                .env("GITHUB_ACTIONS", "true")
+                .env("GITHUB_STEP_SUMMARY", &summary)
+                .env_remove("NO_COLOR")
+                .env_remove("CI")
+                .output()
+                .expect("bash runs");
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                output.status.success(),
+                "round {round}: {script}\n{stdout}\n{stderr}"
+            );
+            assert!(!stdout.contains("::error"), "{stdout}");
+        }
+    }
+    // The lesson's reports: every check held, the trace, the chart.
+    for (file, cases) in [("lesson.junit.xml", 3), ("runner.junit.xml", 9)] {
+        let xml = std::fs::read_to_string(dir.join(file)).unwrap();
+        let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+        let suite = doc.root_element().first_element_child().unwrap();
+        assert_eq!(
+            suite.attribute("tests"),
+            Some(cases.to_string().as_str()),
+            "{file}"
+        );
+        assert_eq!(suite.attribute("failures"), Some("0"), "{file}: {xml}");
+    }
+    let xml = std::fs::read_to_string(dir.join("runner.junit.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let against_baseline = doc
+        .descendants()
+        .filter_map(|n| n.attribute("name"))
+        .filter(|name| name.starts_with("no slower than the baseline's "))
+        .count();
+    assert_eq!(against_baseline, 3, "{xml}");
+    let trace: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("lesson.trace.json")).unwrap())
+            .unwrap();
+    assert!(
+        trace["traceEvents"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty())
+    );
+    let lesson = std::fs::read_to_string(dir.join("lesson.md")).unwrap();
+    assert_eq!(gantt::parse(gantt::block(&lesson)).sections.len(), 3);
+    serde_json::from_str::<serde_json::Value>(
+        &std::fs::read_to_string(dir.join("base.json")).unwrap(),
+    )
+    .expect("the kept baseline is a JSON report");
+    // The job summary: four commands that ran (a baseline made once).
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert_eq!(
+        text.matches("### saywhen compare · 2 pairs · ").count(),
+        5,
+        "{text}"
+    );
+    assert_eq!(text.matches("```mermaid").count(), 5);
+    assert_eq!(text.matches("**Checks**: all 3 held.").count(), 2, "{text}");
+    assert_eq!(text.matches("**Checks**: all 9 held.").count(), 2, "{text}");
+    assert_eq!(
+        text.matches("**baseline base.json · real clock · 5 runs then, 5 runs now**")
+            .count(),
+        2
+    );
+}

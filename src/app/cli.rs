@@ -145,6 +145,9 @@ pub struct CheckOptions {
     /// Exit 1 if a mode's measured wall (the median, with --runs) exceeds DURATION
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_max_wall, allow_hyphen_values = true)]
     pub max_wall: Option<Duration>,
+    /// Compare each mode's median wall with the one kept in FILE (a JSON report: --export base.json); with --check, exit 1 when a mode is slower by more than --tolerance plus both runs' spread
+    #[arg(long, global = true, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 impl RepeatOptions {
@@ -393,7 +396,7 @@ pub struct CompletionArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// A mode, or a topic: compare, virtual-time, timeout, limit, deadlines, runtime, nested; omit to list them all
+    /// A mode, or a topic: compare, virtual-time, timeout, limit, deadlines, runtime, nested, check; omit to list them all
     #[arg(value_name = "TOPIC", value_parser = crate::explain::Topic::parser())]
     pub topic: Option<crate::explain::Topic>,
 }

@@ -11,14 +11,15 @@ use crate::engine::event::{EventSink, Silent};
 use crate::engine::signal::stop_on_signals;
 use crate::engine::stop::Stop;
 use crate::error::Error;
-use crate::measure::check::{Failure, Failures};
+use crate::measure::baseline::{Baseline, Row};
+use crate::measure::check::{Failure, Failures, Verdict};
 use crate::measure::repeat::Phase;
 use crate::output::export::{ExportFile, ExportKind, Results};
 use crate::output::github::GithubActions;
 use crate::output::printer::Printer;
 use crate::output::progress::{self, Progress};
 use crate::output::style::Style;
-use crate::render::{Format, Renderer};
+use crate::render::{Format, Renderer, baseline};
 use crate::scenario::plan::{Plan, PlanError};
 
 /// The pairs of the command line, then those of each `--file`. With none
@@ -66,6 +67,8 @@ pub struct Session {
     format: Format,
     /// Running in a GitHub Actions step (`GITHUB_ACTIONS=true`).
     github: Option<GithubActions>,
+    /// `--baseline`: the run to compare with.
+    baseline: Option<Baseline>,
 }
 
 impl Session {
@@ -78,6 +81,15 @@ impl Session {
     ) -> Result<Session, Error> {
         let judged = options.check.expectations().any();
         refuse_mermaid_without_markdown(options)?;
+        let baseline = options
+            .check
+            .baseline
+            .as_deref()
+            .map(Baseline::load)
+            .transpose()?;
+        if let Some(baseline) = &baseline {
+            baseline.check_plan(plan, options.run.clock())?;
+        }
         let exports = options
             .report
             .export
@@ -116,6 +128,7 @@ impl Session {
             stop,
             format,
             github: GithubActions::detect(),
+            baseline,
         })
     }
 
@@ -161,9 +174,20 @@ impl Session {
     /// closed stdout or a full disk under one export does not cost the
     /// other files their report.
     pub fn finish(self, options: &Options, results: Results<'_>) -> Result<(), Error> {
-        let printed = self
-            .printer
-            .finish_with(|renderer, out| results.render(renderer, out));
+        let tolerance = options.check.tolerance.unwrap_or_default();
+        let compared = self
+            .baseline
+            .as_ref()
+            .map(|b| b.compare(results.measurements(), tolerance));
+        let shown = match (&self.baseline, &compared) {
+            (Some(baseline), Some(Ok(rows))) => Some((baseline, rows.as_slice())),
+            _ => None,
+        };
+        let (style, format) = (&self.style, self.format);
+        let printed = self.printer.finish_with(|renderer, out| {
+            results.render(renderer, out)?;
+            show_baseline(shown, format, style, out)
+        });
         let mut failures = Vec::new();
         let mut stdout_closed = None;
         match printed {
@@ -172,10 +196,15 @@ impl Session {
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => stdout_closed = Some(e),
             Err(e) => failures.push(Error::Output(e)),
         }
-        let verdicts = options
+        let mut verdicts = options
             .check
             .expectations()
             .verdicts(results.measurements());
+        if options.check.check
+            && let Some((_, rows)) = shown
+        {
+            with_baseline(&mut verdicts, rows);
+        }
         // Special files last: a FIFO waits for its reader, and the regular
         // files need not wait with it.
         let (direct, regular): (Vec<_>, Vec<_>) =
@@ -187,10 +216,13 @@ impl Session {
         }
         let mut github = self.github;
         if let Some(github) = &mut github {
-            github.summarise(results, &verdicts);
+            github.summarise(results, &verdicts, shown);
         }
         if let Some(failed) = Error::all(failures) {
             return Err(failed);
+        }
+        if let Some(Err(other_plan)) = compared {
+            return Err(other_plan.into());
         }
         if let Some(reason) = results.interrupted() {
             return Err(Error::Stopped(reason));
@@ -245,4 +277,40 @@ fn refuse_mermaid_without_markdown(options: &Options) -> Result<(), Error> {
         ));
     }
     Ok(())
+}
+
+/// Baseline against now, after the report: in the human view or the
+/// Markdown on stdout; on stderr when stdout carries a machine format.
+fn show_baseline(
+    shown: Option<(&Baseline, &[Row])>,
+    format: Format,
+    style: &Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let Some((baseline, rows)) = shown else {
+        return Ok(());
+    };
+    match format {
+        Format::Table => baseline::write_human(baseline, rows, style, out),
+        Format::Markdown => {
+            writeln!(out)?;
+            baseline::write_markdown(baseline, rows, out)
+        }
+        _ => {
+            let plain = Style::default();
+            let _ = baseline::write_human(baseline, rows, &plain, &mut io::stderr().lock());
+            Ok(())
+        }
+    }
+}
+
+/// Adds each mode's baseline verdict after its other expectations.
+fn with_baseline(verdicts: &mut Vec<Verdict>, rows: &[Row]) {
+    for verdict in rows.iter().filter_map(Row::verdict) {
+        let after = verdicts
+            .iter()
+            .rposition(|v| v.mode == verdict.mode)
+            .map_or(verdicts.len(), |i| i + 1);
+        verdicts.insert(after, verdict);
+    }
 }

@@ -28,6 +28,8 @@ pub enum Topic {
     Runtime,
     /// A runtime inside a runtime.
     Nested,
+    /// `--check`, `--max-wall`, `--baseline`: a run as a test for CI.
+    Check,
 }
 
 /// One lesson, as `saywhen explain TOPIC` prints it.
@@ -57,6 +59,7 @@ impl Topic {
             Topic::Deadlines,
             Topic::Runtime,
             Topic::Nested,
+            Topic::Check,
         ])
     }
 
@@ -70,6 +73,7 @@ impl Topic {
             Topic::Deadlines => "deadlines",
             Topic::Runtime => "runtime",
             Topic::Nested => "nested",
+            Topic::Check => "check",
         }
     }
 
@@ -84,6 +88,7 @@ impl Topic {
             Topic::Deadlines => "--deadlines: why serial sleeps drift, and the fix",
             Topic::Runtime => "--runtime, --workers: one thread or many",
             Topic::Nested => "a runtime inside a runtime, and the two entry points",
+            Topic::Check => "--check, --max-wall, --baseline: a run as a test for CI",
         }
     }
 
@@ -104,6 +109,7 @@ impl Topic {
             Topic::Deadlines => DEADLINES,
             Topic::Runtime => RUNTIME,
             Topic::Nested => NESTED,
+            Topic::Check => CHECK,
         };
         Lesson {
             topic: self,
@@ -191,6 +197,7 @@ impl Lesson {
             Topic::Deadlines => "pub async fn say_at(",
             Topic::Runtime => "pub fn build(",
             Topic::Nested => "fn refuse_nesting(",
+            Topic::Check => "pub fn judge(",
         }
     }
 
@@ -460,6 +467,33 @@ const NESTED: Parts = (
      call `saywhen::run_async(plan, &spec, sink).await` instead.",
 );
 
+const CHECK: Parts = (
+    "--check turns a run into a test: saywhen exits 1 when a mode's wall strays\n\
+     from its expected wall by more than --tolerance (a duration, or a share of\n\
+     the expected wall; by default 10%, at least 50ms). --max-wall fails a mode\n\
+     that takes longer than a fixed time. With --runs, the median is judged, so\n\
+     one slow run on a busy machine does not fail the build.\n\
+     \n\
+     --baseline base.json compares each mode's median with the one kept in a\n\
+     report saved earlier (--export base.json) and prints both, side by side.\n\
+     Two runs never take exactly the same time, so with --check a mode fails only\n\
+     when it is slower than the baseline's median by more than the tolerance (of\n\
+     the baseline's median) plus both runs' spread: the standard deviation of\n\
+     each one's walls, which is zero for a single run. Being faster never fails.\n\
+     A baseline of other pairs, another clock, or other options that change the\n\
+     expected wall is an error (exit 2): there is nothing fair to compare.",
+    "src/measure/baseline.rs",
+    include_str!("../measure/baseline.rs"),
+    "# pytest-benchmark keeps and compares baselines the same way:\n\
+     pytest --benchmark-autosave            # the first run: the baseline\n\
+     pytest --benchmark-compare --benchmark-compare-fail=median:10%",
+    "On the virtual clock every wall is exact: `--virtual-time compare 1:hello\n\
+     2:world --check` passes with 0s to spare, and the same run against its own\n\
+     baseline changes by 0s. On a real runner, `--runs 5 --baseline base.json\n\
+     --check` of a 3s serial run with a 2ms spread allows 300ms (10% of 3s) plus\n\
+     both spreads before it fails.",
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -496,6 +530,7 @@ mod tests {
             Topic::Deadlines => "sleep_until(due)",
             Topic::Runtime => "Builder::new_multi_thread()",
             Topic::Nested => "Handle::try_current()",
+            Topic::Check => "tolerance.allowance(baseline)",
         };
         for topic in Topic::all() {
             let snippet = topic.lesson().snippet().unwrap_or_default();

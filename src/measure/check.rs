@@ -135,6 +135,18 @@ pub enum Failure {
         runs: usize,
         max: Duration,
     },
+    /// The median wall is slower than the `--baseline`'s by more than the
+    /// tolerance and both runs' spread (see [`crate::measure::baseline`]).
+    SlowerThanBaseline {
+        mode: String,
+        measured: Duration,
+        runs: usize,
+        baseline: Duration,
+        /// The tolerance's share of the baseline.
+        tolerance: Duration,
+        /// Both runs' standard deviations, added up.
+        spread: Duration,
+    },
 }
 
 /// What one mode was judged by.
@@ -147,6 +159,12 @@ pub enum Criterion {
     },
     /// `--max-wall`: the wall at most this.
     MaxWall(Duration),
+    /// `--baseline` with `--check`: at most `allowance` slower than the
+    /// baseline's median.
+    Baseline {
+        baseline: Duration,
+        allowance: Duration,
+    },
 }
 
 impl Criterion {
@@ -159,6 +177,11 @@ impl Criterion {
                 allowance,
             } => format!("expected wall {} ± {}", human(*expected), human(*allowance)),
             Criterion::MaxWall(max) => format!("max wall {}", human(*max)),
+            // The allowance moves with this run's spread: the name, which
+            // CI tracks from run to run, keeps to the baseline.
+            Criterion::Baseline { baseline, .. } => {
+                format!("no slower than the baseline's {}", human(*baseline))
+            }
         }
     }
 
@@ -170,6 +193,15 @@ impl Criterion {
                 allowance,
             } => format!("{} ± {}", human(*expected), human(*allowance)),
             Criterion::MaxWall(max) => format!("at most {}", human(*max)),
+            Criterion::Baseline {
+                baseline,
+                allowance,
+            } => format!(
+                "at most {} (the baseline's {} + {})",
+                human(baseline.saturating_add(*allowance)),
+                human(*baseline),
+                human(*allowance)
+            ),
         }
     }
 }
@@ -362,6 +394,24 @@ impl fmt::Display for Failure {
                 "{mode} took {}, more than --max-wall {}",
                 took(*measured, *runs),
                 human(*max)
+            ),
+            Failure::SlowerThanBaseline {
+                mode,
+                measured,
+                runs,
+                baseline,
+                tolerance,
+                spread,
+            } => write!(
+                f,
+                "{mode} took {}, {} slower than the baseline's {}; \
+                 allowed {} (--tolerance {} + the runs' spread {})",
+                took(*measured, *runs),
+                human((signed(*measured) - signed(*baseline)).unsigned_abs()),
+                human(*baseline),
+                human(tolerance.saturating_add(*spread)),
+                human(*tolerance),
+                human(*spread)
             ),
         }
     }

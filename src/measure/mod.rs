@@ -2,6 +2,7 @@
 //! repeated runs and their statistics, modes compared side by side, and the
 //! expectations CI checks.
 
+pub mod baseline;
 pub mod check;
 pub mod compare;
 pub mod repeat;

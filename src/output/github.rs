@@ -14,11 +14,12 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::PathBuf;
 
+use crate::measure::baseline::{Baseline, Row};
 use crate::measure::check::{Failure, Verdict};
 use crate::output::escape::escape;
 use crate::output::export::Results;
 use crate::render::markdown::{self, Markdown};
-use crate::render::{Renderer, mermaid};
+use crate::render::{self, Renderer, mermaid};
 
 /// The title of every annotation saywhen makes.
 pub const TITLE: &str = "saywhen check";
@@ -77,13 +78,18 @@ impl GithubActions {
     /// Appends the summary of `results` and `verdicts` to the job summary,
     /// if there is one. A failure is a warning on stderr, like a summary
     /// file that cannot be opened.
-    pub fn summarise(&mut self, results: Results<'_>, verdicts: &[Verdict]) {
+    pub fn summarise(
+        &mut self,
+        results: Results<'_>,
+        verdicts: &[Verdict],
+        baseline: Option<(&Baseline, &[Row])>,
+    ) {
         let Some(file) = &mut self.summary else {
             return;
         };
         let mut text = Vec::new();
         // One write: commands that run at once each append whole summaries.
-        let written = summary(results, verdicts, &mut text)
+        let written = summary(results, verdicts, baseline, &mut text)
             .and_then(|()| file.write_all(&text))
             .and_then(|()| file.flush());
         if let Err(error) = written {
@@ -99,8 +105,14 @@ fn open_to_append(path: &std::path::Path) -> io::Result<File> {
     OpenOptions::new().append(true).create(true).open(path)
 }
 
-/// The job summary: a heading, the tables, the checks, the chart.
-pub fn summary(results: Results<'_>, verdicts: &[Verdict], out: &mut dyn Write) -> io::Result<()> {
+/// The job summary: a heading, the tables, the checks, the baseline, the
+/// chart.
+pub fn summary(
+    results: Results<'_>,
+    verdicts: &[Verdict],
+    baseline: Option<(&Baseline, &[Row])>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let first_runs = results.first_runs();
     let Some(first) = first_runs.first() else {
         return Ok(());
@@ -117,6 +129,10 @@ pub fn summary(results: Results<'_>, verdicts: &[Verdict], out: &mut dyn Write) 
     if !verdicts.is_empty() {
         writeln!(out)?;
         markdown::write_checks(verdicts, out)?;
+    }
+    if let Some((baseline, rows)) = baseline {
+        writeln!(out)?;
+        render::baseline::write_markdown(baseline, rows, out)?;
     }
     writeln!(out)?;
     mermaid::write(&title, &first_runs, out)?;

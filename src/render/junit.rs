@@ -132,6 +132,7 @@ fn kind(criterion: &Criterion) -> &'static str {
     match criterion {
         Criterion::ExpectedWall { .. } => "expected wall",
         Criterion::MaxWall(_) => "max wall",
+        Criterion::Baseline { .. } => "baseline",
     }
 }
 

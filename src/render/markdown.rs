@@ -176,7 +176,11 @@ fn totals(report: &Report) -> (Vec<String>, Vec<String>) {
 }
 
 /// A GFM table. Columns whose cells all read as numbers are right-aligned.
-fn write_table(header: &[String], rows: &[Vec<String>], out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_table(
+    header: &[String],
+    rows: &[Vec<String>],
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let line = |cells: &[String], out: &mut dyn Write| -> io::Result<()> {
         for cell in cells {
             write!(out, "| {} ", markdown_escape(cell))?;

@@ -3,6 +3,7 @@
 //! Renderers never run anything, and never decide styling on their own:
 //! what the terminal can show is decided once, at the edge, and passed in.
 
+pub mod baseline;
 mod compare_table;
 mod csv;
 pub mod fit;
