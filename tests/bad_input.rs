@@ -151,6 +151,15 @@ fn a_negative_pair_is_a_pair_whatever_its_number() {
         &["gather", "1:a", "2:b", "-0.5:x"],
         "invalid pair '-0.5:x' (argument 3): '-0.5' is negative",
     );
+    // A scenario too: `run` quotes it with a caret, as any bad scenario.
+    rejects(
+        &["run", "-1:a"],
+        "invalid scenario: '-1' is negative: a delay is 0 or more",
+    );
+    rejects(
+        &["run", "gather(1:a)", "-inf:x"],
+        "invalid scenario (argument 2): '-inf' is not a finite number",
+    );
 }
 
 /// `1m` is a minute and `1M` would be a month: `M` is refused, alone or in

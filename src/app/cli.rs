@@ -646,20 +646,32 @@ fn negative_pair(args: &[OsString]) -> Option<clap::Error> {
     // parse: clap's own error then stands.
     let matches = help::command().try_get_matches_from(&replaced).ok()?;
     let (_, sub) = matches.subcommand()?;
-    let pairs: Vec<&OsString> = sub.try_get_many::<OsString>("pairs").ok()??.collect();
-    let (position, i) = pairs.iter().enumerate().find_map(|(position, pair)| {
-        let i = (1..args.len()).find(|&i| negative(&args[i]) && **pair == stand_in(i))?;
+    // A mode's pairs, or `run`'s scenarios (`saywhen run -1:a`).
+    let (id, scenario) = match sub.try_contains_id("scenarios") {
+        Ok(true) => ("scenarios", true),
+        _ => ("pairs", false),
+    };
+    let given: Vec<&OsString> = sub.try_get_many::<OsString>(id).ok()??.collect();
+    let (position, i) = given.iter().enumerate().find_map(|(position, arg)| {
+        let i = (1..args.len()).find(|&i| negative(&args[i]) && **arg == stand_in(i))?;
         Some((position, i))
     })?;
     let text = args[i].to_str()?;
-    let reason = text.parse::<crate::Pair>().err()?;
-    let error = crate::scenario::plan::PlanError::InvalidPair {
-        text: text.to_owned(),
-        origin: crate::scenario::plan::Origin::Argument(position + 1),
-        reason,
+    let message = match scenario {
+        true => {
+            let several = given.len() > 1;
+            let error = crate::scenario::parse::parse_argument(text, position + 1, several);
+            crate::scenario::parse::ScenarioError::from(error.err()?).to_string()
+        }
+        false => crate::scenario::plan::PlanError::InvalidPair {
+            text: text.to_owned(),
+            origin: crate::scenario::plan::Origin::Argument(position + 1),
+            reason: text.parse::<crate::Pair>().err()?,
+        }
+        .to_string(),
     };
     Some(clap::Error::raw(
         clap::error::ErrorKind::InvalidValue,
-        format!("{error}\n"),
+        format!("{message}\n"),
     ))
 }
