@@ -273,7 +273,7 @@ fn the_json_examples_in_the_docs_parse() {
         assert!(value.is_object());
         blocks += 1;
     }
-    assert_eq!(blocks, 4);
+    assert_eq!(blocks, 6);
     let jsonl = docs
         .split("```text\n{\"event\"")
         .nth(1)

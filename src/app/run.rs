@@ -14,7 +14,7 @@ use crate::measure::repeat::{Subject, measure_observed};
 use crate::mode::Mode;
 use crate::output::export::Results;
 use crate::output::style::Style;
-use crate::render::{Format, tree};
+use crate::render::Format;
 use crate::scenario::parse::read_scenarios;
 use crate::scenario::tree::Scenario;
 
@@ -67,16 +67,29 @@ fn run_several(scenarios: &[Arc<Scenario>], spec: RunSpec, options: &Options) ->
     session.finish(options, Results::Compared(&comparison))
 }
 
-/// The tree of each scenario and the times it should take.
+/// The tree of each scenario and the times it should take, in the format
+/// asked for.
 fn dry_run(scenarios: &[Arc<Scenario>], options: &Options) -> Result<(), Error> {
-    let style = Style::detect(&options.style_request());
-    let mut out = std::io::stdout().lock();
-    for (n, scenario) in scenarios.iter().enumerate() {
-        if n > 0 {
-            writeln!(out)?;
-        }
-        tree::write_dry_run(scenario, &style, &mut out)?;
+    let format = options.output.format;
+    if !format.shows_dry_run() {
+        return Err(Error::Usage(format!(
+            "--dry-run runs nothing, so there is no {format} to draw: \
+             use --format table, json, jsonl, csv or markdown"
+        )));
     }
+    if !options.report.export.is_empty() {
+        // Refused rather than ignored: an export the user asked for must
+        // not silently stay unwritten.
+        return Err(Error::Usage(
+            "--dry-run runs nothing, so there is nothing to --export: \
+             use --format json, jsonl, csv or markdown and redirect stdout"
+                .to_owned(),
+        ));
+    }
+    let style = Style::detect(&options.style_request());
+    let scenarios: Vec<&Scenario> = scenarios.iter().map(AsRef::as_ref).collect();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    format.write_dry_run(&scenarios, &style, &mut out)?;
     out.flush()?;
     Ok(())
 }

@@ -12,6 +12,11 @@
 //! decimal, rounded to the microsecond (`0.000002`, never `2e-6`); a time
 //! that does not exist (a pair that never finished) is an empty field.
 //! `run` counts counted runs from 1; `index` counts pairs from 0, as in JSON.
+//!
+//! A scenario's CSV has one row per node per counted run instead, in
+//! pre-order, with the node's path id, its parent's, its kind, and what
+//! the arithmetic expected beside what happened (see [`TREE_HEADER`]); a
+//! dry run writes the same columns with the measured ones empty.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -24,7 +29,9 @@ use crate::measure::Measurement;
 use crate::measure::compare::Comparison;
 use crate::measure::report::Report;
 use crate::render::Renderer;
+use crate::render::nodes::{NodeRecord, Tree};
 use crate::scenario::pair::exact_seconds;
+use crate::scenario::tree::Scenario;
 
 /// Renders every pair of every run as CSV.
 #[derive(Debug, Default, Clone, Copy)]
@@ -69,6 +76,10 @@ fn write_rows<'a>(
     runs: impl Iterator<Item = (usize, &'a Report)>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let mut runs = runs.peekable();
+    if runs.peek().is_some_and(|(_, report)| report.mode.is_none()) {
+        return write_trees(runs, out);
+    }
     let mut writer = csv::Writer::from_writer(out);
     for (run, report) in runs {
         for pair in report.pairs() {
@@ -98,6 +109,96 @@ fn io_error(error: csv::Error) -> io::Error {
         csv::ErrorKind::Io(error) => error,
         other => io::Error::other(format!("{other:?}")),
     }
+}
+
+/// The columns of a scenario's CSV: one row per node.
+pub const TREE_HEADER: [&str; 20] = [
+    "mode",
+    "run",
+    "id",
+    "parent",
+    "depth",
+    "kind",
+    "index",
+    "message",
+    "delay_s",
+    "start_s",
+    "finish_s",
+    "late_s",
+    "status",
+    "expected_start_s",
+    "expected_finish_s",
+    "expected_status",
+    "formula",
+    "formula_s",
+    "limit",
+    "timeout_s",
+];
+
+/// Every node of every run of scenarios.
+fn write_trees<'a>(
+    runs: impl Iterator<Item = (usize, &'a Report)>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(TREE_HEADER).map_err(io_error)?;
+    for (run, report) in runs {
+        let Some(tree) = Tree::of_report(report) else {
+            continue;
+        };
+        let mode = report.label();
+        for record in tree.records() {
+            writer
+                .write_record(tree_row(&mode, Some(run), &record))
+                .map_err(io_error)?;
+        }
+    }
+    writer.flush()
+}
+
+/// The dry run of `scenarios`: every node, nothing measured.
+pub fn write_planned(scenarios: &[&Scenario], out: &mut dyn Write) -> io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(TREE_HEADER).map_err(io_error)?;
+    for scenario in scenarios {
+        let tree = Tree::planned(scenario);
+        let mode = crate::measure::report::scenario_label(scenario);
+        for record in tree.records() {
+            writer
+                .write_record(tree_row(&mode, None, &record))
+                .map_err(io_error)?;
+        }
+    }
+    writer.flush()
+}
+
+/// One node's row, in [`TREE_HEADER`]'s order; what does not apply to it,
+/// or was not measured, is an empty field.
+fn tree_row(mode: &str, run: Option<usize>, node: &NodeRecord<'_>) -> [String; 20] {
+    let text = |value: Option<String>| value.unwrap_or_default();
+    let measured = node.measured;
+    [
+        mode.to_owned(),
+        text(run.map(|r| r.to_string())),
+        node.id.to_string(),
+        text(node.parent.map(str::to_owned)),
+        node.depth.to_string(),
+        node.kind.to_owned(),
+        text(node.index.map(|i| i.to_string())),
+        text(node.message.map(str::to_owned)),
+        text(node.delay.map(plain)),
+        text(measured.and_then(|m| m.started).map(plain)),
+        text(measured.and_then(|m| m.finished).map(plain)),
+        text(measured.and_then(|m| m.late).map(plain_signed)),
+        text(measured.map(|m| m.status.name().to_owned())),
+        text(node.expected.start.map(plain)),
+        plain(node.expected.end_at),
+        node.expected_status().name().to_owned(),
+        text(node.formula.map(str::to_owned)),
+        text(node.formula_total.map(plain)),
+        text(node.limit.map(|n| n.to_string())),
+        text(node.timeout.map(plain)),
+    ]
 }
 
 /// Seconds in plain decimal, rounded to the microsecond: `1.5`, `0.000002`.

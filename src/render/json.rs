@@ -4,7 +4,10 @@
 //! describes every field, with examples.
 //!
 //! Three documents: one run; repeated runs of one mode (the first counted
-//! run, plus `runs`, `warmup` and `wall_stats`); and a comparison.
+//! run, plus `runs`, `warmup` and `wall_stats`); and a comparison. A
+//! scenario's documents also carry its tree (`scenario`, `arithmetic`,
+//! `nodes`); a flat mode's keep the pairs alone. A fourth document is the
+//! tree before anything runs (`saywhen run --dry-run`).
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -17,6 +20,8 @@ use crate::measure::compare::Comparison;
 use crate::measure::report::{PairReport, Report};
 use crate::measure::stats::Stats;
 use crate::render::Renderer;
+use crate::render::nodes::{NodeRecord, Tree};
+use crate::scenario::tree::Scenario;
 use crate::scenario::units::{seconds, seconds_signed};
 
 /// The version of the JSON documents' layout; bumped on breaking changes.
@@ -59,6 +64,11 @@ pub const TIMESTAMP: &str = "%Y-%m-%dT%H:%M:%S%.3f%:z";
 struct RunDocument<'a> {
     schema: u32,
     mode: Cow<'static, str>,
+    /// A scenario: as written, and its arithmetic in one line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scenario: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    arithmetic: Option<String>,
     clock: &'static str,
     started_at: String,
     finished_at: String,
@@ -83,6 +93,9 @@ struct RunDocument<'a> {
     repeated: Option<Repeated>,
     #[serde(serialize_with = "pairs")]
     pairs: &'a Report,
+    /// A scenario: every node, in pre-order.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "nodes")]
+    nodes: Option<Tree<'a>>,
 }
 
 /// What a single-mode document gains with `--runs` or `--warmup`.
@@ -95,9 +108,12 @@ struct Repeated {
 
 impl<'a> RunDocument<'a> {
     fn new(report: &'a Report) -> Self {
+        let tree = Tree::of_report(report);
         RunDocument {
             schema: SCHEMA,
             mode: report.label(),
+            scenario: tree.as_ref().map(Tree::text),
+            arithmetic: tree.as_ref().map(Tree::arithmetic),
             clock: report.clock.name(),
             started_at: report.started_at.strftime(TIMESTAMP).to_string(),
             finished_at: report.finished_at.strftime(TIMESTAMP).to_string(),
@@ -114,6 +130,7 @@ impl<'a> RunDocument<'a> {
             completion_order: &report.collected,
             repeated: None,
             pairs: report,
+            nodes: tree,
         }
     }
 }
@@ -121,6 +138,73 @@ impl<'a> RunDocument<'a> {
 /// Streams the pairs, so a million of them need no second copy in memory.
 fn pairs<S: Serializer>(report: &&Report, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_seq(report.pairs().map(PairDocument::from))
+}
+
+/// Streams a tree's nodes, one record at a time.
+fn nodes<S: Serializer>(tree: &Option<Tree<'_>>, serializer: S) -> Result<S::Ok, S::Error> {
+    match tree {
+        Some(tree) => serializer.collect_seq(tree.records().map(NodeDocument::from)),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// One node of a scenario. Keys that do not apply to it (a group's
+/// `message`, a pair's `formula`) are `null`, so every node has them all.
+#[derive(Serialize)]
+pub(super) struct NodeDocument<'a> {
+    id: Cow<'a, str>,
+    parent: Option<&'a str>,
+    depth: usize,
+    kind: &'static str,
+    index: Option<usize>,
+    message: Option<&'a str>,
+    delay_s: Option<f64>,
+    /// Left out of a dry run, which measures nothing.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    measured: Option<MeasuredDocument>,
+    expected_start_s: Option<f64>,
+    expected_finish_s: f64,
+    expected_status: &'static str,
+    formula: Option<&'a str>,
+    formula_s: Option<f64>,
+    limit: Option<usize>,
+    timeout_s: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct MeasuredDocument {
+    start_s: Option<f64>,
+    finish_s: Option<f64>,
+    late_s: Option<f64>,
+    status: &'static str,
+}
+
+impl<'a> From<NodeRecord<'a>> for NodeDocument<'a> {
+    fn from(node: NodeRecord<'a>) -> Self {
+        let expected_status = node.expected_status().name();
+        NodeDocument {
+            id: node.id,
+            parent: node.parent,
+            depth: node.depth,
+            kind: node.kind,
+            index: node.index,
+            message: node.message,
+            delay_s: node.delay.map(seconds),
+            measured: node.measured.map(|m| MeasuredDocument {
+                start_s: m.started.map(seconds),
+                finish_s: m.finished.map(seconds),
+                late_s: m.late.map(seconds_signed),
+                status: m.status.name(),
+            }),
+            expected_start_s: node.expected.start.map(seconds),
+            expected_finish_s: seconds(node.expected.end_at),
+            expected_status,
+            formula: node.formula,
+            formula_s: node.formula_total.map(seconds),
+            limit: node.limit,
+            timeout_s: node.timeout.map(seconds),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -176,18 +260,119 @@ struct CompareDocument<'a> {
     clock: &'static str,
     #[serde(serialize_with = "plan_pairs")]
     pairs: &'a Comparison,
-    modes: Vec<ModeDocument>,
+    modes: Vec<CompareMode<'a>>,
+}
+
+/// One mode of a comparison; a scenario's also carries its tree, as its
+/// first counted run saw it.
+#[derive(Serialize)]
+struct CompareMode<'a> {
+    #[serde(flatten)]
+    mode: ModeDocument,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    tree: Option<TreeDocument<'a>>,
 }
 
 impl<'a> CompareDocument<'a> {
     fn new(c: &'a Comparison) -> Self {
+        let modes = ModeDocument::all(c)
+            .into_iter()
+            .zip(&c.modes)
+            .map(|(mode, m)| CompareMode {
+                mode,
+                tree: Tree::of_report(m.first()).map(TreeDocument::new),
+            })
+            .collect();
         CompareDocument {
             schema: SCHEMA,
             clock: c.clock.name(),
             pairs: c,
-            modes: ModeDocument::all(c),
+            modes,
         }
     }
+}
+
+/// A scenario's tree: as written, its arithmetic, its nodes.
+#[derive(Serialize)]
+struct TreeDocument<'a> {
+    scenario: String,
+    arithmetic: String,
+    #[serde(serialize_with = "nodes")]
+    nodes: Option<Tree<'a>>,
+}
+
+impl<'a> TreeDocument<'a> {
+    fn new(tree: Tree<'a>) -> Self {
+        TreeDocument {
+            scenario: tree.text(),
+            arithmetic: tree.arithmetic(),
+            nodes: Some(tree),
+        }
+    }
+}
+
+/// `saywhen run --dry-run --format json`: the tree and its expected times,
+/// nothing measured.
+#[derive(Serialize)]
+struct PlannedDocument<'a> {
+    schema: u32,
+    dry_run: bool,
+    #[serde(flatten)]
+    scenario: PlannedScenario<'a>,
+}
+
+/// Several scenarios' dry runs in one document.
+#[derive(Serialize)]
+struct PlannedScenarios<'a> {
+    schema: u32,
+    dry_run: bool,
+    scenarios: Vec<PlannedScenario<'a>>,
+}
+
+#[derive(Serialize)]
+struct PlannedScenario<'a> {
+    scenario: String,
+    arithmetic: String,
+    expected_s: f64,
+    #[serde(serialize_with = "nodes")]
+    nodes: Option<Tree<'a>>,
+}
+
+impl<'a> PlannedScenario<'a> {
+    fn new(scenario: &'a Scenario) -> Self {
+        let tree = Tree::planned(scenario);
+        PlannedScenario {
+            scenario: tree.text(),
+            arithmetic: tree.arithmetic(),
+            expected_s: seconds(tree.expected_wall()),
+            nodes: Some(tree),
+        }
+    }
+}
+
+/// The dry run of `scenarios` as one JSON document: the tree itself for
+/// one scenario, `{"scenarios": [...]}` for several (as a comparison holds
+/// its `modes`).
+pub fn write_planned(scenarios: &[&Scenario], out: &mut dyn Write) -> io::Result<()> {
+    match scenarios {
+        [scenario] => serde_json::to_writer_pretty(
+            &mut *out,
+            &PlannedDocument {
+                schema: SCHEMA,
+                dry_run: true,
+                scenario: PlannedScenario::new(scenario),
+            },
+        )?,
+        _ => serde_json::to_writer_pretty(
+            &mut *out,
+            &PlannedScenarios {
+                schema: SCHEMA,
+                dry_run: true,
+                scenarios: scenarios.iter().map(|s| PlannedScenario::new(s)).collect(),
+            },
+        )?,
+    }
+    writeln!(out)
 }
 
 /// The plan's pairs (what was asked, not when each ran), streamed.

@@ -12,6 +12,12 @@
 //! A run stopped early (Ctrl-C) ends with `interrupted` instead of
 //! `finished`; a pair cancelled (a timeout, a lost race) is `cancelled`.
 //!
+//! A scenario's pair events also name the pair's node (`"id":"0.1.0"`), and
+//! once the run is over its tree follows: a `tree` line (the scenario as
+//! written and its arithmetic), then one `node` line per node, in
+//! pre-order, as the JSON document's `nodes`. `saywhen run --dry-run` writes
+//! the tree and node lines alone.
+//!
 //! Like the human view, only the first counted run of each mode streams its
 //! events; the summary covers every run. An export file sees no live events,
 //! so it replays the first run's from its report, in the order they
@@ -21,14 +27,18 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::json::{ModeDocument, SCHEMA, TIMESTAMP};
+use std::sync::Arc;
+
+use super::json::{ModeDocument, NodeDocument, SCHEMA, TIMESTAMP};
 use crate::engine::event::Event;
 use crate::engine::record::End;
 use crate::measure::Measurement;
 use crate::measure::compare::Comparison;
 use crate::measure::report::{Report, scenario_label};
 use crate::render::Renderer;
+use crate::render::nodes::{Ids, Tree};
 use crate::scenario::plan::Plan;
+use crate::scenario::tree::Scenario;
 use crate::scenario::units::seconds;
 
 /// Renders events and the summary as JSON Lines.
@@ -39,6 +49,9 @@ pub struct Jsonl {
     /// The mode (or scenario) of the run whose events are streaming (from
     /// `started`).
     mode: String,
+    /// A scenario's node ids, to name the pair of each event; `None` for
+    /// a flat mode.
+    ids: Option<(Arc<Scenario>, Ids)>,
 }
 
 impl Jsonl {
@@ -47,6 +60,7 @@ impl Jsonl {
         Jsonl {
             replay: false,
             mode: String::new(),
+            ids: None,
         }
     }
 
@@ -55,6 +69,7 @@ impl Jsonl {
         Jsonl {
             replay: true,
             mode: String::new(),
+            ids: None,
         }
     }
 }
@@ -74,6 +89,8 @@ enum Line<'a> {
         schema: u32,
         mode: &'a str,
         index: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
         message: &'a str,
         at_s: f64,
     },
@@ -81,6 +98,8 @@ enum Line<'a> {
         schema: u32,
         mode: &'a str,
         index: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
         message: &'a str,
         at_s: f64,
     },
@@ -88,6 +107,8 @@ enum Line<'a> {
         schema: u32,
         mode: &'a str,
         index: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
         message: &'a str,
         at_s: f64,
     },
@@ -95,6 +116,8 @@ enum Line<'a> {
         schema: u32,
         mode: &'a str,
         index: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
         message: &'a str,
         at_s: f64,
     },
@@ -111,6 +134,14 @@ enum Line<'a> {
         at: String,
         wall_s: f64,
     },
+    Tree {
+        schema: u32,
+        mode: &'a str,
+        scenario: String,
+        arithmetic: String,
+        expected_s: f64,
+        nodes: usize,
+    },
     Summary {
         schema: u32,
         clock: &'static str,
@@ -119,9 +150,62 @@ enum Line<'a> {
     },
 }
 
-fn write_line(line: &Line<'_>, out: &mut dyn Write) -> io::Result<()> {
+/// One node of a scenario's tree, after the run (or in a dry run).
+#[derive(Serialize)]
+struct NodeLine<'a> {
+    event: &'static str,
+    schema: u32,
+    mode: &'a str,
+    #[serde(flatten)]
+    node: NodeDocument<'a>,
+}
+
+fn write_line(line: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer(&mut *out, line)?;
     out.write_all(b"\n")
+}
+
+/// A scenario's tree: the `tree` line, then a `node` line per node.
+fn write_tree(tree: &Tree<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mode = scenario_label(tree.scenario);
+    write_line(
+        &Line::Tree {
+            schema: SCHEMA,
+            mode: &mode,
+            scenario: tree.text(),
+            arithmetic: tree.arithmetic(),
+            expected_s: seconds(tree.expected_wall()),
+            nodes: tree.scenario.node_count(),
+        },
+        out,
+    )?;
+    for record in tree.records() {
+        write_line(
+            &NodeLine {
+                event: "node",
+                schema: SCHEMA,
+                mode: &mode,
+                node: NodeDocument::from(record),
+            },
+            out,
+        )?;
+    }
+    Ok(())
+}
+
+/// The dry run of `scenarios`: each one's tree and node lines.
+pub fn write_planned(scenarios: &[&Scenario], out: &mut dyn Write) -> io::Result<()> {
+    scenarios
+        .iter()
+        .try_for_each(|scenario| write_tree(&Tree::planned(scenario), out))
+}
+
+/// The tree of a measurement's first counted run, if it is a scenario's.
+fn write_tree_of(m: &Measurement, out: &mut dyn Write) -> io::Result<()> {
+    match Tree::of_report(m.first()) {
+        Some(tree) => write_tree(&tree, out),
+        None => Ok(()),
+    }
 }
 
 impl Renderer for Jsonl {
@@ -131,6 +215,9 @@ impl Renderer for Jsonl {
                 Some(mode) => mode.name().to_owned(),
                 None => scenario_label(scenario),
             };
+            self.ids = mode
+                .is_none()
+                .then(|| (scenario.clone(), Ids::of(scenario)));
         }
         let mode = self.mode.as_str();
         let line = match event {
@@ -152,6 +239,7 @@ impl Renderer for Jsonl {
                 schema: SCHEMA,
                 mode,
                 index: *index,
+                id: self.id(*index),
                 message: plan.message(*index),
                 at_s: seconds(*at),
             },
@@ -159,6 +247,7 @@ impl Renderer for Jsonl {
                 schema: SCHEMA,
                 mode,
                 index: *index,
+                id: self.id(*index),
                 message: plan.message(*index),
                 at_s: seconds(*at),
             },
@@ -166,6 +255,7 @@ impl Renderer for Jsonl {
                 schema: SCHEMA,
                 mode,
                 index: *index,
+                id: self.id(*index),
                 message: plan.message(*index),
                 at_s: seconds(*at),
             },
@@ -173,6 +263,7 @@ impl Renderer for Jsonl {
                 schema: SCHEMA,
                 mode,
                 index: *index,
+                id: self.id(*index),
                 message: plan.message(*index),
                 at_s: seconds(*at),
             },
@@ -200,6 +291,7 @@ impl Renderer for Jsonl {
 
     fn measurement(&mut self, m: &Measurement, out: &mut dyn Write) -> io::Result<()> {
         self.replay_first_run(m, out)?;
+        write_tree_of(m, out)?;
         write_line(
             &Line::Summary {
                 schema: SCHEMA,
@@ -215,6 +307,9 @@ impl Renderer for Jsonl {
         for m in &c.modes {
             self.replay_first_run(m, out)?;
         }
+        for m in &c.modes {
+            write_tree_of(m, out)?;
+        }
         write_line(
             &Line::Summary {
                 schema: SCHEMA,
@@ -228,6 +323,12 @@ impl Renderer for Jsonl {
 }
 
 impl Jsonl {
+    /// The node id of pair `index`, for a scenario.
+    fn id(&self, index: usize) -> Option<String> {
+        let (scenario, ids) = self.ids.as_ref()?;
+        Some(ids.pair(scenario, index))
+    }
+
     fn replay_first_run(&mut self, m: &Measurement, out: &mut dyn Write) -> io::Result<()> {
         if !self.replay {
             return Ok(());

@@ -3,7 +3,10 @@
 //!
 //! One run: its pairs, then its totals. Repeated runs add the wall-time
 //! statistics to the totals. `compare`: the comparison table, the same rows
-//! as the terminal shows. With `--mermaid`, the timeline follows as a
+//! as the terminal shows. A scenario shows its tree instead of its pairs:
+//! the scenario as written, one row per node indented by depth, then the
+//! arithmetic; `saywhen run --dry-run` shows the tree with its expected
+//! times alone. With `--mermaid`, the timeline follows as a
 //! Mermaid chart (see [`mermaid`]). Cell text is escaped twice over: control
 //! characters as in the human view, then Markdown's own punctuation (`|`
 //! would split a cell, `*` start emphasis), so a message shows as typed.
@@ -19,6 +22,8 @@ use crate::measure::compare::Comparison;
 use crate::measure::report::{Report, Status};
 use crate::output::escape::Escaped;
 use crate::render::Renderer;
+use crate::render::nodes::{NodeRecord, Tree};
+use crate::scenario::tree::{Node, Scenario};
 use crate::scenario::units::{human, human_signed, offset};
 
 /// Renders summary tables as Markdown.
@@ -42,6 +47,9 @@ impl Markdown {
     }
 
     fn pairs(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        if let Some(tree) = Tree::of_report(report) {
+            return self.tree(&tree, out);
+        }
         match self.max_pair_rows {
             Some(most) if report.plan.len() > most => writeln!(
                 out,
@@ -52,6 +60,142 @@ impl Markdown {
             _ => write_pairs(report, out),
         }
     }
+}
+
+impl Markdown {
+    /// A scenario's tree: as written, the table of its nodes, its
+    /// arithmetic. Above `max_pair_rows` nodes the table lists the groups
+    /// only, and the scenario is named by its label.
+    fn tree(&self, tree: &Tree<'_>, out: &mut dyn Write) -> io::Result<()> {
+        let scenario = tree.scenario;
+        let cut = self
+            .max_pair_rows
+            .is_some_and(|most| scenario.node_count() > most);
+        let text = match cut {
+            true => crate::measure::report::scenario_label(scenario),
+            false => tree.text(),
+        };
+        writeln!(out, "**Scenario**: {}\n", escape_text(&text))?;
+        let header: &[&str] = match tree.report {
+            Some(_) => &[
+                "id", "node", "delay", "expected", "started", "ended", "status", "late by",
+            ],
+            None => &["id", "node", "delay", "starts", "ends", "as"],
+        };
+        let rows: Vec<Vec<String>> = tree
+            .records()
+            .filter(|record| !cut || matches!(record.node, Node::Group(_)))
+            .map(|record| node_cells(&record))
+            .collect();
+        let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+        write_table(&header, &rows, out)?;
+        if cut {
+            writeln!(
+                out,
+                "\n*{} pairs: their rows are left out here \
+                 (see `--format json` or `--export run.csv`).*",
+                scenario.plan().len()
+            )?;
+        }
+        writeln!(out)?;
+        write_arithmetic(tree, !cut, out)
+    }
+}
+
+/// The dry run of `scenarios`: each one's tree with its expected times.
+pub fn write_planned(scenarios: &[&Scenario], out: &mut dyn Write) -> io::Result<()> {
+    for (n, scenario) in scenarios.iter().enumerate() {
+        if n > 0 {
+            writeln!(out)?;
+        }
+        Markdown::default().tree(&Tree::planned(scenario), out)?;
+    }
+    Ok(())
+}
+
+/// One row of the tree: the node's id, its name indented by depth (with
+/// no-break spaces, which a table cell keeps where it trims plain ones),
+/// then what happened beside what was expected, or in a dry run what is
+/// expected alone.
+fn node_cells(node: &NodeRecord<'_>) -> Vec<String> {
+    let name = match (node.message, node.kind) {
+        (Some(message), "pair") => Escaped(message).to_string(),
+        (Some(message), kind) => format!("{kind}: {}", Escaped(message)),
+        (None, kind) => match (node.limit, node.timeout) {
+            (Some(n), _) => format!("{kind}({n})"),
+            (_, Some(limit)) => format!("{kind}({})", human(limit)),
+            _ => kind.to_owned(),
+        },
+    };
+    let mut cells = vec![
+        node.id.to_string(),
+        format!("{}{name}", "\u{a0}\u{a0}".repeat(node.depth)),
+        node.delay.map_or_else(|| "-".to_owned(), human),
+    ];
+    let expected_status = node.expected_status();
+    match node.measured {
+        None => cells.extend([
+            node.expected.start.map_or_else(|| "-".to_owned(), offset),
+            offset(node.expected.end_at),
+            expected_status.name().to_owned(),
+        ]),
+        Some(measured) => {
+            let status = measured.status;
+            cells.extend([
+                offset(node.expected.end_at),
+                measured.started.map_or_else(|| "-".to_owned(), offset),
+                match (status, measured.finished) {
+                    (Status::Skipped, _) | (_, None) => "-".to_owned(),
+                    (_, Some(at)) => offset(at),
+                },
+                match status == expected_status || status == Status::Interrupted {
+                    true => status.name().to_owned(),
+                    false => format!("{} (expected {})", status.name(), expected_status.name()),
+                },
+                measured.late.map_or_else(|| "-".to_owned(), human_signed),
+            ]);
+        }
+    }
+    cells
+}
+
+/// The arithmetic: the whole in one line, then (with `each_group`) a list
+/// of how each group's time follows from its children's, as the human
+/// view shows it.
+fn write_arithmetic(tree: &Tree<'_>, each_group: bool, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "**Arithmetic**: {}", escape_text(&tree.arithmetic()))?;
+    let groups = tree.scenario.groups();
+    if !each_group || groups.len() < 2 {
+        return Ok(());
+    }
+    writeln!(out)?;
+    for record in tree.records() {
+        let (Some(formula), Some(total)) = (record.formula, record.formula_total) else {
+            continue;
+        };
+        if record.depth == 0 || record.expected.start.is_none() {
+            // The root is the line above; a group that never starts adds
+            // nothing up.
+            continue;
+        }
+        let kind = node_cells(&record).swap_remove(1);
+        let mut line = format!(
+            "{} {}: {formula} = {}",
+            record.id,
+            kind.trim_start_matches('\u{a0}'),
+            human(total)
+        );
+        match record.expected_status() {
+            Status::Done | Status::Failed => {}
+            cut => line.push_str(&format!(
+                ", {} at {}",
+                cut.name(),
+                offset(record.expected.end_at)
+            )),
+        }
+        writeln!(out, "- {}", escape_text(&line))?;
+    }
+    Ok(())
 }
 
 /// `saywhen serial · 2 pairs · virtual clock`: what a chart is of.
@@ -91,6 +235,13 @@ impl Renderer for Markdown {
     fn comparison(&mut self, c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
         let (header, rows) = compare_table::rows(c);
         write_table(&header, &rows, out)?;
+        // Scenarios compared: each one's tree, as its first run saw it.
+        for m in &c.modes {
+            if let Some(tree) = Tree::of_report(m.first()) {
+                writeln!(out)?;
+                self.tree(&tree, out)?;
+            }
+        }
         let first_runs: Vec<&Report> = c.modes.iter().map(Measurement::first).collect();
         match first_runs.first() {
             Some(first) => self.chart(&chart_title("compare", first), &first_runs, out),

@@ -13,6 +13,7 @@ mod jsonl;
 pub mod junit;
 pub mod markdown;
 pub mod mermaid;
+pub mod nodes;
 pub mod summary;
 pub mod svg;
 pub mod timeline;
@@ -29,6 +30,7 @@ use crate::measure::compare::Comparison;
 use crate::measure::report::Report;
 use crate::output::style::Style;
 use crate::scenario::plan::Plan;
+use crate::scenario::tree::Scenario;
 
 pub use compare_table::CompareTable;
 pub use csv::Csv;
@@ -127,6 +129,37 @@ impl Format {
                 mermaid: style.mermaid,
                 ..Style::default()
             }),
+        }
+    }
+
+    /// Whether `--dry-run` can print this format: all but the trace, which
+    /// draws what ran.
+    pub fn shows_dry_run(self) -> bool {
+        self != Format::Trace
+    }
+
+    /// The trees of `scenarios` with the times they should take, before
+    /// anything runs (`saywhen run --dry-run`).
+    pub fn write_dry_run(
+        self,
+        scenarios: &[&Scenario],
+        style: &Style,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        match self {
+            Format::Json => json::write_planned(scenarios, out),
+            Format::Jsonl => jsonl::write_planned(scenarios, out),
+            Format::Csv => csv::write_planned(scenarios, out),
+            Format::Markdown => markdown::write_planned(scenarios, out),
+            Format::Table | Format::Trace => {
+                for (n, scenario) in scenarios.iter().enumerate() {
+                    if n > 0 {
+                        writeln!(out)?;
+                    }
+                    tree::write_dry_run(scenario, style, out)?;
+                }
+                Ok(())
+            }
         }
     }
 
