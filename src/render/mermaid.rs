@@ -25,9 +25,11 @@
 //! A message is user text inside Mermaid's syntax: `:` would end a task's
 //! name, `#` and `;` start a comment or a new statement, `%%{...}%%` is a
 //! directive that reconfigures the chart wherever it appears, a line break
-//! starts a new line. Control characters are escaped as in the human view,
-//! then those four characters are written as Mermaid's entity codes
-//! (`#58;`), which it turns back into the characters when it draws.
+//! starts a new line. Mermaid draws a name as HTML, so `<`, `>` and `&`
+//! would be markup (`<script>`, `&amp;`). Control characters are escaped as
+//! in the human view, then those seven characters are written as Mermaid's
+//! entity codes (`#58;`), which it turns back into the characters, as text,
+//! when it draws.
 
 use std::io::{self, Write};
 use std::time::Duration;
@@ -128,6 +130,9 @@ pub fn text(raw: &str) -> String {
             '%' => out.push_str("#37;"),
             ':' => out.push_str("#58;"),
             ';' => out.push_str("#59;"),
+            '<' => out.push_str("#60;"),
+            '>' => out.push_str("#62;"),
+            '&' => out.push_str("#38;"),
             c => out.push(c),
         }
     }
@@ -145,6 +150,12 @@ mod tests {
         assert_eq!(text("line\nbreak\x1b"), r"line\nbreak\e");
         // An entity code typed by the user stays text: its `#` is coded.
         assert_eq!(text("#59;"), "#35;59#59;");
+    }
+
+    /// Mermaid draws names as HTML: a message is never markup.
+    #[test]
+    fn html_in_messages_becomes_entity_codes() {
+        assert_eq!(text("]]>&amp;<script>"), "]]#62;#38;amp#59;#60;script#62;");
     }
 
     #[test]
