@@ -774,3 +774,31 @@ fn the_documented_examples_are_what_saywhen_prints() {
     ]));
     assert_eq!(json(&example), json(&dry_run));
 }
+
+#[test]
+fn a_job_summary_lists_a_large_trees_groups_only() {
+    // GitHub cuts a job summary at 1 MiB: above the limit the tree keeps
+    // its groups, the scenario is named by its label, and a line says so.
+    let pairs: Vec<String> = (0..20).map(|i| format!("1:m{i}")).collect();
+    let text = format!("serial(gather({}), race(1:x, 2:y))", pairs.join(", "));
+    let report = run(&text);
+    let mut markdown = saywhen::render::markdown::Markdown {
+        mermaid: false,
+        max_pair_rows: Some(10),
+    };
+    let mut out = Vec::new();
+    saywhen::Renderer::report(&mut markdown, &report, &mut out).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    let tables = tables(&out);
+    let ids: Vec<&str> = tables[0].1.iter().map(|row| row[0].as_str()).collect();
+    assert_eq!(ids, ["0", "0.0", "0.1"], "{out}");
+    assert!(
+        out.contains("*22 pairs: their rows are left out here"),
+        "{out}"
+    );
+    assert!(out.starts_with(&format!(
+        "**Scenario**: {}",
+        saywhen::measure::report::scenario_label(&report.scenario)
+    )));
+    assert!(!out.contains("\n- "), "no group lines either:\n{out}");
+}
