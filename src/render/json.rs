@@ -1,6 +1,6 @@
 //! `--format json`: one document with everything the report knows.
 //! Durations are seconds, rounded to the microsecond; offsets are from the
-//! start of the run; `index` is 0-based in argument order. `docs/json.md`
+//! start of the run; `index` is 0-based in argument order. `docs/FORMATS.md`
 //! describes every field, with examples.
 //!
 //! Three documents: one run; repeated runs of one mode (the first counted

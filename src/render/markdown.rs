@@ -118,18 +118,9 @@ pub fn write_planned(scenarios: &[&Scenario], out: &mut dyn Write) -> io::Result
 /// then what happened beside what was expected, or in a dry run what is
 /// expected alone.
 fn node_cells(node: &NodeRecord<'_>) -> Vec<String> {
-    let name = match (node.message, node.kind) {
-        (Some(message), "pair") => Escaped(message).to_string(),
-        (Some(message), kind) => format!("{kind}: {}", Escaped(message)),
-        (None, kind) => match (node.limit, node.timeout) {
-            (Some(n), _) => format!("{kind}({n})"),
-            (_, Some(limit)) => format!("{kind}({})", human(limit)),
-            _ => kind.to_owned(),
-        },
-    };
     let mut cells = vec![
         node.id.to_string(),
-        format!("{}{name}", "\u{a0}\u{a0}".repeat(node.depth)),
+        format!("{}{}", "\u{a0}\u{a0}".repeat(node.depth), node_name(node)),
         node.delay.map_or_else(|| "-".to_owned(), human),
     ];
     let expected_status = node.expected_status();
@@ -159,6 +150,20 @@ fn node_cells(node: &NodeRecord<'_>) -> Vec<String> {
     cells
 }
 
+/// A node as the tree names it: a pair's message (with what it does when
+/// it is not a plain say), or a group's kind with its parameter.
+fn node_name(node: &NodeRecord<'_>) -> String {
+    match (node.message, node.kind) {
+        (Some(message), "pair") => Escaped(message).to_string(),
+        (Some(message), kind) => format!("{kind}: {}", Escaped(message)),
+        (None, kind) => match (node.limit, node.timeout) {
+            (Some(n), _) => format!("{kind}({n})"),
+            (_, Some(limit)) => format!("{kind}({})", human(limit)),
+            _ => kind.to_owned(),
+        },
+    }
+}
+
 /// The arithmetic: the whole in one line, then (with `each_group`) a list
 /// of how each group's time follows from its children's, as the human
 /// view shows it.
@@ -178,11 +183,10 @@ fn write_arithmetic(tree: &Tree<'_>, each_group: bool, out: &mut dyn Write) -> i
             // nothing up.
             continue;
         }
-        let kind = node_cells(&record).swap_remove(1);
         let mut line = format!(
             "{} {}: {formula} = {}",
             record.id,
-            kind.trim_start_matches('\u{a0}'),
+            node_name(&record),
             human(total)
         );
         match record.expected_status() {

@@ -2,6 +2,8 @@
 //! file per format; adding a format is adding a file and a `Format` variant.
 //! Renderers never run anything, and never decide styling on their own:
 //! what the terminal can show is decided once, at the edge, and passed in.
+//! A scenario's tree reaches the machine formats as the records of
+//! [`nodes`], so every format says the same of each node.
 
 pub mod baseline;
 mod compare_table;
