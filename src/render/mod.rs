@@ -21,6 +21,7 @@ pub mod svg;
 pub mod timeline;
 pub mod trace;
 pub mod tree;
+mod tree_timeline;
 mod wall_stats;
 
 use std::fmt;

@@ -7,7 +7,10 @@
 //! file needs nothing but itself: no scripts, no web fonts, only the
 //! generic `sans-serif` and `monospace` families every renderer has. Above
 //! [`MAX_ROWS`] pairs a report is drawn as counts per slice of time, as in
-//! the terminal.
+//! the terminal. A scenario is drawn as its tree, the rows the terminal
+//! draws (see `tree_timeline.rs`): one `<g class="node">` per node, groups
+//! as thin spans, what was cut short ending in a zigzag (cancelled, timed
+//! out) or a red cross (failed), and a legend.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -16,8 +19,10 @@ use std::time::Duration;
 use crate::measure::report::{Report, Status};
 use crate::output::escape::Escaped;
 use crate::output::style::Style;
-use crate::render::fit::pad as fit;
+use crate::render::fit;
 use crate::render::timeline::{Counts, Drawn, MAX_ROWS, axis_end, tick_label, tick_step};
+use crate::render::tree_timeline::{self, Row};
+use crate::scenario::tree::Node;
 use crate::scenario::units::{human, human_signed};
 
 /// Total width of the picture, in SVG user units (pixels).
@@ -34,6 +39,12 @@ const CHAR: f64 = 7.5;
 const LABEL_CHARS: usize = 26;
 /// Slices of time in a summarised report.
 const SLICES: usize = 200;
+/// Width of one character of the monospace labels.
+const MONO: f64 = 7.2;
+/// Characters of a scenario's arithmetic on one line of its caption.
+const RULE_CHARS: usize = 140;
+/// Colour of a group's span, and of what was cut short.
+const GROUP: &str = "#666666";
 
 /// The same hues as the terminal palette, in its order (cyan, magenta,
 /// green, yellow, blue, bright cyan), dark enough to read on white.
@@ -60,7 +71,16 @@ pub fn render_drawn(drawn: &[Drawn<'_>], style: &Style) -> String {
     let end = axis_end(reports);
     let plot = WIDTH - LABELS - RIGHT;
     let x = |t: Duration| LABELS + t.as_secs_f64() / end.as_secs_f64() * plot;
-    let caption_lines = reports.len().max(1);
+    // A scenario's arithmetic is too long for its caption's line: it
+    // gets lines of its own under it.
+    let rules: Vec<Vec<String>> = reports
+        .iter()
+        .map(|r| match r.mode {
+            Some(_) => Vec::new(),
+            None => fit::wrap(&Escaped(&r.expected_rule).to_string(), RULE_CHARS),
+        })
+        .collect();
+    let caption_lines = (reports.len() + rules.iter().map(Vec::len).sum::<usize>()).max(1);
     let mut svg = String::new();
     let mut y = 16.0 + caption_lines as f64 * 18.0 + 8.0;
     let mut body = String::new();
@@ -74,14 +94,17 @@ pub fn render_drawn(drawn: &[Drawn<'_>], style: &Style) -> String {
             );
             y += ROW;
         }
-        if report.plan.len() > MAX_ROWS {
+        if report.mode.is_none() {
+            y = tree(report, (&x, end), y, style, &mut body);
+        } else if report.plan.len() > MAX_ROWS {
             y = summary(report, end, y, &mut body);
         } else {
             y = bars(report, &x, y, style, &mut body);
         }
     }
     let axis_y = y + 6.0;
-    let height = axis_y + 36.0;
+    let trees = reports.iter().any(|r| r.mode.is_none());
+    let height = axis_y + 36.0 + if trees { ROW } else { 0.0 };
     let _ = writeln!(
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0}" viewBox="0 0 {WIDTH} {height:.0}" font-family="sans-serif" font-size="12">"#
@@ -103,7 +126,30 @@ pub fn render_drawn(drawn: &[Drawn<'_>], style: &Style) -> String {
         svg,
         r##"<rect width="100%" height="100%" fill="#ffffff"/>"##
     );
-    for (line, Drawn { report, wall }) in drawn.iter().enumerate() {
+    let mut line = 0;
+    for (Drawn { report, wall }, rule) in drawn.iter().zip(&rules) {
+        if report.mode.is_none() {
+            let _ = writeln!(
+                svg,
+                r#"<text x="8" y="{:.1}" class="caption"><tspan font-weight="bold">{}</tspan> ({}): {}, expected {}</text>"#,
+                20.0 + line as f64 * 18.0,
+                xml(&report.label()),
+                xml(&report.summary()),
+                xml(wall),
+                xml(&human(report.expected)),
+            );
+            for text in rule {
+                line += 1;
+                let _ = writeln!(
+                    svg,
+                    r#"<text x="20" y="{:.1}" class="rule tick">{}</text>"#,
+                    20.0 + line as f64 * 18.0,
+                    xml(text)
+                );
+            }
+            line += 1;
+            continue;
+        }
         let _ = writeln!(
             svg,
             r#"<text x="8" y="{:.1}" class="caption"><tspan font-weight="bold">{}</tspan> ({}): {}, expected {} ({}), {} pairs</text>"#,
@@ -115,11 +161,15 @@ pub fn render_drawn(drawn: &[Drawn<'_>], style: &Style) -> String {
             xml(&report.expected_rule),
             report.plan.len()
         );
+        line += 1;
     }
     let top = 16.0 + caption_lines as f64 * 18.0 + 4.0;
     grid(end, plot, top, axis_y, style, &mut svg);
     svg.push_str(&body);
     axis(end, plot, axis_y, style, &mut svg);
+    if trees {
+        legend(axis_y + 40.0, &mut svg);
+    }
     svg.push_str("</svg>\n");
     svg
 }
@@ -135,7 +185,7 @@ fn bars(
     for pair in report.pairs() {
         let color = PALETTE[pair.index % PALETTE.len()];
         let message = Escaped(&pair.pair.message).to_string();
-        let label = fit(
+        let label = fit::pad(
             &format!("{} {message}", pair.index + 1),
             LABEL_CHARS,
             &Style::default(),
@@ -191,6 +241,269 @@ fn bars(
         y += ROW;
     }
     y
+}
+
+/// A scenario's tree, the same rows as the terminal draws: one `<g
+/// class="node">` per node, a group a thin span with a tick at each end
+/// and its wall after it, a pair a bar; what was cut short ends in a
+/// zigzag (cancelled, timed out) or a red cross (failed). Returns the
+/// next free y.
+fn tree(
+    report: &Report,
+    (x, end): (&dyn Fn(Duration) -> f64, Duration),
+    mut y: f64,
+    style: &Style,
+    svg: &mut String,
+) -> f64 {
+    let scenario = &report.scenario;
+    let selection = tree_timeline::select(scenario, tree_timeline::depth_for(LABEL_CHARS));
+    if let Some(note) = &selection.note {
+        for line in fit::wrap(note, RULE_CHARS) {
+            let _ = writeln!(
+                svg,
+                r#"<text x="8" y="{:.1}" class="tick note">{}</text>"#,
+                y + 15.0,
+                xml(&line)
+            );
+            y += 16.0;
+        }
+    }
+    let unicode = Style {
+        unicode: true,
+        ..style.clone()
+    };
+    for row in &selection.rows {
+        let shift = tree_timeline::indent(row.depth(), LABEL_CHARS);
+        let label_x = 8.0 + shift as f64 * MONO;
+        match row {
+            Row::Node { node, folded, .. } => {
+                let name = Escaped(&tree_timeline::name(scenario, *node)).to_string();
+                let label = fit::cut(&name, LABEL_CHARS - shift, &unicode);
+                node_element(report, *node, *folded, x, y, style, svg, (label_x, &label));
+            }
+            Row::More {
+                children, pairs, ..
+            } => {
+                let label = format!("… {children} more");
+                let range = pairs.start as usize..pairs.end as usize;
+                let counts = Counts::of_pairs(report, range.clone(), end, SLICES);
+                let _ = writeln!(
+                    svg,
+                    r#"<g class="more"><title>{}</title><text x="{label_x:.1}" y="{:.1}" class="label">{}</text>"#,
+                    xml(&format!(
+                        "{children} more children: {}",
+                        tree_timeline::ended_counts(report, range)
+                    )),
+                    y + 15.0,
+                    xml(&label)
+                );
+                profile(&counts.waiting, y + 4.0, BAR, PALETTE[0], svg);
+                svg.push_str("</g>\n");
+            }
+        }
+        y += ROW;
+    }
+    y
+}
+
+/// A node's `<g>`: its label, its bar or span, its note and its cut mark.
+#[allow(clippy::too_many_arguments)]
+fn node_element(
+    report: &Report,
+    node: Node,
+    folded: bool,
+    x: &dyn Fn(Duration) -> f64,
+    y: f64,
+    style: &Style,
+    svg: &mut String,
+    (label_x, label): (f64, &str),
+) {
+    let scenario = &report.scenario;
+    let timing = tree_timeline::timing(report, node);
+    let status = Status::of(timing);
+    let (kind, color) = match node {
+        Node::Pair { index, .. } => ("pair", PALETTE[index as usize % PALETTE.len()]),
+        Node::Group(_) => ("group", GROUP),
+    };
+    let (note, late) = tree_timeline::note(report, node, folded, style);
+    let name = Escaped(&tree_timeline::name(scenario, node)).to_string();
+    let _ = writeln!(
+        svg,
+        r#"<g class="node {kind}" data-id="{}" data-status="{}"><title>{}</title>"#,
+        scenario.id(node),
+        status.name(),
+        xml(&format!(
+            "{} {name}: {}",
+            scenario.id(node),
+            match (timing.began, timing.ended) {
+                (Some(began), Some(ended)) =>
+                    format!("{} → {}, {}", human(began), human(ended), status.name()),
+                _ => status.name().to_owned(),
+            }
+        ))
+    );
+    let label_fill = match status {
+        Status::Skipped => r##" fill="#888888""##,
+        _ => "",
+    };
+    let _ = writeln!(
+        svg,
+        r#"<text x="{label_x:.1}" y="{:.1}" class="label"{label_fill}>{}</text>"#,
+        y + 15.0,
+        xml(label)
+    );
+    let (x0, x1) = match (timing.began, tree_timeline::bar_end(report, timing)) {
+        (Some(start), Some(end)) => (x(start), x(end.max(start))),
+        // Never began: only its note and mark, where it would have started.
+        _ => {
+            let at = timing.ended.map_or(LABELS, x);
+            if let Some(mark) = tree_timeline::mark(status, style) {
+                cut_mark(mark, status, at, y + 11.0, svg);
+            }
+            let room = note.chars().count() as f64 * 6.0;
+            let (at, anchor) = match at + 6.0 + room <= WIDTH - 4.0 {
+                true => (at + 6.0, "start"),
+                false => (at - 6.0, "end"),
+            };
+            let _ = writeln!(
+                svg,
+                r##"<text x="{at:.2}" y="{:.1}" text-anchor="{anchor}" fill="#555" font-size="11" font-style="italic">{}</text>"##,
+                y + 15.0,
+                xml(&note)
+            );
+            svg.push_str("</g>\n");
+            return;
+        }
+    };
+    let width = (x1 - x0).max(1.5);
+    match node {
+        Node::Group(_) => {
+            let _ = writeln!(
+                svg,
+                r#"<rect class="span" x="{x0:.2}" y="{:.1}" width="{width:.2}" height="4" fill="{color}"/><line x1="{x0:.2}" y1="{:.1}" x2="{x0:.2}" y2="{:.1}" stroke="{color}" stroke-width="1.5"/>"#,
+                y + 12.0,
+                y + 8.0,
+                y + 20.0
+            );
+            if tree_timeline::mark(status, style).is_none() {
+                // The wall: where the group ended.
+                let _ = writeln!(
+                    svg,
+                    r#"<line class="wall" x1="{x1:.2}" y1="{:.1}" x2="{x1:.2}" y2="{:.1}" stroke="{color}" stroke-width="1.5"/>"#,
+                    y + 8.0,
+                    y + 20.0
+                );
+            }
+        }
+        Node::Pair { .. } => {
+            let opacity = match status {
+                Status::Done | Status::Failed => "1",
+                _ => "0.35",
+            };
+            let stroke = match late {
+                true => format!(r#" stroke="{LATE}" stroke-width="2""#),
+                false => String::new(),
+            };
+            let _ = writeln!(
+                svg,
+                r#"<rect x="{x0:.2}" y="{:.1}" width="{width:.2}" height="{BAR}" rx="2" fill="{color}" fill-opacity="{opacity}"{stroke}/>"#,
+                y + 4.0
+            );
+        }
+    }
+    if let Some(mark) = tree_timeline::mark(status, style) {
+        let centre = match node {
+            Node::Group(_) => y + 14.0,
+            Node::Pair { .. } => y + 11.0,
+        };
+        cut_mark(mark, status, x1, centre, svg);
+    }
+    if !note.is_empty() {
+        let fill = if late { LATE } else { "#555" };
+        // After the bar when it fits, else before it, else at its end,
+        // above a group's thin span or over a pair's bar.
+        let room = note.chars().count() as f64 * 6.0;
+        let (at, anchor, baseline) = if x1 + 8.0 + room <= WIDTH - 4.0 {
+            (x1 + 8.0, "start", y + 15.0)
+        } else if x0 - 6.0 - room >= LABELS {
+            (x0 - 6.0, "end", y + 15.0)
+        } else if matches!(node, Node::Group(_)) {
+            (x1 - 4.0, "end", y + 9.0)
+        } else {
+            (x1 - 8.0, "end", y + 15.0)
+        };
+        let _ = writeln!(
+            svg,
+            r#"<text x="{at:.2}" y="{baseline:.1}" text-anchor="{anchor}" fill="{fill}" font-size="11">{}</text>"#,
+            xml(&note)
+        );
+    }
+    svg.push_str("</g>\n");
+}
+
+/// The mark at `x` that ends a node cut short, centred on `centre`: a
+/// zigzag, as if torn, for cancelled and timed out; a red cross for failed.
+fn cut_mark(mark: char, status: Status, x: f64, centre: f64, svg: &mut String) {
+    let _ = match status {
+        Status::Failed => writeln!(
+            svg,
+            r#"<path class="cut failed" d="M{:.2},{:.1} l8,8 m0,-8 l-8,8" stroke="{LATE}" stroke-width="2.2" fill="none"><title>{mark} failed</title></path>"#,
+            x - 4.0,
+            centre - 4.0
+        ),
+        _ => writeln!(
+            svg,
+            r##"<path class="cut cancelled" d="M{x:.2},{:.1} l3,2.5 l-3,2.5 l3,2.5 l-3,2.5 l3,2.5 l-3,2.5" stroke="#222" stroke-width="1.5" fill="none"><title>{mark} {}</title></path>"##,
+            centre - 7.5,
+            status.name()
+        ),
+    };
+}
+
+/// Counts per slice as a filled profile `height` high, from `top`.
+fn profile(counts: &[u64], top: f64, height: f64, color: &str, svg: &mut String) {
+    let most = counts.iter().copied().max().unwrap_or(0).max(1);
+    let plot = WIDTH - LABELS - RIGHT;
+    let slice = plot / counts.len().max(1) as f64;
+    for (i, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+        let h = n as f64 / most as f64 * height;
+        let _ = writeln!(
+            svg,
+            r#"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="{h:.2}" fill="{color}"/>"#,
+            LABELS + i as f64 * slice,
+            top + height - h,
+            slice + 0.3,
+        );
+    }
+}
+
+/// What a scenario's marks mean, drawn with the marks themselves.
+fn legend(y: f64, svg: &mut String) {
+    svg.push_str(r#"<g class="legend">"#);
+    let _ = write!(
+        svg,
+        r#"<rect x="8" y="{:.1}" width="24" height="4" fill="{GROUP}"/><text x="38" y="{:.1}" class="tick">a group, its wall at its end</text>"#,
+        y - 6.0,
+        y
+    );
+    let _ = write!(
+        svg,
+        r#"<rect x="220" y="{:.1}" width="24" height="{BAR}" rx="2" fill="{}" fill-opacity="0.35"/><text x="250" y="{:.1}" class="tick">did not finish</text>"#,
+        y - 11.0,
+        PALETTE[0],
+        y
+    );
+    cut_mark('✂', Status::Cancelled, 360.0, y - 4.0, svg);
+    let _ = write!(
+        svg,
+        r#"<text x="372" y="{y:.1}" class="tick">cancelled or timed out</text>"#
+    );
+    cut_mark('✗', Status::Failed, 530.0, y - 4.0, svg);
+    let _ = write!(
+        svg,
+        r#"<text x="542" y="{y:.1}" class="tick">failed</text>"#
+    );
+    svg.push_str("</g>\n");
 }
 
 /// Too many pairs for one bar each: how many waited in each slice of

@@ -15,14 +15,17 @@
 //! look the same; `--ascii` draws with `#` and `-`. Above [`MAX_ROWS`]
 //! pairs, a report is summarised as counts per column (how many pairs were
 //! waiting, how many spoke) instead of a million rows, in linear time.
+//!
+//! A scenario (a report without a mode) is drawn as its tree instead, by
+//! `tree_timeline.rs`, on the same axis.
 
 use std::io::{self, Write};
 use std::time::Duration;
 
 use crate::measure::Measurement;
-use crate::measure::report::{Report, Status};
+use crate::measure::report::{PairReport, Report, Status};
 use crate::output::style::Style;
-use crate::render::fit;
+use crate::render::{fit, tree_timeline};
 use crate::scenario::units::{human, human_signed};
 
 /// More pairs than this in one report are summarised, not drawn one by one.
@@ -90,39 +93,63 @@ pub fn render_drawn(drawn: &[Drawn<'_>], style: &Style, out: &mut dyn Write) -> 
     let stacked = reports.len() > 1;
     for Drawn { report, wall } in drawn {
         if stacked {
-            let heading = format!("{} {} {wall}", report.label(), style.dot());
-            let heading = fit::cut(&style.text(heading), style.width, style);
+            let heading = heading(&report.label(), wall, style);
             writeln!(out, "{}", style.paint(style.bold(), heading))?;
         }
-        if report.plan.len() > MAX_ROWS {
+        if report.mode.is_none() {
+            tree_timeline::rows(report, &layout, style, out)?;
+        } else if report.plan.len() > MAX_ROWS {
             summary_rows(report, &layout, style, out)?;
         } else {
             pair_rows(report, &layout, style, out)?;
         }
     }
-    axis(&layout, style, out)
+    axis(&layout, style, out)?;
+    if reports.iter().any(|r| r.mode.is_none()) {
+        tree_timeline::legend(style, out)?;
+    }
+    Ok(())
+}
+
+/// `label · wall`, fitted to the width: a long label (a scenario as
+/// written) is cut, never the wall after it.
+fn heading(label: &str, wall: &str, style: &Style) -> String {
+    let tail = style.text(format!(" {} {wall}", style.dot()));
+    match style.width.checked_sub(fit::width(&tail)) {
+        Some(room) if room >= 8 => {
+            format!(
+                "{}{tail}",
+                fit::cut(&style.text(label.to_owned()), room, style)
+            )
+        }
+        _ => fit::cut(&style.text(format!("{label}{tail}")), style.width, style),
+    }
 }
 
 /// Where things go: the label column, then the bar area.
-struct Layout {
-    /// Width of the pair number, right-aligned.
-    number: usize,
+pub(crate) struct Layout {
+    /// Width of the pair number, right-aligned; 0 when only scenarios are
+    /// drawn (their rows are labelled by indentation, not numbers).
+    pub(crate) number: usize,
     /// Width of the message label.
-    label: usize,
+    pub(crate) label: usize,
     /// Columns of the bar area; the axis has one more, for its end.
-    area: usize,
+    pub(crate) area: usize,
     /// The time at the right edge of the bar area.
-    end: Duration,
+    pub(crate) end: Duration,
     /// Time between two ticks.
     step: Duration,
 }
 
 impl Layout {
     fn new(reports: &[&Report], style: &Style) -> Option<Layout> {
-        let most_pairs = reports.iter().map(|r| r.plan.len()).max()?;
-        let number = most_pairs.to_string().len().max(1);
-        let label = reports
-            .iter()
+        reports.first()?;
+        let flat = || reports.iter().filter(|r| r.mode.is_some());
+        let number = flat()
+            .map(|r| r.plan.len().to_string().len().max(1))
+            .max()
+            .unwrap_or(0);
+        let label = flat()
             .filter(|r| r.plan.len() <= MAX_ROWS)
             .flat_map(|r| r.plan.pairs())
             .map(|pair| fit::width(&fit::cut(&pair.message, MAX_LABEL, style)))
@@ -132,9 +159,10 @@ impl Layout {
             .clamp(
                 SUMMARY_LABEL.len(),
                 MAX_LABEL.min(style.width / 3).max(SUMMARY_LABEL.len()),
-            );
+            )
+            .max(tree_timeline::label_width(reports, style));
         let end = axis_end(reports);
-        let used = number + 1 + label + 1;
+        let used = Self::left(number, label);
         let area = style.width.saturating_sub(used + 1).max(8);
         let step = tick_step(end, area, style);
         Some(Layout {
@@ -147,12 +175,19 @@ impl Layout {
     }
 
     /// Columns before the bar area.
-    fn indent(&self) -> usize {
-        self.number + 1 + self.label + 1
+    pub(crate) fn indent(&self) -> usize {
+        Self::left(self.number, self.label)
+    }
+
+    fn left(number: usize, label: usize) -> usize {
+        match number {
+            0 => label + 1,
+            number => number + 1 + label + 1,
+        }
     }
 
     /// Position of `t` in cells from the left of the bar area.
-    fn x(&self, t: Duration) -> f64 {
+    pub(crate) fn x(&self, t: Duration) -> f64 {
         t.as_secs_f64() / self.end.as_secs_f64() * self.area as f64
     }
 }
@@ -273,7 +308,7 @@ fn pair_rows(
 
 /// What a piece of a row is, for its colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Piece {
+pub(crate) enum Piece {
     Gap,
     Bar,
     Note,
@@ -284,7 +319,12 @@ enum Piece {
 /// row: it goes after the bar when there is room, else before it, else
 /// (for a shaded bar, which text can be read over) inside it, else
 /// nowhere: the table has it anyway.
-fn row_pieces(cells: &str, note: &str, area: usize, shaded: bool) -> Vec<(String, Piece)> {
+pub(crate) fn row_pieces(
+    cells: &str,
+    note: &str,
+    area: usize,
+    shaded: bool,
+) -> Vec<(String, Piece)> {
     let trimmed = cells.trim_end();
     let bar = trimmed.trim_start();
     // Bar cells are one column each, so characters count columns.
@@ -329,7 +369,7 @@ fn row_pieces(cells: &str, note: &str, area: usize, shaded: bool) -> Vec<(String
 /// A bar from cell position `from` to `to` (fractions of cells), in a row
 /// of `area` cells. Done pairs are solid; cancelled and interrupted ones
 /// are shaded.
-fn bar(from: f64, to: f64, area: usize, done: bool, style: &Style) -> String {
+pub(crate) fn bar(from: f64, to: f64, area: usize, done: bool, style: &Style) -> String {
     let mut cells = vec![' '; area];
     let last = area.saturating_sub(1);
     if !style.unicode {
@@ -419,6 +459,16 @@ pub(crate) struct Counts {
 impl Counts {
     /// O(pairs + columns), whatever the delays.
     pub(crate) fn new(report: &Report, end: Duration, columns: usize) -> Counts {
+        Counts::of_pairs(report, 0..report.timings.len(), end, columns)
+    }
+
+    /// The same for the pairs `pairs` only (a scenario's subtree).
+    pub(crate) fn of_pairs(
+        report: &Report,
+        pairs: std::ops::Range<usize>,
+        end: Duration,
+        columns: usize,
+    ) -> Counts {
         let columns = columns.max(1);
         let column = |t: Duration| {
             ((t.as_secs_f64() / end.as_secs_f64() * columns as f64) as usize).min(columns - 1)
@@ -427,7 +477,15 @@ impl Counts {
         // running sum then gives the waiting count per column.
         let mut change = vec![0i64; columns + 1];
         let mut said = vec![0u64; columns];
-        for pair in report.pairs() {
+        let all = report.plan.pairs();
+        let in_range = pairs.filter_map(|index| {
+            Some(PairReport {
+                index,
+                pair: all.get(index)?,
+                timing: *report.timings.get(index)?,
+            })
+        });
+        for pair in in_range {
             let Some(start) = pair.began() else { continue };
             let end = pair.ended().unwrap_or(report.wall);
             change[column(start)] += 1;
@@ -449,7 +507,7 @@ impl Counts {
 }
 
 /// Counts as shades, scaled to the largest.
-fn shade_row(counts: &[u64], style: &Style) -> String {
+pub(crate) fn shade_row(counts: &[u64], style: &Style) -> String {
     let shades = if style.unicode { SHADES } else { ASCII_SHADES };
     let most = counts.iter().copied().max().unwrap_or(0).max(1);
     counts
