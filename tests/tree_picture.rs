@@ -265,6 +265,17 @@ fn many(kind: &str, count: usize) -> String {
 const MOST_LINES: usize = 60 + 6 + 2 + 3;
 
 #[test]
+fn a_skipped_folded_group_keeps_its_note_within_the_width() {
+    // Found by `any_tree_fits_any_width`: a note that does not fit is cut.
+    let picture = draw(
+        "serial(serial(limit(1, fail(1ms:m)), serial(1ms:m)))",
+        30,
+        false,
+    );
+    assert_fits(&picture, 30);
+}
+
+#[test]
 fn a_thousand_leaves_fit_in_a_few_rows() {
     let report = run(&many("gather", 1000));
     for (width, unicode) in [(40, true), (80, true), (80, false), (200, true)] {
@@ -387,7 +398,7 @@ fn tree(depth: u32) -> BoxedStrategy<String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(200))]
 
     /// Whatever the tree and the width, every line fits and the picture
     /// stays a screenful.

@@ -478,6 +478,7 @@ fn node_row(report: &Report, node: Node, folded: bool, layout: &Layout, style: &
                     row_pieces(&cells, &text, area, false)
                 }
                 None => {
+                    let text = fit::cut(&text, area, style);
                     let column = (x.round() as usize).min(area.saturating_sub(fit::width(&text)));
                     vec![(" ".repeat(column), Piece::Gap), (text, Piece::Note)]
                 }
