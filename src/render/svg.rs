@@ -77,7 +77,14 @@ pub fn render_drawn(drawn: &[Drawn<'_>], style: &Style) -> String {
         .iter()
         .map(|r| match r.mode {
             Some(_) => Vec::new(),
-            None => fit::wrap(&Escaped(&r.expected_rule).to_string(), RULE_CHARS),
+            None => {
+                let rule = Escaped(&r.expected_rule).to_string();
+                let sum = match rule.starts_with("expected") {
+                    true => rule,
+                    false => format!("expected {} = {rule}", human(r.expected)),
+                };
+                fit::wrap(&sum, RULE_CHARS)
+            }
         })
         .collect();
     let caption_lines = (reports.len() + rules.iter().map(Vec::len).sum::<usize>()).max(1);

@@ -176,11 +176,13 @@ fn visit(scenario: &Scenario, deepest: usize, summarise: bool, mut row: impl FnM
             row(next);
             continue;
         };
-        let children = match node {
-            Node::Group(g) => scenario.children(g),
-            Node::Pair { .. } => &[],
+        let Node::Group(g) = node else {
+            row(next);
+            continue;
         };
-        let folded = depth >= deepest && !children.is_empty();
+        let mut children = scenario.children(g);
+        let count = children.len();
+        let folded = depth >= deepest && count > 0;
         row(Row::Node {
             node,
             depth,
@@ -189,25 +191,36 @@ fn visit(scenario: &Scenario, deepest: usize, summarise: bool, mut row: impl FnM
         if folded {
             continue;
         }
-        let child = |&node: &Node| Row::Node {
+        let child = |node: Node| Row::Node {
             node,
             depth: depth + 1,
             folded: false,
         };
-        if !summarise || children.len() <= 2 * KEEP + 1 {
-            stack.extend(children.iter().rev().map(child));
+        if !summarise || count <= 2 * KEEP + 1 {
+            let all: Vec<Row> = children.map(child).collect();
+            stack.extend(all.into_iter().rev());
             continue;
         }
-        let middle = &children[KEEP..children.len() - KEEP];
-        let pairs = |node: Option<&Node>| node.map(|&n| scenario.span(n).0);
-        let (first, last) = (pairs(middle.first()), pairs(middle.last()));
-        stack.extend(children[children.len() - KEEP..].iter().rev().map(child));
+        // Children are stored compactly and read in order: the middle ones
+        // are stepped over, once, to learn the pairs they hold.
+        let first: Vec<Row> = children.by_ref().take(KEEP).map(child).collect();
+        let middle = count - 2 * KEEP;
+        let pairs = |node: Node| scenario.span(node).0;
+        let from = children.next().map(pairs);
+        let to = children
+            .by_ref()
+            .take(middle - 1)
+            .last()
+            .map(pairs)
+            .or(from.clone());
+        let last: Vec<Row> = children.map(child).collect();
+        stack.extend(last.into_iter().rev());
         stack.push(Row::More {
             depth: depth + 1,
-            children: middle.len(),
-            pairs: first.map_or(0, |r| r.start)..last.map_or(0, |r| r.end),
+            children: middle,
+            pairs: from.map_or(0, |r| r.start)..to.map_or(0, |r| r.end),
         });
-        stack.extend(children[..KEEP].iter().rev().map(child));
+        stack.extend(first.into_iter().rev());
     }
 }
 
