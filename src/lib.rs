@@ -21,13 +21,16 @@
 //!   the timeout and the limit to each pair.
 //! - [`measure`](mod@measure): what a run measured. The report, repeated runs
 //!   (`--runs`, `--warmup`) and their statistics, modes compared side by
-//!   side, and the expectations CI checks (`--check`, `--max-wall`).
+//!   side, the expectations CI checks (`--check`, `--max-wall`) and
+//!   baselines (`--baseline`).
 //! - [`render`]: the human view, the comparison table and timeline, and the
-//!   machine formats (JSON, JSON Lines, CSV, Markdown, SVG, the Chrome
-//!   trace that Perfetto and speedscope open).
+//!   machine formats (JSON, JSON Lines, CSV, Markdown and its Mermaid
+//!   chart, SVG, the Chrome trace that Perfetto and speedscope open, JUnit
+//!   XML of the checks).
 //! - [`output`]: the printer thread that owns stdout during a run, the
 //!   progress bar on stderr, the style decided once at the edge, escaping
-//!   user text, and `--export` files.
+//!   user text, `--export` files, and GitHub Actions' annotations and job
+//!   summary.
 //! - [`explain`]: each mode told for a learner, quoting its real code.
 //! - [`app`]: the command line and what it does; [`error`]: every error
 //!   and its exit code.

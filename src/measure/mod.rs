@@ -1,6 +1,6 @@
 //! What a run measured and what is made of it: the report of one run,
-//! repeated runs and their statistics, modes compared side by side, and the
-//! expectations CI checks.
+//! repeated runs and their statistics, modes compared side by side, the
+//! expectations CI checks, and baselines kept from an earlier run.
 
 pub mod baseline;
 pub mod check;

@@ -307,7 +307,10 @@ fn pair_events(
         } else {
             "said"
         };
-        tracks.instant(track, &format!("{verb} {message}"), verb, said, &args)?;
+        // The sleep's span carries the details; the moment only says which
+        // pair it was, which keeps a million-pair trace a third smaller.
+        let moment = MomentArgs { index: pair.index };
+        tracks.instant(track, &format!("{verb} {message}"), verb, said, &moment)?;
     }
     Ok(())
 }
@@ -530,6 +533,12 @@ impl<'a> Tracks<'a> {
 /// Microseconds, to the nanosecond.
 fn micros(d: Duration) -> f64 {
     d.as_nanos() as f64 / 1e3
+}
+
+/// What the detail pane shows for the moment a pair spoke.
+#[derive(Serialize)]
+struct MomentArgs {
+    index: usize,
 }
 
 /// What the detail pane shows for a pair.
