@@ -11,8 +11,14 @@ use crate::error::Error;
 /// Prints the completion script for `shell` on stdout.
 pub fn completions(shell: Shell) -> Result<(), Error> {
     let mut command = help::command();
+    // clap_complete panics when a write fails, and a closed pipe
+    // (`saywhen completions bash | head -1`) is a failed write: the script
+    // is made in memory, then written where a failure is an error like any
+    // other (and a closed pipe a quiet exit 0).
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "saywhen", &mut script);
     let mut out = io::stdout().lock();
-    clap_complete::generate(shell, &mut command, "saywhen", &mut out);
+    out.write_all(&script)?;
     out.flush()?;
     Ok(())
 }
