@@ -49,98 +49,65 @@ fn message_sets() -> Vec<[String; 2]> {
     vec![["hello".into(), "world".into()], [words, word]]
 }
 
-/// What each case runs, before its pairs; `real` cases run on the real
-/// clock (the blocking modes need it), with millisecond delays.
-struct Case {
-    args: &'static [&'static str],
-    real: bool,
-}
+/// What a case runs, before its pairs, and whether on the real clock (the
+/// blocking modes need it), where its delays are milliseconds. `run` takes
+/// scenarios instead, with `{0}` and `{1}` for the messages.
+type Case = (&'static [&'static str], bool);
 
 const MODES: [Case; 8] = [
-    Case {
-        args: &["serial"],
-        real: false,
-    },
-    Case {
-        args: &["tasks"],
-        real: false,
-    },
-    Case {
-        args: &["gather"],
-        real: false,
-    },
-    Case {
-        args: &["race"],
-        real: false,
-    },
-    Case {
-        args: &["joinset"],
-        real: false,
-    },
-    Case {
-        args: &["blocking"],
-        real: true,
-    },
-    Case {
-        args: &["spawn-blocking"],
-        real: true,
-    },
-    Case {
-        args: &["threads"],
-        real: true,
-    },
+    (&["serial"], false),
+    (&["tasks"], false),
+    (&["gather"], false),
+    (&["race"], false),
+    (&["joinset"], false),
+    (&["blocking"], true),
+    (&["spawn-blocking"], true),
+    (&["threads"], true),
 ];
 
 const COMPARISONS: [Case; 4] = [
-    Case {
-        args: &["compare"],
-        real: false,
-    },
-    Case {
-        args: &["compare", "--runs", "3"],
-        real: false,
-    },
-    Case {
-        args: &["compare", "--modes", "all"],
-        real: true,
-    },
-    Case {
-        args: &["compare", "--modes", "all", "--runs", "3"],
-        real: true,
-    },
+    (&["compare"], false),
+    (&["compare", "--runs", "3"], false),
+    (&["compare", "--modes", "all"], true),
+    (&["compare", "--modes", "all", "--runs", "3"], true),
 ];
 
-/// Options that add rows and columns to the human view.
-const LESSONS: [Case; 3] = [
-    Case {
-        args: &["--timeout", "1500ms", "--limit", "1", "joinset"],
-        real: false,
-    },
-    Case {
-        args: &["--runs", "3", "--warmup", "1", "tasks"],
-        real: false,
-    },
-    Case {
-        args: &["--deadlines", "absolute", "serial"],
-        real: false,
-    },
+/// Options that add rows and columns to the human view, and scenarios.
+const LESSONS: [Case; 5] = [
+    (&["--timeout", "1500ms", "--limit", "1", "joinset"], false),
+    (&["--runs", "3", "--warmup", "1", "tasks"], false),
+    (&["--deadlines", "absolute", "serial"], false),
+    (
+        &["run", "gather(serial(2:{0}, 1:{1}), race(1:{0}, 2:{1}))"],
+        false,
+    ),
+    (&["run", "gather(2:{0}, 1:{1})", "serial(1:{1})"], false),
 ];
 
 /// The command line of `case` with `messages`, as arguments.
-fn arguments(case: &Case, messages: &[String; 2]) -> Vec<String> {
-    let mut args: Vec<String> = Vec::new();
-    if !case.real {
-        args.push("--virtual-time".into());
+fn arguments((args, real): &Case, messages: &[String; 2]) -> Vec<String> {
+    let mut line: Vec<String> = Vec::new();
+    if !real {
+        line.push("--virtual-time".into());
     }
-    args.extend(case.args.iter().map(|a| a.to_string()));
-    let delays = match case.real {
+    if args.contains(&"run") {
+        // A scenario's own punctuation cannot be in its messages.
+        let plain = |m: &String| m.replace(['(', ')', ','], " ");
+        line.extend(args.iter().map(|arg| {
+            arg.replace("{0}", &plain(&messages[0]))
+                .replace("{1}", &plain(&messages[1]))
+        }));
+        return line;
+    }
+    line.extend(args.iter().map(|a| a.to_string()));
+    let delays = match real {
         true => ["2ms", "1ms"],
         false => ["2", "1"],
     };
     for (delay, message) in delays.iter().zip(messages) {
-        args.push(format!("{delay}:{message}"));
+        line.push(format!("{delay}:{message}"));
     }
-    args
+    line
 }
 
 /// Runs every case into a pipe at every width (and with no `--width`, 80).

@@ -59,14 +59,11 @@ pub fn write_report(report: &Report, style: &Style, out: &mut dyn Write) -> io::
         Some(overhead) => format!(", overhead {}", human_signed(overhead)),
         None => String::new(),
     };
-    writeln!(
-        out,
-        "{}",
-        style.text(format!(
-            "measured {measured} on the {} clock{overhead}",
-            report.clock
-        ))
-    )
+    let line = format!(
+        "measured {measured} on the {} clock{overhead}",
+        report.clock
+    );
+    writeln!(out, "{}", style.text(fit(&line, style)))
 }
 
 /// The tree and its arithmetic, before anything runs (`--dry-run`).
