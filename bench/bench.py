@@ -27,7 +27,8 @@ per-sleep overshoot adds up, and whether "late by" accounts for it);
 pairs as the scenario `gather(...)` read by `run --file`;
 `guards`: the peak memory of 1,000,000 virtual pairs with `--timeout` and
 `--limit` against none; `limit`: `--limit` against none on both runtimes,
-40,000 pairs of 0 s and 10,000 of 1 ms.
+40,000 pairs of 0 s and 10,000 of 1 ms; `long`: the human view of 1 to 100
+messages of 1 MB each against `--format json`.
 """
 
 import argparse
@@ -69,6 +70,8 @@ def main():
         sections.append(bench.guards())
     if "limit" in args.parts:
         sections.append(bench.limit())
+    if "long" in args.parts:
+        sections.append(bench.long_messages())
     print(machine_note(args))
     print("\n\n".join(sections))
 
@@ -84,7 +87,7 @@ def parse_args():
                         help="largest N to run asyncio with (1,000,000 takes ~25 s and 1.7 GB a run)")
     parser.add_argument("--shell-max", type=int, default=1000,
                         help="largest N to run the shell with (default: %(default)s)")
-    parser.add_argument("--parts", default="scale,startup,virtual,scenario,serial,guards,limit",
+    parser.add_argument("--parts", default="scale,startup,virtual,scenario,serial,guards,limit,long",
                         help="which tables to make (default: %(default)s)")
     parser.add_argument("--work", help="where to keep inputs and raw results (default: a temp dir)")
     parser.add_argument("--programs", default="saywhen,asyncio,shell",
@@ -370,6 +373,27 @@ class Bench:
                              f"| {walls[1]:.3f} s (`--limit {limit}`) | {walls[1] / walls[0]:.2f}x "
                              f"| {ideal:.3f} s |")
         self.args.runs = runs
+        return "\n".join(lines)
+
+    def long_messages(self):
+        """The human view cuts each message to the width before it lays
+        anything out, so it costs what the input's size does, as JSON does
+        (it was quadratic in a message's length: 20 MB took 7.6 s)."""
+        lines = ["### Long messages: the human view against JSON (`serial`, virtual clock)", "",
+                 "| input | human view | `--format json` | peak RSS, human view |",
+                 "| --- | ---: | ---: | ---: |"]
+        for count in (1, 5, 20, 100):
+            # A --file line holds at most 1 MiB: messages of 1,000,000 bytes.
+            path = self.work / f"long-{count}.txt"
+            if not path.exists():
+                path.write_text(f"0:{'y' * 1_000_000}\n" * count)
+            walls = []
+            for format in ("table", "json"):
+                command = [self.saywhen, "--virtual-time", "--format", format,
+                           "serial", "--file", str(path)]
+                walls.append(self.measure(f"long-{format}-{count}", command))
+            lines.append(f"| {count} x 1 MB message | {walls[0][0] * 1000:.1f} ms "
+                         f"| {walls[1][0] * 1000:.1f} ms | {walls[0][1]:.1f} MB |")
         return "\n".join(lines)
 
 
