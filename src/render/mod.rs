@@ -76,7 +76,7 @@ pub enum Format {
     Json,
     /// One JSON object per line, streamed as things happen, then a summary
     Jsonl,
-    /// One row per pair per run, for spreadsheets and data tools
+    /// One row per pair (a scenario: per node) per run, for spreadsheets and data tools
     Csv,
     /// The summary table(s) in GitHub-flavoured Markdown
     #[value(alias = "md")]
