@@ -195,13 +195,6 @@ fn long_runs_count_seconds_and_many_pairs_are_cut() {
 #[test]
 #[ignore = "needs chromium and mermaid (npm): run by .ci/run"]
 fn mermaid_draws_the_chart() {
-    let chromium = browser::chromium().expect("no chromium found (apt-get install chromium)");
-    let mermaid = browser::npm_package("mermaid").unwrap_or_else(|| {
-        panic!(
-            "mermaid is not installed in {:?} (npm install --prefix DIR mermaid)",
-            browser::npm_cache()
-        )
-    });
     let c = compared(
         &[
             "1:hello",
@@ -211,31 +204,7 @@ fn mermaid_draws_the_chart() {
         &[Mode::Serial, Mode::Gather],
         Some(Duration::from_millis(1500)),
     );
-    let text = markdown(&c);
-    let chart = gantt::block(&text);
-    let dir = browser::scratch("mermaid-browser");
-    let page = dir.join("chart.html");
-    std::fs::write(
-        &page,
-        format!(
-            r#"<!doctype html><html><head><meta charset="utf-8"><title>loading</title></head><body>
-<pre id="chart">{}</pre><div id="out"></div>
-<script src="file://{}"></script>
-<script>
-mermaid.initialize({{ startOnLoad: false }});
-const text = document.getElementById('chart').textContent;
-mermaid.parse(text)
-  .then(() => mermaid.render('chart-svg', text))
-  .then(({{ svg }}) => {{ document.getElementById('out').innerHTML = svg; document.title = 'drawn'; }})
-  .catch(e => {{ document.title = 'error: ' + e.message; }});
-</script></body></html>"#,
-            html_escape(chart),
-            mermaid.join("dist/mermaid.min.js").display()
-        ),
-    )
-    .unwrap();
-    let url = format!("file://{}", page.display());
-    let dom = browser::dump_dom(chromium, &url, &dir, Duration::from_secs(10));
+    let dom = draw(gantt::block(&markdown(&c)));
     assert!(
         dom.contains("<title>drawn</title>"),
         "Mermaid failed: {dom}"
@@ -261,6 +230,67 @@ mermaid.parse(text)
         dom.contains("2 wor:ld; #x &lt;b&gt; %%{init: {'theme':'dark'}}%% (cancelled)"),
         "the label reads as typed"
     );
+}
+
+/// The DOM after Mermaid (npm's `mermaid`, the library GitHub draws charts
+/// with) parsed and drew `chart` in headless Chromium; the page's title is
+/// `drawn` when it did.
+fn draw(chart: &str) -> String {
+    let chromium = browser::chromium().expect("no chromium found (apt-get install chromium)");
+    let mermaid = browser::npm_package("mermaid").unwrap_or_else(|| {
+        panic!(
+            "mermaid is not installed in {:?} (npm install --prefix DIR mermaid)",
+            browser::npm_cache()
+        )
+    });
+    let dir = browser::scratch("mermaid-browser");
+    let page = dir.join("chart.html");
+    std::fs::write(
+        &page,
+        format!(
+            r#"<!doctype html><html><head><meta charset="utf-8"><title>loading</title></head><body>
+<pre id="chart">{}</pre><div id="out"></div>
+<script src="file://{}"></script>
+<script>
+mermaid.initialize({{ startOnLoad: false }});
+const text = document.getElementById('chart').textContent;
+mermaid.parse(text)
+  .then(() => mermaid.render('chart-svg', text))
+  .then(({{ svg }}) => {{ document.getElementById('out').innerHTML = svg; document.title = 'drawn'; }})
+  .catch(e => {{ document.title = 'error: ' + e.message; }});
+</script></body></html>"#,
+            html_escape(chart),
+            mermaid.join("dist/mermaid.min.js").display()
+        ),
+    )
+    .unwrap();
+    let url = format!("file://{}", page.display());
+    browser::dump_dom(chromium, &url, &dir, Duration::from_secs(10))
+}
+
+/// A scenario's section is its text, colons and all (as entity codes).
+#[test]
+#[ignore = "needs chromium and mermaid (npm): run by .ci/run"]
+fn mermaid_draws_a_scenarios_sections() {
+    let text = stdout_of(&mut virtual_run(&[
+        "run",
+        "gather(serial(1:a, 2:b), 3:c)",
+        "serial(1:a, 2:b, 3:c)",
+        "--format",
+        "markdown",
+        "--mermaid",
+    ]));
+    let dom = draw(gantt::block(&text));
+    assert!(
+        dom.contains("<title>drawn</title>"),
+        "Mermaid failed: {dom}"
+    );
+    for section in [
+        "gather(serial(1:a, 2:b), 3:c) · wall 3s",
+        "serial(1:a, 2:b, 3:c) · wall 6s",
+    ] {
+        assert!(dom.contains(section), "{section} not drawn: {dom}");
+    }
 }
 
 fn html_escape(text: &str) -> String {

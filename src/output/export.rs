@@ -80,8 +80,14 @@ impl<'a> Results<'a> {
     /// What the command was: `saywhen serial`, `saywhen compare`.
     pub fn command(self) -> String {
         match self {
-            Results::One(m) => format!("saywhen {}", m.label()),
-            Results::Compared(_) => "saywhen compare".to_owned(),
+            Results::One(m) => match m.mode() {
+                Some(mode) => format!("saywhen {mode}"),
+                None => "saywhen run".to_owned(),
+            },
+            Results::Compared(c) => match c.modes.first().and_then(|m| m.mode()) {
+                None if !c.modes.is_empty() => "saywhen run".to_owned(),
+                _ => "saywhen compare".to_owned(),
+            },
         }
     }
 

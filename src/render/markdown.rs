@@ -202,6 +202,11 @@ fn write_arithmetic(tree: &Tree<'_>, each_group: bool, out: &mut dyn Write) -> i
     Ok(())
 }
 
+/// The command that made a report: its mode, or `run` for a scenario.
+fn command(report: &Report) -> &'static str {
+    report.mode.map_or("run", |mode| mode.name())
+}
+
 /// `saywhen serial · 2 pairs · virtual clock`: what a chart is of.
 pub fn chart_title(command: &str, report: &Report) -> String {
     let pairs = report.plan.len();
@@ -218,7 +223,7 @@ impl Renderer for Markdown {
         writeln!(out)?;
         let (header, row) = totals(report);
         write_table(&header, &[row], out)?;
-        self.chart(&chart_title(&report.label(), report), &[report], out)
+        self.chart(&chart_title(command(report), report), &[report], out)
     }
 
     fn measurement(&mut self, m: &Measurement, out: &mut dyn Write) -> io::Result<()> {
@@ -233,7 +238,7 @@ impl Renderer for Markdown {
             row.extend(wall_stats::cells(m.wall()));
         }
         write_table(&header, &[row], out)?;
-        self.chart(&chart_title(&report.label(), report), &[report], out)
+        self.chart(&chart_title(command(report), report), &[report], out)
     }
 
     fn comparison(&mut self, c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
@@ -248,7 +253,14 @@ impl Renderer for Markdown {
         }
         let first_runs: Vec<&Report> = c.modes.iter().map(Measurement::first).collect();
         match first_runs.first() {
-            Some(first) => self.chart(&chart_title("compare", first), &first_runs, out),
+            Some(first) => {
+                let command = if first.mode.is_some() {
+                    "compare"
+                } else {
+                    "run"
+                };
+                self.chart(&chart_title(command, first), &first_runs, out)
+            }
             None => Ok(()),
         }
     }
