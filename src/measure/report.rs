@@ -237,7 +237,9 @@ impl PairReport<'_> {
 
 /// A scenario as written, on one line, cut to 48 characters.
 pub fn scenario_label(scenario: &Scenario) -> String {
-    let text = scenario.text();
+    // Written only as far as the label shows (four bytes a character at
+    // most), not the whole of a million-pair scenario.
+    let text = scenario.text_up_to(4 * 48 + 4);
     match text.char_indices().nth(47) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text,

@@ -320,24 +320,37 @@ impl Scenario {
 
     /// The scenario written back in its language, on one line.
     pub fn text(&self) -> String {
+        self.text_up_to(usize::MAX)
+    }
+
+    /// The scenario written back, stopping once it is `limit` bytes long
+    /// or more: a label of a million-pair scenario costs what its first
+    /// words cost.
+    pub fn text_up_to(&self, limit: usize) -> String {
         let mut out = String::new();
-        self.write_node(&mut out, self.root);
+        self.write_node(&mut out, self.root, limit);
         out
     }
 
-    fn write_node(&self, out: &mut String, node: Node) {
+    fn write_node(&self, out: &mut String, node: Node, limit: usize) {
+        if out.len() >= limit {
+            return;
+        }
         match node {
             Node::Pair { index, action } => {
                 let pair = &self.plan.pairs()[index as usize];
-                let quoted = quote_message(&pair.message);
-                let delay = crate::scenario::pair::exact_seconds(pair.delay);
-                match action {
-                    Action::Say => out.push_str(&format!("{delay}:{quoted}")),
-                    Action::Fail => out.push_str(&format!("fail({delay}:{quoted})")),
-                    Action::Block => out.push_str(&format!("block({delay}:{quoted})")),
-                    Action::SpawnBlocking => {
-                        out.push_str(&format!("spawn_blocking({delay}:{quoted})"))
-                    }
+                let wrapper = match action {
+                    Action::Say => None,
+                    Action::Fail => Some("fail("),
+                    Action::Block => Some("block("),
+                    Action::SpawnBlocking => Some("spawn_blocking("),
+                };
+                out.extend(wrapper);
+                out.push_str(&crate::scenario::pair::exact_seconds(pair.delay));
+                out.push(':');
+                out.push_str(&quote_message(&pair.message));
+                if wrapper.is_some() {
+                    out.push(')');
                 }
             }
             Node::Group(g) => {
@@ -352,10 +365,13 @@ impl Scenario {
                     _ => {}
                 }
                 for (i, child) in self.children(g).enumerate() {
+                    if out.len() >= limit {
+                        return;
+                    }
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    self.write_node(out, child);
+                    self.write_node(out, child, limit);
                 }
                 out.push(')');
             }
