@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::{saywhen, stdout_of};
 
-const TOPICS: [&str; 16] = [
+const TOPICS: [&str; 20] = [
     "serial",
     "tasks",
     "gather",
@@ -24,6 +24,10 @@ const TOPICS: [&str; 16] = [
     "runtime",
     "nested",
     "check",
+    "scenario",
+    "group",
+    "fail",
+    "block",
 ];
 
 #[test]
@@ -128,6 +132,10 @@ fn lessons_quote_the_call_they_teach() {
         ("runtime", "Builder::new_multi_thread()"),
         ("nested", "Handle::try_current()"),
         ("check", "tolerance.allowance(baseline)"),
+        ("scenario", "GroupKind::Race => race::run(&self, index).await,"),
+        ("group", "set.abort_all();"),
+        ("fail", "recorder.fail(index);"),
+        ("block", "std::thread::sleep(delay);"),
     ];
     for (topic, call) in quotes {
         let out = stdout_of(saywhen().args(["explain", topic]));

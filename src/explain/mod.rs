@@ -30,6 +30,14 @@ pub enum Topic {
     Nested,
     /// `--check`, `--max-wall`, `--baseline`: a run as a test for CI.
     Check,
+    /// `saywhen run`: trees of pairs and groups, and their arithmetic.
+    Scenario,
+    /// `group(...)`: a task group, the first failure cancels the rest.
+    Group,
+    /// `fail(PAIR)`: a pair that fails after its sleep.
+    Fail,
+    /// `block(PAIR)`: the blocking mistake, inside a scenario.
+    Block,
 }
 
 /// One lesson, as `saywhen explain TOPIC` prints it.
@@ -60,6 +68,10 @@ impl Topic {
             Topic::Runtime,
             Topic::Nested,
             Topic::Check,
+            Topic::Scenario,
+            Topic::Group,
+            Topic::Fail,
+            Topic::Block,
         ])
     }
 
@@ -74,6 +86,10 @@ impl Topic {
             Topic::Runtime => "runtime",
             Topic::Nested => "nested",
             Topic::Check => "check",
+            Topic::Scenario => "scenario",
+            Topic::Group => "group",
+            Topic::Fail => "fail",
+            Topic::Block => "block",
         }
     }
 
@@ -89,6 +105,10 @@ impl Topic {
             Topic::Runtime => "--runtime, --workers: one thread or many",
             Topic::Nested => "a runtime inside a runtime, and the two entry points",
             Topic::Check => "--check, --max-wall, --baseline: a run as a test for CI",
+            Topic::Scenario => "saywhen run: a tree of pairs and groups, and its arithmetic",
+            Topic::Group => "group(...): a task group, the first failure cancels the rest",
+            Topic::Fail => "fail(PAIR): a pair that fails after its sleep",
+            Topic::Block => "block(PAIR): the blocking mistake inside a scenario",
         }
     }
 
@@ -110,6 +130,10 @@ impl Topic {
             Topic::Runtime => RUNTIME,
             Topic::Nested => NESTED,
             Topic::Check => CHECK,
+            Topic::Scenario => SCENARIO,
+            Topic::Group => GROUP,
+            Topic::Fail => FAIL,
+            Topic::Block => BLOCK,
         };
         Lesson {
             topic: self,
@@ -198,6 +222,10 @@ impl Lesson {
             Topic::Runtime => "pub fn build(",
             Topic::Nested => "fn refuse_nesting(",
             Topic::Check => "pub fn judge(",
+            Topic::Scenario => "async fn group(",
+            Topic::Group => "pub async fn run(",
+            Topic::Fail => "pub async fn fail_after(",
+            Topic::Block => "pub async fn run(",
         }
     }
 
@@ -385,6 +413,75 @@ const VIRTUAL_TIME: Parts = (
      so a `1.5ms` delay reports 2ms, on this clock as on the real one.",
 );
 
+const SCENARIO: Parts = (
+    "`saywhen run` takes a tree written the way the program would be:\n\
+     `serial(1:user, gather(0.5:post1, 0.5:post2))` fetches the user, then the\n\
+     posts at once. Each group is the construct a learner would write (serial,\n\
+     tasks, gather, joinset, race, group, limit(N, ...), timeout(D, NODE)); every\n\
+     node runs through one function, which hands a group to its kind's file, so a\n\
+     flat mode is a one-level tree on the same engine. Before it runs, saywhen\n\
+     works out when every node should start and end and how (the arithmetic);\n\
+     on the virtual clock the run agrees exactly, node for node.",
+    "src/mode/node.rs",
+    include_str!("../mode/node.rs"),
+    "async def fetch():\n\
+     \x20   await say_after(1, 'user')\n\
+     \x20   await asyncio.gather(say_after(0.5, 'post1'), say_after(0.5, 'post2'))",
+    "Each group's rule, applied from the leaves up: serial adds, gather/tasks/\n\
+     joinset take the max, race the min (the rest cancelled), limit(N) schedules\n\
+     waves, timeout takes the smaller of its child and its deadline, group stops\n\
+     at the first failure. `saywhen run --dry-run SCENARIO` prints the sum\n\
+     without running: `gather(serial(1:a, 2:b), 3:c)` is\n\
+     max(serial 1s + 2s = 3s, c 3s) = 3s.",
+);
+
+const GROUP: Parts = (
+    "A task group (Python 3.11's `asyncio.TaskGroup`): every child is spawned\n\
+     into a JoinSet; when one fails, the siblings still running are cancelled\n\
+     (aborted) and the group fails. Without a failure it is `joinset`. Compare\n\
+     `gather(...)`, where a failure leaves the others running.",
+    "src/mode/group.rs",
+    include_str!("../mode/group.rs"),
+    "async with asyncio.TaskGroup() as tg:\n\
+     \x20   tg.create_task(say_after(1, 'a'))\n\
+     \x20   tg.create_task(fail_after(0.5, 'boom'))\n\
+     \x20   tg.create_task(say_after(2, 'c'))",
+    "The first failure's time, if any fails; else the longest child:\n\
+     `saywhen run 'group(1:a, fail(0.5:boom), 2:c)'` takes 0.5 s, and a and c are\n\
+     cancelled.",
+);
+
+const FAIL: Parts = (
+    "`fail(1:boom)` sleeps its delay like any pair, then fails with its message\n\
+     as the error, as a coroutine that raises. What happens next is its\n\
+     parent's rule: serial skips the rest, gather/tasks/joinset/limit go on and\n\
+     report the failure, group cancels the siblings, race takes it as the\n\
+     winner if it finished first. The failure propagates to every group above.",
+    "src/mode/say.rs",
+    include_str!("../mode/say.rs"),
+    "async def fail_after(delay, what):\n\
+     \x20   await asyncio.sleep(delay)\n\
+     \x20   raise RuntimeError(what)",
+    "Its delay, like a pair: `serial(1:a, fail(1:boom), 5:c)` takes 2 s, and c is\n\
+     skipped.",
+);
+
+const BLOCK: Parts = (
+    "`block(1:x)` is the blocking mistake inside a scenario: the pair runs in an\n\
+     async task but sleeps with `std::thread::sleep`, which holds the thread\n\
+     instead of yielding. On the current-thread runtime nothing else runs\n\
+     meanwhile. `spawn_blocking(1:x)` is the fix. Real clock only: the virtual\n\
+     clock cannot skip a blocked thread.",
+    "src/mode/blocking.rs",
+    include_str!("../mode/blocking.rs"),
+    "async def block(delay, what):\n\
+     \x20   time.sleep(delay)  # blocks the event loop\n\
+     \x20   print(what)",
+    "More than the arithmetic says, which counts a block like a polite sleep:\n\
+     `saywhen run 'gather(block(1:a), 1:b)'` takes ~2 s where `gather(1:a, 1:b)`\n\
+     takes 1 s.",
+);
+
 const TIMEOUT: Parts = (
     "--timeout gives every pair the same deadline: the start plus the timeout,\n\
      like `asyncio.wait_for` around each pair. A pair sleeps until its own due\n\
@@ -531,6 +628,10 @@ mod tests {
             Topic::Runtime => "Builder::new_multi_thread()",
             Topic::Nested => "Handle::try_current()",
             Topic::Check => "tolerance.allowance(baseline)",
+            Topic::Scenario => "GroupKind::Race => race::run(&self, index).await",
+            Topic::Group => "set.abort_all()",
+            Topic::Fail => "recorder.fail(index)",
+            Topic::Block => "std::thread::sleep(delay)",
         };
         for topic in Topic::all() {
             let snippet = topic.lesson().snippet().unwrap_or_default();

@@ -11,7 +11,7 @@ use crate::mode::node::NodeResult;
 
 /// Spawns every child, and on the first failure aborts the rest.
 ///
-/// Note: before aborting, siblings that end at the failure's very instant
+/// Note: Before aborting, siblings that end at the failure's very instant
 /// are let finish (`Work::settle_set`), so that a tie comes out the same on
 /// every run.
 pub async fn run(work: &Work, group: u32) -> NodeResult {
