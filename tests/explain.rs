@@ -132,7 +132,10 @@ fn lessons_quote_the_call_they_teach() {
         ("runtime", "Builder::new_multi_thread()"),
         ("nested", "Handle::try_current()"),
         ("check", "tolerance.allowance(baseline)"),
-        ("scenario", "GroupKind::Race => race::run(&self, index).await,"),
+        (
+            "scenario",
+            "GroupKind::Race => race::run(&self, index).await,",
+        ),
         ("group", "set.abort_all();"),
         ("fail", "recorder.fail(index);"),
         ("block", "std::thread::sleep(delay);"),
