@@ -413,3 +413,34 @@ fn progress_fits_a_narrow_terminal() {
         );
     }
 }
+
+/// The status line of repeated runs (`serial: run 2/3`, on stderr while
+/// the silent runs go on) fits too, however long the scenario it names:
+/// each drawn row that says which run it is holds the whole line.
+#[test]
+#[ignore = "needs util-linux script (a pseudo-terminal): run by .ci/run"]
+fn the_status_of_repeated_runs_fits_a_narrow_terminal() {
+    let [words, _] = message_sets().swap_remove(1);
+    let words = words.replace(['(', ')', ','], " ");
+    let args: Vec<String> = [
+        "-q",
+        "--runs",
+        "3",
+        "--warmup",
+        "1",
+        "run",
+        &format!("serial(300ms:{words})"),
+    ]
+    .map(String::from)
+    .into();
+    let screen = on_a_terminal(&args, 40, true);
+    let rows = rows_drawn(&screen, 40);
+    let status: Vec<&String> = rows
+        .iter()
+        .filter(|row| row.contains("warm-up 1/1") || row.contains("run 3/3"))
+        .collect();
+    assert!(status.len() >= 2, "no status line in {rows:#?}");
+    for row in status {
+        assert!(row.starts_with("serial("), "{row:?} in {rows:#?}");
+    }
+}

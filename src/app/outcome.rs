@@ -19,7 +19,7 @@ use crate::output::github::GithubActions;
 use crate::output::printer::Printer;
 use crate::output::progress::{self, Progress};
 use crate::output::style::Style;
-use crate::render::{Format, Renderer, baseline};
+use crate::render::{Format, Renderer, baseline, fit};
 use crate::scenario::plan::{Plan, PlanError};
 
 /// The pairs of the command line, then those of each `--file`. With none
@@ -138,15 +138,25 @@ impl Session {
     /// lines and progress take over, and when the series is over.
     pub fn status(&self) -> impl FnMut(&str, Phase) + use<> {
         let (show, quiet) = (self.show_status, self.quiet);
+        let style = progress::on_stderr(&self.style);
         move |mode, phase| {
             if !show {
                 return;
             }
-            let line = match phase {
-                Phase::Warmup { run, of } => format!("{mode}: warm-up {run}/{of}"),
+            let which = match phase {
+                Phase::Warmup { run, of } => format!(": warm-up {run}/{of}"),
                 Phase::Counted { run: 1, .. } if !quiet => String::new(),
-                Phase::Counted { run, of } => format!("{mode}: run {run}/{of}"),
+                Phase::Counted { run, of } => format!(": run {run}/{of}"),
                 Phase::Over => String::new(),
+            };
+            // The mode's name may be a whole scenario, messages and all:
+            // it gives way to the run count, to keep the line on one row.
+            let line = match which.is_empty() {
+                true => which,
+                false => {
+                    let room = style.width.saturating_sub(which.len());
+                    format!("{}{which}", fit::cut(mode, room, &style))
+                }
             };
             // `\r` and erase-line: stderr is a terminal here (see
             // `progress::wanted`), and nothing else writes while the

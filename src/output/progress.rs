@@ -81,6 +81,20 @@ fn stdout_is_pipe() -> bool {
     !std::io::stdout().is_terminal()
 }
 
+/// `style` for what is drawn on stderr: as wide as the narrower of
+/// stderr's terminal and the style's width (a file on stdout leaves the
+/// style at 80 columns, whatever the terminal).
+pub fn on_stderr(style: &Style) -> Style {
+    let width = terminal_size::terminal_size_of(std::io::stderr())
+        .map_or(style.width, |(width, _)| {
+            style.width.min(usize::from(width.0))
+        });
+    Style {
+        width,
+        ..style.clone()
+    }
+}
+
 /// Live progress, or nothing (`Progress::off`).
 pub struct Progress {
     live: Option<Live>,
@@ -122,14 +136,7 @@ impl Progress {
     /// Progress on stderr, hidden until the run has lasted a second. It
     /// fits the narrower of stderr's terminal and the style's width.
     pub fn on(style: &Style) -> Progress {
-        let width = terminal_size::terminal_size_of(std::io::stderr())
-            .map_or(style.width, |(width, _)| {
-                style.width.min(usize::from(width.0))
-            });
-        let style = Style {
-            width,
-            ..style.clone()
-        };
+        let style = on_stderr(style);
         let bar_style = bar_style(&style, "");
         Progress {
             live: Some(Live {
