@@ -9,13 +9,13 @@ mod common;
 use std::sync::Arc;
 
 use proptest::prelude::*;
-use saywhen::engine::run::run_scenario;
-use saywhen::measure::report::Report;
+use saywhen::engine::run::{run_scenario, run_scenario_async};
+use saywhen::measure::report::{Report, scenario_label};
 use saywhen::output::style::Style;
 use saywhen::render::{fit, svg, timeline};
 use saywhen::scenario::parse::parse_argument;
 use saywhen::scenario::tree::Node;
-use saywhen::{Clock, Mode, RunSpec, Silent};
+use saywhen::{Clock, Mode, RunSpec, Silent, Stop, StopReason};
 
 use common::{browser, stdout_of, virtual_run};
 
@@ -504,11 +504,16 @@ fn the_svg_of_a_large_tree_is_summarised_like_the_terminal() {
     let report = run(&many("gather", 1000));
     let text = svg_of(&[&report]);
     let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
-    let nodes = doc
+    let ids: Vec<&str> = doc
         .descendants()
         .filter(|n| n.has_tag_name("g") && class_has(n, "node"))
-        .count();
-    assert_eq!(nodes, 7, "the group, and its first and last three pairs");
+        .filter_map(|n| n.attribute("data-id"))
+        .collect();
+    assert_eq!(
+        ids,
+        ["0", "0.0", "0.1", "0.2", "0.997", "0.998", "0.999"],
+        "the group, and its first and last three pairs"
+    );
     let more: Vec<roxmltree::Node> = doc
         .descendants()
         .filter(|n| n.has_tag_name("g") && class_has(n, "more"))
@@ -595,5 +600,77 @@ document.title = 'measured';
             x >= 0.0 && x + width <= 960.0,
             "{id} stays inside: {x} + {width}"
         );
+    }
+}
+
+/// Runs `text` on the virtual clock and stops it at `at`, as Ctrl-C would.
+fn run_stopped_at(text: &str, at: std::time::Duration) -> Report {
+    let scenario = parse_argument(text, 1, false).expect("a valid scenario");
+    let stop = Stop::new();
+    let spec = RunSpec::new(Mode::Gather, Clock::Virtual).with_stop(stop.clone());
+    let runtime = Clock::Virtual.runtime().expect("a runtime");
+    runtime.block_on(async {
+        tokio::spawn(async move {
+            tokio::time::sleep(at).await;
+            stop.request(StopReason::Interrupt)
+        });
+        run_scenario_async(Arc::new(scenario), &spec, Arc::new(Silent))
+            .await
+            .expect("the run succeeds")
+    })
+}
+
+#[test]
+fn an_interrupted_tree_runs_its_bars_to_the_stop() {
+    // Ctrl-C at 1.5s: what was still waiting is drawn up to the stop and
+    // said to be interrupted, with no cut mark (nothing cut it); the race
+    // had already ended.
+    let report = run_stopped_at(TOUR, std::time::Duration::from_millis(1500));
+    assert_eq!(
+        picture(&[&report], &style(80, true)),
+        "\
+gather          ├─────────────────────────────────────────── 1.5s interrupted ┤
+  serial        ├─────────────────────────────────────────── 1.5s interrupted ┤
+    a           ██████████████████████████████████████████
+    b                                         interrupted ░░░░░░░░░░░░░░░░░░░░░
+  timeout(2.5s) ├─────────────────────────────────────────── 1.5s interrupted ┤
+    gather      ├─────────────────────────────────────────── 1.5s interrupted ┤
+      c         ██████████████████████████████████████████
+      d         ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░ interrupted ░
+  race          ├───────────────────✗ 500ms failed
+    slow        ░░░░░░░░░░░░░░░░░░░░✂ cancelled
+    boom        ████████████████████✗ failed
+                ├───────┬────────┬───────┬────────┬───────┬───────┬────────┬───┤
+                0s      200ms    400ms   600ms    800ms   1s      1.2s     1.4s
+├─┤ group, its wall · ░ did not finish · ✂ cancelled or timed out · ✗ failed
+"
+    );
+    let svg = svg_of(&[&report]);
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
+    let interrupted = doc
+        .descendants()
+        .filter(|n| n.attribute("data-status") == Some("interrupted"))
+        .count();
+    assert_eq!(interrupted, 6, "gather, serial, b, timeout, its gather, d");
+}
+
+#[test]
+fn a_scenario_is_named_by_the_start_of_its_text() {
+    // The label stops writing the scenario once it has enough: the same
+    // 48 characters as cutting the whole text, at any length.
+    for text in [
+        "gather(1:a)".to_owned(),
+        format!("gather(1:{})", "a".repeat(37)),
+        format!("gather(1:{})", "a".repeat(38)),
+        many("gather", 1000),
+        format!("serial({})", vec!["1:'漢字漢字漢字'"; 40].join(", ")),
+    ] {
+        let scenario = parse_argument(&text, 1, false).expect("a valid scenario");
+        let whole = scenario.text();
+        let expected = match whole.char_indices().nth(47) {
+            Some((at, _)) => format!("{}…", &whole[..at]),
+            None => whole.clone(),
+        };
+        assert_eq!(scenario_label(&scenario), expected, "{text}");
     }
 }

@@ -279,14 +279,25 @@ fn tree(
         unicode: true,
         ..style.clone()
     };
-    for row in &selection.rows {
+    let ids = tree_timeline::ids(&selection.rows);
+    for (row, id) in selection.rows.iter().zip(&ids) {
         let shift = tree_timeline::indent(row.depth(), LABEL_CHARS);
         let label_x = 8.0 + shift as f64 * MONO;
         match row {
             Row::Node { node, folded, .. } => {
                 let name = Escaped(&tree_timeline::name(scenario, *node)).to_string();
                 let label = fit::cut(&name, LABEL_CHARS - shift, &unicode);
-                node_element(report, *node, *folded, x, y, style, svg, (label_x, &label));
+                let id = id.as_deref().unwrap_or_default();
+                node_element(
+                    report,
+                    *node,
+                    *folded,
+                    x,
+                    y,
+                    style,
+                    svg,
+                    (label_x, &label, id),
+                );
             }
             Row::More {
                 children, pairs, ..
@@ -323,7 +334,7 @@ fn node_element(
     y: f64,
     style: &Style,
     svg: &mut String,
-    (label_x, label): (f64, &str),
+    (label_x, label, id): (f64, &str, &str),
 ) {
     let scenario = &report.scenario;
     let timing = tree_timeline::timing(report, node);
@@ -336,12 +347,10 @@ fn node_element(
     let name = Escaped(&tree_timeline::name(scenario, node)).to_string();
     let _ = writeln!(
         svg,
-        r#"<g class="node {kind}" data-id="{}" data-status="{}"><title>{}</title>"#,
-        scenario.id(node),
+        r#"<g class="node {kind}" data-id="{id}" data-status="{}"><title>{}</title>"#,
         status.name(),
         xml(&format!(
-            "{} {name}: {}",
-            scenario.id(node),
+            "{id} {name}: {}",
             match (timing.began, timing.ended) {
                 (Some(began), Some(ended)) =>
                     format!("{} → {}, {}", human(began), human(ended), status.name()),

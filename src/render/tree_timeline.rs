@@ -66,10 +66,12 @@ const SHORTEST: usize = 6;
 /// One row of the picture.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Row {
-    /// A node; `folded` when it is a group whose children are not drawn.
+    /// A node; `position` is its place among its parent's children;
+    /// `folded` when it is a group whose children are not drawn.
     Node {
         node: Node,
         depth: usize,
+        position: usize,
         folded: bool,
     },
     /// The middle children of a large group, in one row: how many, and
@@ -164,36 +166,41 @@ pub(crate) fn depth_for(columns: usize) -> usize {
 
 /// Calls `row` for each row of `scenario` in pre-order, groups at
 /// `deepest` folded, and when `summarise`, each group's middle children
-/// in one row. Visits only what is drawn: O(rows), not O(nodes).
+/// in one row. Visits only the groups drawn, each one's children once.
 fn visit(scenario: &Scenario, deepest: usize, summarise: bool, mut row: impl FnMut(Row)) {
     let mut stack = vec![Row::Node {
         node: scenario.root(),
         depth: 0,
+        position: 0,
         folded: false,
     }];
     while let Some(next) = stack.pop() {
-        let Row::Node { node, depth, .. } = next else {
+        let Row::Node {
+            node: Node::Group(g),
+            depth,
+            position,
+            ..
+        } = next
+        else {
             row(next);
             continue;
         };
-        let Node::Group(g) = node else {
-            row(next);
-            continue;
-        };
-        let mut children = scenario.children(g);
+        let mut children = scenario.children(g).enumerate();
         let count = children.len();
         let folded = depth >= deepest && count > 0;
         row(Row::Node {
-            node,
+            node: Node::Group(g),
             depth,
+            position,
             folded,
         });
         if folded {
             continue;
         }
-        let child = |node: Node| Row::Node {
+        let child = |(position, node): (usize, Node)| Row::Node {
             node,
             depth: depth + 1,
+            position,
             folded: false,
         };
         if !summarise || count <= 2 * KEEP + 1 {
@@ -205,7 +212,7 @@ fn visit(scenario: &Scenario, deepest: usize, summarise: bool, mut row: impl FnM
         // are stepped over, once, to learn the pairs they hold.
         let first: Vec<Row> = children.by_ref().take(KEEP).map(child).collect();
         let middle = count - 2 * KEEP;
-        let pairs = |node: Node| scenario.span(node).0;
+        let pairs = |(_, node): (usize, Node)| scenario.span(node).0;
         let from = children.next().map(pairs);
         let to = children
             .by_ref()
@@ -222,6 +229,30 @@ fn visit(scenario: &Scenario, deepest: usize, summarise: bool, mut row: impl FnM
         });
         stack.extend(first.into_iter().rev());
     }
+}
+
+/// The path id (`0.1.2`) of each row that is a node, from the rows alone
+/// (a row's parent is the last row above it one level up), so that a
+/// large group's last children cost no walk through their siblings.
+pub(crate) fn ids(rows: &[Row]) -> Vec<Option<String>> {
+    let mut path: Vec<String> = Vec::new();
+    rows.iter()
+        .map(|row| {
+            let Row::Node {
+                depth, position, ..
+            } = row
+            else {
+                return None;
+            };
+            path.truncate(*depth);
+            let id = match path.last() {
+                Some(parent) => format!("{parent}.{position}"),
+                None => "0".to_owned(),
+            };
+            path.push(id.clone());
+            Some(id)
+        })
+        .collect()
 }
 
 /// How a node is named in its row: a group by its kind (`limit(2)`), a
