@@ -5,20 +5,24 @@
 //!
 //! # Layout
 //!
-//! Data flows one way, and `ls src/` shows it: argv → [`Plan`] → a [`Mode`]
-//! runs it, emitting [`Event`]s → [`Report`] → a [`Renderer`].
+//! Data flows one way, and `ls src/` shows it: argv → a [`Scenario`] (a
+//! tree of pairs; a flat [`Mode`] is a one-level tree over a [`Plan`]) →
+//! the engine runs it, emitting [`Event`]s → [`Report`] → a [`Renderer`].
 //!
 //! - [`scenario`]: what to run. One `DELAY:MESSAGE` pair and its exact
-//!   parser, durations and how they are written, the checked plan, and
-//!   pairs read from a file or stdin (`--file`).
+//!   parser, durations and how they are written, the checked plan, pairs
+//!   read from a file or stdin (`--file`), the tree (`tree.rs`) and its
+//!   language (`parse.rs`).
 //! - [`engine`]: running it. The real or virtual clock, the current- or
 //!   multi-thread runtime, the recorder modes write into, the events a run
 //!   emits, stopping early (Ctrl-C, SIGTERM, SIGHUP, a closed pipe), which
-//!   combinations can run, and the expected wall found by simulating the
-//!   schedule.
-//! - [`mode`]: serial, tasks, gather, race, joinset, blocking,
-//!   spawn-blocking, threads: one file each, side by side; `work.rs` adds
-//!   the timeout and the limit to each pair.
+//!   combinations can run, the expected wall found by simulating a flat
+//!   mode's schedule, and a scenario's arithmetic (`arithmetic.rs`).
+//! - [`mode`]: how each kind of group awaits its children (serial, tasks,
+//!   gather, joinset, race, group, limit, timeout, threads) and how each
+//!   kind of pair sleeps (say, fail, block, spawn_blocking): one file each,
+//!   side by side; `node.rs` runs any node; `work.rs` adds the flat modes'
+//!   `--timeout` and `--limit` to each pair.
 //! - [`measure`](mod@measure): what a run measured. The report, repeated runs
 //!   (`--runs`, `--warmup`) and their statistics, modes compared side by
 //!   side, the expectations CI checks (`--check`, `--max-wall`) and
@@ -31,7 +35,8 @@
 //!   progress bar on stderr, the style decided once at the edge, escaping
 //!   user text, `--export` files, and GitHub Actions' annotations and job
 //!   summary.
-//! - [`explain`]: each mode told for a learner, quoting its real code.
+//! - [`explain`]: each mode and kind told for a learner, quoting its real
+//!   code.
 //! - [`app`]: the command line and what it does; [`error`]: every error
 //!   and its exit code.
 //!
@@ -47,6 +52,21 @@
 //! assert_eq!(report.wall, std::time::Duration::from_secs(3));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! A scenario brings its own shape; the spec gives the clock and runtime:
+//!
+//! ```
+//! use std::{sync::Arc, time::Duration};
+//! use saywhen::scenario::parse::parse_argument;
+//! use saywhen::{Clock, RunSpec, Silent};
+//!
+//! let scenario = parse_argument("gather(serial(1:a, 2:b), 3:c)", 1, false)?;
+//! let spec = RunSpec::on(Clock::Virtual);
+//! let report = saywhen::run_scenario(Arc::new(scenario), &spec, Arc::new(Silent))?;
+//! assert_eq!(report.wall, Duration::from_secs(3));
+//! assert_eq!(report.expected_rule, "max(serial 1s + 2s = 3s, c 3s)");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod app;
 pub mod engine;
@@ -60,7 +80,7 @@ pub mod scenario;
 
 pub use engine::clock::Clock;
 pub use engine::event::{Event, EventSink, Silent};
-pub use engine::run::{RunError, RunSpec, run, run_async};
+pub use engine::run::{RunError, RunSpec, run, run_async, run_scenario, run_scenario_async};
 pub use engine::stop::{Stop, StopReason};
 pub use error::Error;
 pub use measure::compare::{Comparison, compare};
@@ -70,3 +90,4 @@ pub use mode::Mode;
 pub use render::{Format, Renderer};
 pub use scenario::pair::Pair;
 pub use scenario::plan::Plan;
+pub use scenario::tree::Scenario;

@@ -65,6 +65,12 @@ pub struct RunSpec {
 }
 
 impl RunSpec {
+    /// A spec for a scenario on `clock`, on a current-thread runtime. A
+    /// scenario brings its own shape, so the mode is not used.
+    pub fn on(clock: Clock) -> RunSpec {
+        RunSpec::new(Mode::Gather, clock)
+    }
+
     /// `mode` on `clock`, with no timeout, no limit, relative deadlines,
     /// on a current-thread runtime.
     pub fn new(mode: Mode, clock: Clock) -> RunSpec {
