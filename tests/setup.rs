@@ -66,3 +66,40 @@ fn readme_names_the_declared_rust_version() {
         "README.md should say {expected:?}"
     );
 }
+
+/// Every test file with a test that needs a tool (`#[ignore = "needs
+/// ..."]`) is named in the README's set-up and run by .ci/run, so no test
+/// is left ignored everywhere.
+#[test]
+fn every_ignored_test_is_documented_and_run_by_ci() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = include_str!("../README.md");
+    let setup = readme
+        .split("## Set up")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("a Set up section");
+    let ci = std::fs::read_to_string(root.join(".ci/run")).expect(".ci/run");
+    let mut files: Vec<String> = std::fs::read_dir(root.join("tests"))
+        .expect("tests/")
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .filter(|path| {
+            std::fs::read_to_string(path).is_ok_and(|text| text.contains("#[ignore = \"needs "))
+        })
+        .filter_map(|path| Some(path.file_stem()?.to_str()?.to_owned()))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for file in files {
+        assert!(
+            setup.contains(&format!("`tests/{file}.rs`")),
+            "README's Set up does not say what tests/{file}.rs needs"
+        );
+        assert!(
+            ci.contains(&format!("--test {file} -- --ignored")),
+            ".ci/run does not run the ignored tests of tests/{file}.rs"
+        );
+    }
+}
