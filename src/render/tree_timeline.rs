@@ -5,17 +5,19 @@
 //! failure is seen where it struck:
 //!
 //! ```text
-//! gather            ├────────────────────────────────────── 3s failed ✗
-//!   serial          ├────────────────────────────────────────── 3s ┤
-//!     a             ███████████████▏
-//!     b                            ██████████████████████████████
-//!   timeout(2.5s)   ├───────────────────────────────────✂ 2.5s timed out
-//!     gather        ├───────────────────────────────────✂ 2.5s cancelled
-//!       c           ███████████████▏
-//!       d           ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░✂ cancelled
-//!   race            ├──────✗ 500ms failed
-//!     slow          ░░░░░░░✂ cancelled
-//!     boom          ███████✗ failed
+//! gather          ├────────────────────────────────────────── 3s failed ✗
+//!   serial        ├───────────────────────────────────────────────── 3s ┤
+//!     a           ██████████████████▍
+//!     b                             ▐████████████████████████████████████
+//!   timeout(2.5s) ├──────────────────────────── 2.5s timed out ✂
+//!     gather      ├──────────────────────────── 2.5s cancelled ✂
+//!       c         ██████████████████▍
+//!       d         ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░ cancelled ✂
+//!   race          ├────────✗ 500ms failed
+//!     slow        ░░░░░░░░✂ cancelled
+//!     boom        █████████✗ failed
+//!                 ├────────┬────────┬─────────┬────────┬────────┬────────┤
+//!                 0s       500ms    1s        1.5s     2s       2.5s    3s
 //! ```
 //!
 //! `✂` ends what was cancelled or timed out, `✗` what failed (`/` and `x`
@@ -24,12 +26,13 @@
 //! axis says so.
 //!
 //! A tree of more than [`MAX_ROWS`] nodes is drawn in at most that many
-//! rows, in time linear in the rows drawn and the pairs they summarise:
+//! rows, in time linear in the number of nodes (never one row per pair):
 //! each group shows its first and last [`KEEP`] children and one row for
 //! the rest, shaded (as the flat summary is) by how many of their pairs
 //! were waiting; and if that is still too many rows, the deepest levels
-//! are folded into their groups, whose notes count what they hold. A
-//! line above the rows says which.
+//! are folded into their groups, whose notes count what they hold. A tree
+//! deeper than the label column can indent is folded the same way, at
+//! any size. A line above the rows says which.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -649,6 +652,46 @@ pub(crate) fn legend(style: &Style, out: &mut dyn Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_follow_the_rows() {
+        let node = |depth, position| Row::Node {
+            node: Node::Group(0),
+            depth,
+            position,
+            folded: false,
+        };
+        let rows = [
+            node(0, 0),
+            node(1, 0),
+            node(2, 3),
+            Row::More {
+                depth: 1,
+                children: 5,
+                pairs: 0..0,
+            },
+            node(1, 6),
+        ];
+        let ids: Vec<Option<String>> = ids(&rows);
+        let want = [Some("0"), Some("0.0"), Some("0.0.3"), None, Some("0.6")];
+        assert_eq!(ids, want.map(|id| id.map(str::to_owned)));
+    }
+
+    #[test]
+    fn a_wall_goes_after_its_span_else_inside_it() {
+        let row = |cells, note| -> String {
+            span_pieces(cells, note, 12)
+                .into_iter()
+                .map(|(text, piece)| match piece {
+                    Piece::Note => format!("[{text}]"),
+                    _ => text,
+                })
+                .collect()
+        };
+        assert_eq!(row("├──┤        ", "3s"), "├──┤ [3s]");
+        assert_eq!(row("  ├───────┤ ", "3s"), "  ├───[ 3s ]┤");
+        assert_eq!(row("      ├──┤  ", "3s"), "   [3s] ├──┤");
+    }
 
     #[test]
     fn spans_have_ends_and_marks_replace_the_last_cell() {
