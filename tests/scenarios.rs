@@ -246,6 +246,14 @@ fn several_scenarios_are_compared() {
     ]));
     assert!(out.contains("serial(1:user, 1:posts)"), "{out}");
     assert!(out.contains("gather(1:user, 1:posts)"), "{out}");
+    // Each scenario's live lines name its own pairs.
+    let out = stdout_of(&mut virtual_run(&[
+        "run",
+        "2:hello",
+        "1:world",
+        "--no-timeline",
+    ]));
+    assert_eq!(said_lines(&out), ["+2s  hello", "+1s  world"]);
 }
 
 #[test]

@@ -107,6 +107,9 @@ fn print_events(
     mut renderer: Box<dyn Renderer>,
     mut progress: Progress,
 ) -> io::Result<Box<dyn Renderer>> {
+    // Scenarios compared (`run A B`) each bring their own pairs: a run's
+    // events name the pairs of the plan its `started` event brings.
+    let (mut plan, mut progress_plan) = (plan.clone(), plan.clone());
     let mut out = BufWriter::with_capacity(BUFFER, io::stdout().lock());
     // Two buffers take turns with the queue's, so a burst's room is reused.
     let mut batch = Vec::new();
@@ -114,7 +117,10 @@ fn print_events(
         match receiver.take(&mut batch, IDLE_CHECK) {
             Taken::Events => {
                 for event in &batch {
-                    progress.event(event, plan);
+                    if let Event::Started { scenario, .. } = event {
+                        progress_plan = scenario.plan().clone();
+                    }
+                    progress.event(event, &progress_plan);
                 }
                 // After an interruption nothing more belongs to the run, and
                 // an OS thread still asleep (threads, spawn-blocking) would
@@ -127,7 +133,10 @@ fn print_events(
                 // the screen.
                 progress.suspend(|| {
                     for event in batch.iter().take(end.map_or(batch.len(), |at| at + 1)) {
-                        renderer.event(event, plan, &mut out)?;
+                        if let Event::Started { scenario, .. } = event {
+                            plan = scenario.plan().clone();
+                        }
+                        renderer.event(event, &plan, &mut out)?;
                     }
                     out.flush()
                 })?;
