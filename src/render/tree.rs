@@ -18,13 +18,12 @@
 use std::io::{self, Write};
 
 use comfy_table::{Table, presets};
-use unicode_width::UnicodeWidthStr;
 
 use crate::engine::arithmetic::{Expected, Schedule};
 use crate::engine::record::Timing;
 use crate::measure::report::{Report, Status, signed};
-use crate::output::escape::escape;
 use crate::output::style::Style;
+use crate::render::fit;
 use crate::scenario::tree::{Action, Node, Scenario};
 use crate::scenario::units::{human, human_signed, offset};
 
@@ -121,8 +120,19 @@ fn cut_short(expected: Expected) -> Option<&'static str> {
 
 /// A line wrapped on words to the style's width, later lines indented.
 fn fit(line: &str, style: &Style) -> String {
-    let options = textwrap::Options::new(style.width.max(20)).subsequent_indent("      ");
-    textwrap::wrap(line, options).join("\n")
+    const INDENT: &str = "      ";
+    let body = line.trim_start();
+    let lead = &line[..line.len() - body.len()];
+    let lines = fit::wrap(body, style.width.max(20) - INDENT.len());
+    let mut text = lead.to_owned();
+    for (n, part) in lines.iter().enumerate() {
+        if n > 0 {
+            text.push('\n');
+            text.push_str(INDENT);
+        }
+        text.push_str(part);
+    }
+    text
 }
 
 /// How many pairs ended each way, for a tree too large to list.
@@ -215,7 +225,7 @@ fn nodes_table(
     let widths: Vec<usize> = (0..header.len())
         .map(|c| {
             rows.iter()
-                .map(|r| width(&r[c]))
+                .map(|r| fit::width(&r[c]))
                 .chain([header[c].len()])
                 .max()
                 .unwrap_or(0)
@@ -224,29 +234,12 @@ fn nodes_table(
     let others: usize = widths.iter().skip(1).map(|w| w + 3).sum();
     let room = style.width.saturating_sub(others + 4).max(8);
     for row in &mut rows {
-        if width(&row[0]) > room {
-            row[0] = cut(&row[0], room, style);
+        if fit::width(&row[0]) > room {
+            row[0] = fit::cut(&row[0], room, style);
         }
     }
     table.add_rows(rows);
     table
-}
-
-fn width(text: &str) -> usize {
-    UnicodeWidthStr::width(text)
-}
-
-/// `text` cut to `room` columns, its last one an ellipsis.
-fn cut(text: &str, room: usize, style: &Style) -> String {
-    let ellipsis = style.ellipsis();
-    let mut kept = String::new();
-    for c in text.chars() {
-        if width(&kept) + width(&c.to_string()) + width(ellipsis) > room {
-            break;
-        }
-        kept.push(c);
-    }
-    kept + ellipsis
 }
 
 /// Two columns a level. Not plain spaces: the table would take them for
@@ -265,11 +258,7 @@ fn label(scenario: &Scenario, node: Node, style: &Style) -> String {
         Node::Group(g) => scenario.group(g).kind.to_string(),
         Node::Pair { index, action } => {
             let message = &scenario.plan().pairs()[index as usize].message;
-            let short: String = message.chars().take(40).collect();
-            let mut text = escape(&short).into_owned();
-            if message.chars().count() > 40 {
-                text.push_str(style.ellipsis());
-            }
+            let text = fit::cut(message, 40, style);
             match action {
                 Action::Say => text,
                 Action::Fail => format!("fail: {text}"),
