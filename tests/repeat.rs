@@ -96,3 +96,27 @@ fn zero_runs_is_refused() {
         .assert()
         .code(2);
 }
+
+/// A series keeps every run's wall, so `--runs` has a documented most;
+/// `--warmup` too (4294967295 warm-ups would run for days, silently).
+#[test]
+fn runs_and_warmup_have_a_maximum() {
+    common::rejects(
+        &["--virtual-time", "serial", "1:a", "--runs", "1000001"],
+        "'1000001' is too many runs: at most 1000000",
+    );
+    common::rejects(
+        &["--virtual-time", "compare", "1:a", "--warmup", "4294967295"],
+        "'4294967295' is too many runs: at most 1000000",
+    );
+    common::rejects(
+        &["serial", "1:a", "--runs", "99999999999999999999"],
+        "is too many runs: at most 1000000",
+    );
+    common::rejects(
+        &["serial", "1:a", "--warmup", "x"],
+        "'x' is not a number of runs (try --warmup 3)",
+    );
+    let help = stdout_of(common::saywhen().arg("--help"));
+    assert!(help.contains("(1 to 1000000)"), "{help}");
+}

@@ -18,6 +18,7 @@ use crate::engine::runtime::Flavor;
 use crate::measure::Repeat;
 use crate::measure::check::{Expectations, Tolerance, parse_max_wall};
 use crate::measure::compare::DEFAULT_MODES;
+use crate::measure::repeat::MAX_RUNS;
 use crate::mode::{Deadlines, Mode, UnknownMode};
 use crate::output::escape::{EscapedLines, Quoted};
 use crate::output::export::Export;
@@ -96,16 +97,17 @@ pub struct Options {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Repeat")]
 pub struct RepeatOptions {
-    /// Run each mode N times and report min, median, mean ± σ and max of the wall times; live lines show the first run only
+    /// Run each mode N times (1 to 1000000) and report min, median, mean ± σ and max of the wall times; live lines show the first run only
     #[arg(short, long, global = true, value_name = "N", default_value_t = 1, value_parser = parse_runs, allow_negative_numbers = true)]
     pub runs: u32,
-    /// Run each mode N times first, uncounted and silent
+    /// Run each mode N times first (0 to 1000000), uncounted and silent
     #[arg(
         short,
         long,
         global = true,
         value_name = "N",
         default_value_t = 0,
+        value_parser = parse_warmup,
         allow_negative_numbers = true
     )]
     pub warmup: u32,
@@ -169,15 +171,28 @@ impl CheckOptions {
     }
 }
 
-/// Reads `--runs`: a whole number, at least 1.
+/// Reads `--runs`: a whole number from 1 to [`MAX_RUNS`].
 fn parse_runs(text: &str) -> Result<u32, String> {
+    match count_of_runs(text, "--runs 5")? {
+        0 => Err("at least one run is needed (try --runs 5)".to_owned()),
+        n => Ok(n),
+    }
+}
+
+/// Reads `--warmup`: a whole number from 0 to [`MAX_RUNS`].
+fn parse_warmup(text: &str) -> Result<u32, String> {
+    count_of_runs(text, "--warmup 3")
+}
+
+/// A whole number of runs, at most [`MAX_RUNS`]: a series keeps every
+/// run's wall, so there has to be a most.
+fn count_of_runs(text: &str, example: &str) -> Result<u32, String> {
+    let shown = Quoted(text);
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
     match text.parse::<u32>() {
-        Ok(0) => Err("at least one run is needed (try --runs 5)".to_owned()),
-        Ok(n) => Ok(n),
-        Err(_) => Err(format!(
-            "'{}' is not a number of runs (try --runs 5)",
-            Quoted(text)
-        )),
+        Ok(n) if n <= MAX_RUNS => Ok(n),
+        _ if digits => Err(format!("'{shown}' is too many runs: at most {MAX_RUNS}")),
+        _ => Err(format!("'{shown}' is not a number of runs (try {example})")),
     }
 }
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::app::cli::{Options, PairArgs};
 use crate::engine::event::{EventSink, Silent};
 use crate::engine::signal::stop_on_signals;
-use crate::engine::stop::Stop;
+use crate::engine::stop::{Listening, Stop};
 use crate::error::Error;
 use crate::measure::baseline::{Baseline, Row};
 use crate::measure::check::{Failure, Failures, Verdict};
@@ -69,6 +69,10 @@ pub struct Session {
     github: Option<GithubActions>,
     /// `--baseline`: the run to compare with.
     baseline: Option<Baseline>,
+    /// Held from the start until the results are out: a signal meanwhile,
+    /// even between two runs, asks for a stop (and a report) instead of
+    /// ending the process.
+    listening: Option<Listening>,
 }
 
 impl Session {
@@ -96,7 +100,7 @@ impl Session {
             .iter()
             .map(|export| export.prepare(judged))
             .collect::<Result<Vec<_>, _>>()?;
-        let stop = stop_on_signals()?;
+        let (stop, listening) = stop_on_signals()?;
         let style = Style::detect(&options.style_request());
         let format = options.output.format;
         let quiet = options.report.quiet;
@@ -120,6 +124,7 @@ impl Session {
             progress,
         )?;
         Ok(Session {
+            listening: Some(listening),
             printer,
             exports,
             style,
@@ -183,7 +188,10 @@ impl Session {
     /// fails. Every output is tried, whatever became of the others: a
     /// closed stdout or a full disk under one export does not cost the
     /// other files their report.
-    pub fn finish(self, options: &Options, results: Results<'_>) -> Result<(), Error> {
+    pub fn finish(mut self, options: &Options, results: Results<'_>) -> Result<(), Error> {
+        // From here a signal ends the process at once (a second Ctrl-C
+        // need not wait for a huge report), the files left as they were.
+        drop(self.listening.take());
         let tolerance = options.check.tolerance.unwrap_or_default();
         let compared = self
             .baseline
@@ -234,7 +242,8 @@ impl Session {
         if let Some(Err(other_plan)) = compared {
             return Err(other_plan.into());
         }
-        if let Some(reason) = results.interrupted() {
+        // A stop asked after the last run still says so in the exit code.
+        if let Some(reason) = results.interrupted().or(self.stop.reason()) {
             return Err(Error::Stopped(reason));
         }
         if let Some(closed) = stdout_closed {

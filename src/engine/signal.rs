@@ -1,9 +1,11 @@
 //! Ctrl-C, SIGTERM and SIGHUP. The binary installs one handler for the
 //! whole process: the first signal asks the running series of runs to stop
 //! (it then prints what happened so far and exits 130, 143 or 129); a
-//! second signal, or one that arrives while nothing is listening (say,
-//! while a huge report is being written), ends the process at once,
-//! exactly as the signal would have without a handler.
+//! second signal, or one that arrives while nothing is listening (while
+//! the report is being written), ends the process at once, exactly as the
+//! signal would have without a handler. The command listens from the
+//! moment the handler is installed until its runs are over, gaps between
+//! runs included.
 //!
 //! A dedicated thread waits for the signals (signal-hook's iterator), so no
 //! runtime needs its signal driver and the handler outlives every runtime.
@@ -18,7 +20,7 @@ use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 use signal_hook::low_level::emulate_default_handler;
 
-use crate::engine::stop::{Stop, StopReason};
+use crate::engine::stop::{Listening, Stop, StopReason};
 
 static PROCESS_STOP: Mutex<Option<Stop>> = Mutex::new(None);
 
@@ -26,16 +28,20 @@ static PROCESS_STOP: Mutex<Option<Stop>> = Mutex::new(None);
 /// temporary file must not outlive a second Ctrl-C.
 static REMOVE_IF_KILLED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// The process's [`Stop`], asked by SIGINT, SIGTERM and SIGHUP. The
+/// The process's [`Stop`], asked by SIGINT, SIGTERM and SIGHUP, and a
+/// listener on it: while the listener lives, a signal asks for a stop
+/// rather than ending the process. The listener is subscribed before the
+/// handler is installed, so no signal can slip between the two. The
 /// handler is installed on the first call; later calls return the same
 /// `Stop`.
-pub fn stop_on_signals() -> io::Result<Stop> {
+pub fn stop_on_signals() -> io::Result<(Stop, Listening)> {
     // Held while installing, so two callers cannot install two handlers.
     let mut installed = PROCESS_STOP.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(stop) = installed.as_ref() {
-        return Ok(stop.clone());
+        return Ok((stop.clone(), stop.listen()));
     }
     let stop = Stop::new();
+    let listening = stop.listen();
     let mut signals = Signals::new([SIGINT, SIGTERM, SIGHUP])?;
     let asked = stop.clone();
     thread::Builder::new()
@@ -57,7 +63,7 @@ pub fn stop_on_signals() -> io::Result<Stop> {
             }
         })?;
     *installed = Some(stop.clone());
-    Ok(stop)
+    Ok((stop, listening))
 }
 
 /// While the returned guard lives, a signal that ends the process deletes

@@ -113,6 +113,15 @@ impl Stop {
         }
     }
 
+    /// Counts as listening for as long as the returned guard lives, though
+    /// nothing waits: a series of runs holds one from its first run to its
+    /// last, so a stop asked in the gap between two runs is noted (see
+    /// [`Stop::reason`]) rather than found with nobody listening, which
+    /// would end the process without a report.
+    pub fn listen(&self) -> Listening {
+        Listening(self.0.subscribe())
+    }
+
     /// Runs `work` to completion, unless a stop is asked for first. The
     /// run counts as listening from this call on, not from the first poll.
     pub fn race<F: Future>(&self, work: F) -> impl Future<Output = Result<F::Output, StopReason>> {
@@ -128,6 +137,11 @@ impl Stop {
         }
     }
 }
+
+/// A [`Stop`] listened to (see [`Stop::listen`]); dropping it stops
+/// listening.
+#[derive(Debug)]
+pub struct Listening(#[allow(dead_code)] watch::Receiver<Option<StopReason>>);
 
 impl Default for Stop {
     fn default() -> Stop {
@@ -159,6 +173,17 @@ mod tests {
         let stop = Stop::new();
         assert!(!stop.request(StopReason::Interrupt));
         assert_eq!(stop.reason(), None);
+    }
+
+    #[test]
+    fn a_listener_between_runs_takes_the_request() {
+        let stop = Stop::new();
+        let listening = stop.listen();
+        assert!(stop.request(StopReason::Hangup));
+        assert_eq!(stop.reason(), Some(StopReason::Hangup));
+        drop(listening);
+        // Already asked: a second signal finds the request taken.
+        assert!(!stop.request(StopReason::Interrupt));
     }
 
     #[tokio::test(start_paused = true)]

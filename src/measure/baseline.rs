@@ -230,7 +230,7 @@ impl Baseline {
             rows.push(Row {
                 mode,
                 now: *m.wall(),
-                runs: m.runs().len(),
+                runs: m.counted() as usize,
                 baseline,
                 judged,
                 interrupted: m.interrupted(),

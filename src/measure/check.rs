@@ -259,7 +259,7 @@ impl Expectations {
     ) -> Vec<Verdict> {
         let mut verdicts = Vec::new();
         for m in measurements {
-            let (mode, measured, runs) = (m.label().into_owned(), m.median(), m.runs().len());
+            let (mode, measured, runs) = (m.label().into_owned(), m.median(), m.counted() as usize);
             let verdict = |criterion, failure| Verdict {
                 mode: mode.clone(),
                 criterion,
@@ -317,8 +317,8 @@ impl Expectations {
             .into_iter()
             .map(|m| {
                 let mut what = Vec::new();
-                if m.runs().len() > 1 {
-                    what.push(format!("median of {} runs", m.runs().len()));
+                if m.counted() > 1 {
+                    what.push(format!("median of {} runs", m.counted()));
                 }
                 if let Some(tolerance) = self.expected_wall {
                     let allowance = tolerance.allowance(m.expected());

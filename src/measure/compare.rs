@@ -31,7 +31,7 @@ use crate::engine::clock::Clock;
 use crate::engine::event::EventSink;
 use crate::engine::feasible::SpecError;
 use crate::engine::run::{RunError, RunSpec};
-use crate::engine::stop::StopReason;
+use crate::engine::stop::{Stop, StopReason};
 use crate::measure::repeat::{Measurement, Phase, Repeat, Subject, measure_observed};
 use crate::mode::{Deadlines, Mode};
 use crate::scenario::plan::Plan;
@@ -60,6 +60,9 @@ pub struct Comparison {
     /// Modes asked for that cannot run with this clock and these options,
     /// and why (see [`feasible`](crate::engine::feasible)).
     pub skipped: Vec<(Mode, SpecError)>,
+    /// What could run but did not, because a stop ended the comparison
+    /// first: modes, or scenarios as written.
+    pub not_run: Vec<String>,
 }
 
 /// Splits `modes` into the specs that can run (`base` with each mode) and
@@ -88,8 +91,9 @@ pub fn feasible(base: &RunSpec, modes: &[Mode]) -> (Vec<RunSpec>, Vec<(Mode, Spe
 /// Runs `plan` in each of `modes` (with `base`'s other settings), one after
 /// another, skipping those that cannot run (see [`feasible`]). The first
 /// counted run of each mode reports to `live`, which is dropped on return
-/// (a printer waits for every sink to be gone). A run stopped early ends
-/// the comparison: the modes measured so far are returned.
+/// (a printer waits for every sink to be gone). A stop ends the
+/// comparison: the modes measured so far are returned (the last one cut
+/// short), and those left are listed as not run.
 pub fn compare(
     plan: &Arc<Plan>,
     base: &RunSpec,
@@ -120,14 +124,20 @@ pub fn compare_observed(
                 repeat,
                 modes: Vec::new(),
                 skipped,
+                not_run: Vec::new(),
             }),
         };
     }
+    // Listening from the first mode to the last, gaps included (see
+    // `measure_observed`).
+    let _listening = base.stop.as_ref().map(Stop::listen);
     let mut measured: Vec<Measurement> = Vec::with_capacity(runnable.len());
+    let mut not_run = Vec::new();
     let subject = Subject::Flat(plan.clone());
     for spec in runnable {
         if measured.iter().any(|m| m.interrupted().is_some()) {
-            break;
+            not_run.push(spec.mode.name().to_owned());
+            continue;
         }
         measured.push(measure_observed(
             &subject,
@@ -143,6 +153,7 @@ pub fn compare_observed(
         repeat,
         modes: measured,
         skipped,
+        not_run,
     })
 }
 
@@ -156,12 +167,15 @@ pub fn compare_scenarios(
     live: Arc<dyn EventSink>,
     observe: &mut dyn FnMut(&str, Phase),
 ) -> Result<Comparison, CompareError> {
+    let _listening = base.stop.as_ref().map(Stop::listen);
     let mut measured: Vec<Measurement> = Vec::with_capacity(scenarios.len());
+    let mut not_run = Vec::new();
     for scenario in scenarios {
-        if measured.iter().any(|m| m.interrupted().is_some()) {
-            break;
-        }
         let subject = Subject::Scenario(scenario.clone());
+        if measured.iter().any(|m| m.interrupted().is_some()) {
+            not_run.push(subject.label(base));
+            continue;
+        }
         measured.push(measure_observed(
             &subject,
             base,
@@ -178,6 +192,7 @@ pub fn compare_scenarios(
         repeat,
         modes: measured,
         skipped: Vec::new(),
+        not_run,
     })
 }
 
@@ -190,7 +205,8 @@ impl Comparison {
     /// The mode with the shortest median wall (the first of equals) among
     /// those that saw every pair through. race cancels all pairs but one:
     /// ranking it fastest would compare less work with more. When every
-    /// mode left pairs undone (a `--timeout`, say), all of them rank.
+    /// mode left pairs undone (a `--timeout`, say), all of them rank. A mode
+    /// stopped early (Ctrl-C) never does: its wall ends at the stop.
     pub fn fastest(&self) -> Option<&Measurement> {
         let ranked = self.ranked();
         self.modes
@@ -202,10 +218,14 @@ impl Comparison {
     /// Whether `m` is ranked against the fastest (see [`Comparison::fastest`]).
     pub fn ranked(&self) -> impl Fn(&Measurement) -> bool + use<> {
         // Scenarios cut pairs short by design (a timeout, a failure): each
-        // is ranked as written.
+        // is ranked as written. A mode stopped early (Ctrl-C) never is.
         let scenarios = self.modes.iter().any(|m| m.mode().is_none());
-        let all_undone = self.modes.iter().all(|m| m.undone() > 0);
-        move |m| scenarios || all_undone || m.undone() == 0
+        let all_undone = self
+            .modes
+            .iter()
+            .filter(|m| m.interrupted().is_none())
+            .all(|m| m.undone() > 0);
+        move |m| m.interrupted().is_none() && (scenarios || all_undone || m.undone() == 0)
     }
 
     /// What the others are measured against: the serial mode's
@@ -218,14 +238,20 @@ impl Comparison {
     }
 
     /// How many times faster than serial `m` ran (serial's median wall over
-    /// `m`'s); `None` without serial, or when a wall is zero.
+    /// `m`'s); `None` without serial, when either was stopped early, or
+    /// when a wall is zero.
     pub fn speedup_vs_serial(&self, m: &Measurement) -> Option<f64> {
-        ratio(self.serial()?, m)
+        let serial = self.serial()?;
+        match (serial.interrupted(), m.interrupted()) {
+            (None, None) => ratio(serial, m),
+            _ => None,
+        }
     }
 
     /// How many times the fastest mode's median wall `m` took (1 for the
     /// fastest), like hyperfine's "relative" column; `None` when a wall is
-    /// zero, or for a mode that left pairs undone while others did not.
+    /// zero, for a mode stopped early, or for a mode that left pairs undone
+    /// while others did not.
     pub fn relative_to_fastest(&self, m: &Measurement) -> Option<f64> {
         match self.ranked()(m) {
             true => ratio(m, self.fastest()?),
@@ -264,7 +290,7 @@ mod tests {
             [3, 2, 2].map(Duration::from_secs),
             "serial, tasks, gather"
         );
-        assert!(c.modes.iter().all(|m| m.runs().len() == 3));
+        assert!(c.modes.iter().all(|m| m.kept_runs() == 3));
         assert_eq!(c.fastest().unwrap().mode(), Some(Mode::Tasks));
         assert_eq!(c.speedup_vs_serial(&c.modes[2]), Some(1.5));
         assert_eq!(c.relative_to_fastest(&c.modes[0]), Some(1.5));
@@ -283,6 +309,36 @@ mod tests {
         assert_eq!(c.fastest().and_then(Measurement::mode), Some(Mode::Tasks));
         assert_eq!(c.relative_to_fastest(&c.modes[1]), Some(1.0));
         assert_eq!(c.relative_to_fastest(race), None);
+    }
+
+    #[test]
+    fn a_stopped_mode_has_no_rank_and_the_rest_do_not_run() {
+        let stop = Stop::new();
+        let spec = RunSpec::new(Mode::Serial, Clock::Virtual).with_stop(stop.clone());
+        let silent: Arc<dyn EventSink> = Arc::new(Silent);
+        // Between tasks' first and second runs, when no run is listening.
+        let mut observe = |label: &str, phase| {
+            if (label, phase) == ("tasks", Phase::Counted { run: 2, of: 3 }) {
+                assert!(stop.request(StopReason::Terminate));
+            }
+        };
+        let repeat = Repeat::new(3, 0);
+        let c =
+            compare_observed(&plan(), &spec, &DEFAULT_MODES, repeat, silent, &mut observe).unwrap();
+        assert_eq!(c.interrupted(), Some(StopReason::Terminate));
+        let [serial, tasks] = &c.modes[..] else {
+            panic!("{:?}", c.modes);
+        };
+        assert_eq!(c.not_run, ["gather"]);
+        assert_eq!(tasks.interrupted(), Some(StopReason::Terminate));
+        assert_eq!(tasks.completed(), 1);
+        // Tasks' one run (2 s) beats serial's (3 s), but it was stopped.
+        assert_eq!(c.fastest().and_then(Measurement::mode), Some(Mode::Serial));
+        assert_eq!(c.relative_to_fastest(tasks), None);
+        assert_eq!(c.speedup_vs_serial(tasks), None);
+        assert_eq!(tasks.overhead(), None);
+        assert_eq!(c.relative_to_fastest(serial), Some(1.0));
+        assert_eq!(c.speedup_vs_serial(serial), Some(1.0));
     }
 
     #[test]

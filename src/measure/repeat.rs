@@ -1,15 +1,20 @@
 //! Repeated runs of one mode (`--runs N`, `--warmup N`), measured the way
 //! hyperfine measures a command: warm-up runs first, discarded; then the
-//! counted runs, each a full [`Report`], summarised by [`Stats`].
+//! counted runs, summarised by [`Stats`].
 //!
 //! Only the first counted run is watched live: its events go to the given
 //! sink (the printer), every other run is silent. A reader sees the story
-//! once, and the numbers of all runs.
+//! once, and the numbers of all runs. Only the first run's [`Report`] is
+//! kept (every run's, when an output lists them all): of the others, the
+//! wall alone, so a million runs cost 16 MB, not a gigabyte.
 //!
-//! A run stopped early (Ctrl-C) ends the series. A silent run cut short
-//! is left out of the statistics (its wall measures the stop, not the
+//! A stop (Ctrl-C) ends the series, whenever it comes: the series listens
+//! for one from its first run to its last, gaps included. A silent run cut
+//! short is left out of the statistics (its wall measures the stop, not the
 //! mode); a first run cut short is reported as it is, like a single run.
+//! The measurement says how far the series got.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,13 +22,20 @@ use jiff::SignedDuration;
 
 use crate::engine::clock::Clock;
 use crate::engine::event::{EventSink, Silent};
+use crate::engine::record::Timing;
 use crate::engine::run::{RunError, RunSpec, run, run_scenario};
-use crate::engine::stop::StopReason;
+use crate::engine::stop::{Stop, StopReason};
 use crate::measure::report::{Report, Status, signed};
 use crate::measure::stats::Stats;
 use crate::mode::Mode;
 use crate::scenario::plan::Plan;
 use crate::scenario::tree::Scenario;
+
+/// The most runs (and warm-up runs) `--runs` and `--warmup` accept. A
+/// series keeps each run's wall (16 bytes), so the statistics of the
+/// longest series fit in 16 MB; and at a few microseconds a run on the
+/// virtual clock, a million runs take seconds, not days.
+pub const MAX_RUNS: u32 = 1_000_000;
 
 /// How many times to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,9 +44,10 @@ pub struct Repeat {
     pub runs: u32,
     /// Runs made first and thrown away (caches, lazy initialisation).
     pub warmup: u32,
-    /// Keep every counted run's pair timings (CSV lists them all). When
-    /// `false`, runs after the first keep their wall but drop their pairs:
-    /// ten runs of a million pairs then cost one run's memory, not ten.
+    /// Keep every counted run's pair timings (CSV lists every run's
+    /// pairs). Either way only the first run's report is kept whole, and of
+    /// the others their wall: a series costs one run's memory, plus 16
+    /// bytes a run (and its pairs' timings, 40 bytes a pair, when kept).
     pub keep_pairs: bool,
 }
 
@@ -93,11 +106,48 @@ pub struct Measurement {
     mode: Option<Mode>,
     clock: Clock,
     expected: Duration,
+    /// The runs asked for.
+    asked: Repeat,
+    /// Warm-up runs that ran to their end.
     warmup: u32,
-    runs: Vec<Report>,
+    /// The first counted run: the one shown live.
+    first: Report,
+    /// What is kept of the other counted runs, with [`Repeat::keep_pairs`]:
+    /// a whole report is ten times the size.
+    others: Vec<Kept>,
+    /// Over every counted run, kept or not.
     wall: Stats,
     /// A stop that ended the series after a run that is not kept.
     stopped: Option<StopReason>,
+}
+
+/// A counted run after the first, as kept for the outputs that list every
+/// run (CSV): its wall and timings, the rest being the first run's.
+#[derive(Debug, Clone)]
+struct Kept {
+    wall: Duration,
+    timings: Box<[Timing]>,
+    groups: Box<[Timing]>,
+}
+
+impl Kept {
+    fn of(report: Report) -> Kept {
+        Kept {
+            wall: report.wall,
+            timings: report.timings.into(),
+            groups: report.groups.into(),
+        }
+    }
+}
+
+/// Where a series was when a stop ended it (see [`Measurement::cut`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    /// In warm-up run `run` of `of` (from 1): no run was counted.
+    Warmup { run: u32, of: u32 },
+    /// After `completed` of `of` counted runs had run to their end; with
+    /// none, the first run, cut short, is what there is.
+    Runs { completed: u32, of: u32 },
 }
 
 impl Measurement {
@@ -105,19 +155,34 @@ impl Measurement {
     /// of one mode), after `warmup` discarded runs. Taking the first run
     /// apart makes an empty measurement impossible to build.
     pub fn new(first: Report, rest: Vec<Report>, warmup: u32) -> Measurement {
-        let mut runs = Vec::with_capacity(rest.len() + 1);
-        runs.push(first);
-        runs.extend(rest);
-        let walls: Vec<Duration> = runs.iter().map(|r| r.wall).collect();
-        let wall = Stats::of(&walls).unwrap_or_else(|| Stats::single(runs[0].wall));
+        let mut walls = vec![first.wall];
+        walls.extend(rest.iter().map(|r| r.wall));
+        let asked = Repeat::new(u32::try_from(walls.len()).unwrap_or(u32::MAX), warmup);
+        let others = rest.into_iter().map(Kept::of).collect();
+        Measurement::of_series(first, others, walls, asked, warmup, None)
+    }
+
+    /// `first`, what was kept of the `others`, the walls of every
+    /// counted run, what was asked and how far it got.
+    fn of_series(
+        first: Report,
+        others: Vec<Kept>,
+        walls: Vec<Duration>,
+        asked: Repeat,
+        warmup: u32,
+        stopped: Option<StopReason>,
+    ) -> Measurement {
+        let wall = Stats::of_owned(walls).unwrap_or_else(|| Stats::single(first.wall));
         Measurement {
-            mode: runs[0].mode,
-            clock: runs[0].clock,
-            expected: runs[0].expected,
+            mode: first.mode,
+            clock: first.clock,
+            expected: first.expected,
+            asked,
             warmup,
             wall,
-            runs,
-            stopped: None,
+            first,
+            others,
+            stopped,
         }
     }
 
@@ -147,21 +212,75 @@ impl Measurement {
 
     /// Why the series was cut short, if a run was stopped early.
     pub fn interrupted(&self) -> Option<StopReason> {
-        self.runs
-            .iter()
-            .find_map(|r| r.interrupted)
-            .or(self.stopped)
+        self.first.interrupted.or(self.stopped)
     }
 
-    /// How many runs were made first and not counted.
+    /// Where the series was when it was stopped, if it was.
+    pub fn cut(&self) -> Option<Cut> {
+        self.interrupted()?;
+        if self.warmup < self.asked.warmup {
+            return Some(Cut::Warmup {
+                run: self.warmup + 1,
+                of: self.asked.warmup,
+            });
+        }
+        Some(Cut::Runs {
+            completed: self.completed(),
+            of: self.asked.runs,
+        })
+    }
+
+    /// How many runs were made first and not counted (those that ran to
+    /// their end).
     pub fn warmup(&self) -> u32 {
         self.warmup
     }
 
-    /// The counted runs, in the order they ran. Without
-    /// [`Repeat::keep_pairs`], runs after the first hold no pair timings.
-    pub fn runs(&self) -> &[Report] {
-        &self.runs
+    /// The runs asked for: counted and warm-up.
+    pub fn asked(&self) -> Repeat {
+        self.asked
+    }
+
+    /// More than one plain run was asked for: the summary shows statistics.
+    pub fn is_repeated(&self) -> bool {
+        self.asked.is_repeated()
+    }
+
+    /// The counted runs the statistics cover: as many as were asked,
+    /// unless the series was stopped (a first run cut short counts).
+    pub fn counted(&self) -> u32 {
+        u32::try_from(self.wall.count).unwrap_or(u32::MAX)
+    }
+
+    /// The counted runs that ran to their end.
+    pub fn completed(&self) -> u32 {
+        let first_cut = self.first().interrupted.is_some();
+        self.counted() - u32::from(first_cut)
+    }
+
+    /// How many counted runs were kept: the first alone, unless
+    /// [`Repeat::keep_pairs`] kept them all.
+    pub fn kept_runs(&self) -> usize {
+        1 + self.others.len()
+    }
+
+    /// Kept counted run `run` (from 0, the first) as a report: the first as
+    /// it is; another rebuilt from its wall and timings, the rest (its
+    /// timestamps, say) being the first run's. `None` when it was not kept.
+    pub fn run(&self, run: usize) -> Option<Cow<'_, Report>> {
+        let Some(other) = run.checked_sub(1) else {
+            return Some(Cow::Borrowed(&self.first));
+        };
+        let kept = self.others.get(other)?;
+        // Rebuilt only while an output writes it, then dropped: memory
+        // stays at what was kept.
+        let mut report = self.first.clone();
+        report.wall = kept.wall;
+        report.interrupted = None;
+        report.timings = kept.timings.to_vec();
+        report.groups = kept.groups.to_vec();
+        report.collected = Vec::new();
+        Some(Cow::Owned(report))
     }
 
     /// How many pairs of the first counted run ended without saying their
@@ -176,8 +295,7 @@ impl Measurement {
 
     /// The first counted run: the one shown live.
     pub fn first(&self) -> &Report {
-        // `new` refuses an empty list of runs.
-        &self.runs[0]
+        &self.first
     }
 
     /// Min, median, mean ± σ and max of the counted runs' wall times.
@@ -191,8 +309,13 @@ impl Measurement {
     }
 
     /// Median minus expected wall: what the runtime and timer added.
-    pub fn overhead(&self) -> SignedDuration {
-        signed(self.wall.median) - signed(self.expected)
+    /// `None` when the series was stopped: a stopped mode is not measured
+    /// against anything.
+    pub fn overhead(&self) -> Option<SignedDuration> {
+        match self.interrupted() {
+            None => Some(signed(self.wall.median) - signed(self.expected)),
+            Some(_) => None,
+        }
     }
 }
 
@@ -245,44 +368,54 @@ fn series(
     live: Arc<dyn EventSink>,
     observe: &mut dyn FnMut(Phase),
 ) -> Result<Measurement, RunError> {
+    // Listening from the first run to the last: a Ctrl-C between two runs
+    // (where a fast series spends most of its time) is noticed here
+    // instead of ending the process with no report.
+    let _listening = spec.stop.as_ref().map(Stop::listen);
+    let asked_to_stop = || spec.stop.as_ref().and_then(Stop::reason);
     let silent: Arc<dyn EventSink> = Arc::new(Silent);
     let runs = repeat.runs.max(1);
-    for done in 0..repeat.warmup {
+    let asked = Repeat { runs, ..repeat };
+    let mut warmups = 0;
+    while warmups < repeat.warmup && asked_to_stop().is_none() {
         observe(Phase::Warmup {
-            run: done + 1,
+            run: warmups + 1,
             of: repeat.warmup,
         });
-        let warmup = subject.run(spec, silent.clone())?;
-        if warmup.interrupted.is_some() {
-            // Stopped before anything was counted: the run cut short is
-            // all there is to report.
-            return Ok(Measurement::new(warmup, Vec::new(), done));
-        }
-    }
-    observe(Phase::Counted { run: 1, of: runs });
-    let first = subject.run(spec, live)?;
-    if first.interrupted.is_some() {
-        return Ok(Measurement::new(first, Vec::new(), repeat.warmup));
-    }
-    let mut rest = Vec::new();
-    let mut stopped = None;
-    for n in 2..=runs {
-        observe(Phase::Counted { run: n, of: runs });
-        let mut report = subject.run(spec, silent.clone())?;
-        if report.interrupted.is_some() {
-            stopped = report.interrupted;
+        if subject.run(spec, silent.clone())?.interrupted.is_some() {
             break;
         }
-        if !repeat.keep_pairs {
-            report.timings = Vec::new();
-            report.groups = Vec::new();
-            report.collected = Vec::new();
-        }
-        rest.push(report);
+        warmups += 1;
     }
-    let mut measured = Measurement::new(first, rest, repeat.warmup);
-    measured.stopped = stopped;
-    Ok(measured)
+    // Made even after a stop: the live view and the report need a run,
+    // and a run asked to stop before it begins ends at once, every pair
+    // interrupted.
+    observe(Phase::Counted { run: 1, of: runs });
+    let first = subject.run(spec, live)?;
+    let mut walls = vec![first.wall];
+    let mut others = Vec::new();
+    let mut stopped = None;
+    if first.interrupted.is_none() {
+        for n in 2..=runs {
+            if let Some(reason) = asked_to_stop() {
+                stopped = Some(reason);
+                break;
+            }
+            observe(Phase::Counted { run: n, of: runs });
+            let report = subject.run(spec, silent.clone())?;
+            if report.interrupted.is_some() {
+                stopped = report.interrupted;
+                break;
+            }
+            walls.push(report.wall);
+            if repeat.keep_pairs {
+                others.push(Kept::of(report));
+            }
+        }
+    }
+    Ok(Measurement::of_series(
+        first, others, walls, asked, warmups, stopped,
+    ))
 }
 
 #[cfg(test)]
@@ -307,11 +440,17 @@ mod tests {
             &mut |_, phase| phases.push(phase),
         )
         .unwrap();
-        assert_eq!(m.runs().len(), 3);
+        assert_eq!(m.kept_runs(), 3);
         assert_eq!(m.warmup(), 2);
         assert_eq!(m.wall().count, 3);
         assert_eq!(m.median(), Duration::from_secs(2));
-        assert!(m.runs().iter().all(|r| r.timings.len() == 2));
+        assert!((0..3).all(|run| m.run(run).unwrap().timings.len() == 2));
+        let second = m.run(1).unwrap();
+        let second: Vec<_> = second.pairs().map(|p| p.finished()).collect();
+        assert_eq!(
+            second,
+            [Some(Duration::from_secs(1)), Some(Duration::from_secs(2))]
+        );
         assert_eq!(
             phases,
             [
@@ -333,9 +472,78 @@ mod tests {
             ..Repeat::new(3, 0)
         };
         let m = measure(&plan(), &spec, repeat, Arc::new(Silent)).unwrap();
-        let kept: Vec<usize> = m.runs().iter().map(|r| r.timings.len()).collect();
-        assert_eq!(kept, [2, 0, 0]);
+        assert_eq!(m.kept_runs(), 1, "only the first run's report is kept");
+        assert_eq!(m.run(0).unwrap().timings.len(), 2);
+        assert!(m.run(1).is_none());
         assert_eq!(m.wall().count, 3, "every wall still counts");
         assert_eq!(m.wall().max, Duration::from_secs(3));
+        assert_eq!(m.wall().total, Duration::from_secs(9));
+    }
+
+    /// Asks `stop` when the series reaches `at`, between two runs: no run
+    /// is listening then, only the series. Returns the measurement and
+    /// whether the request was taken.
+    fn stopped_at(at: Phase, repeat: Repeat) -> (Measurement, bool) {
+        let stop = Stop::new();
+        let spec = RunSpec::new(Mode::Serial, Clock::Virtual).with_stop(stop.clone());
+        let mut taken = false;
+        let subject = Subject::Flat(plan());
+        let m = measure_observed(
+            &subject,
+            &spec,
+            repeat,
+            Arc::new(Silent),
+            &mut |_, phase| {
+                if phase == at {
+                    taken = stop.request(StopReason::Interrupt);
+                }
+            },
+        )
+        .unwrap();
+        (m, taken)
+    }
+
+    #[test]
+    fn a_stop_between_two_runs_ends_the_series_with_what_was_counted() {
+        let (m, taken) = stopped_at(Phase::Counted { run: 3, of: 5 }, Repeat::new(5, 1));
+        assert!(taken, "the series was listening between its runs");
+        assert_eq!(m.interrupted(), Some(StopReason::Interrupt));
+        assert_eq!((m.counted(), m.completed(), m.warmup()), (2, 2, 1));
+        assert_eq!(
+            m.cut(),
+            Some(Cut::Runs {
+                completed: 2,
+                of: 5
+            })
+        );
+        assert_eq!(m.median(), Duration::from_secs(3));
+        assert_eq!(m.overhead(), None, "a stopped mode has no overhead");
+    }
+
+    #[test]
+    fn a_stop_in_the_warmup_counts_nothing() {
+        let (m, taken) = stopped_at(Phase::Warmup { run: 2, of: 3 }, Repeat::new(5, 3));
+        assert!(taken);
+        assert_eq!(m.cut(), Some(Cut::Warmup { run: 2, of: 3 }));
+        assert_eq!((m.counted(), m.completed(), m.warmup()), (1, 0, 1));
+        // The first run was asked to stop before it began.
+        assert_eq!(m.first().interrupted, Some(StopReason::Interrupt));
+        assert_eq!(m.first().wall, Duration::ZERO);
+    }
+
+    #[test]
+    fn a_first_run_stopped_at_once_is_what_there_is() {
+        let (m, _) = stopped_at(Phase::Counted { run: 1, of: 4 }, Repeat::new(4, 0));
+        assert_eq!(
+            m.cut(),
+            Some(Cut::Runs {
+                completed: 0,
+                of: 4
+            })
+        );
+        assert_eq!((m.counted(), m.completed()), (1, 0));
+        let (m, _) = stopped_at(Phase::Over, Repeat::new(4, 0));
+        assert_eq!(m.cut(), None, "a stop after the last run cuts nothing");
+        assert_eq!(m.counted(), 4);
     }
 }

@@ -99,9 +99,12 @@ impl Renderer for CompareTable {
         let style = &self.style;
         fit::write_wrapped(out, &self.text(context(c)), style, str::to_owned)?;
         self.table(c).write(style, out)?;
-        if c.modes.iter().any(|m| m.runs().len() > 1) {
+        if c.modes.iter().any(|m| m.counted() > 1) {
             let walls = c.modes.iter().map(|m| (mode_name(m), m.wall()));
             wall_stats::spread("mode", walls, style).write(style, out)?;
+        }
+        if let Some(note) = wall_stats::comparison_note(c) {
+            fit::write_wrapped(out, &self.text(note), style, str::to_owned)?;
         }
         fit::write_wrapped(out, &self.text(lesson(c)), style, str::to_owned)?;
         if self.style.timeline && !c.modes.is_empty() {
@@ -153,8 +156,10 @@ impl CompareTable {
 pub fn context(c: &Comparison) -> String {
     let pairs = c.plan.len();
     let plural = if pairs == 1 { "" } else { "s" };
+    // What was asked: a mode cut short says what it ran in its own row
+    // and in the note under the table.
     let runs = match c.modes.first() {
-        Some(m) => wall_stats::runs_label(m),
+        Some(_) => wall_stats::asked_label(c.repeat),
         None => "no runs".to_owned(),
     };
     format!("{pairs} pair{plural} · {} clock · {runs} per mode", c.clock)
@@ -184,7 +189,7 @@ fn title_of(c: &Comparison, column: usize, title: &str) -> String {
 
 /// `median wall` when some mode ran more than once, else `measured wall`.
 fn wall_title(c: &Comparison) -> &'static str {
-    match c.modes.iter().any(|m| m.runs().len() > 1) {
+    match c.modes.iter().any(|m| m.counted() > 1) {
         true => "median wall",
         false => "measured wall",
     }
@@ -204,7 +209,7 @@ fn cells(c: &Comparison, m: &Measurement) -> Vec<String> {
         mode_name(m),
         format!("{} ({})", human(m.expected()), m.expected_rule()),
         human(m.median()),
-        human_signed(m.overhead()),
+        m.overhead().map_or_else(|| "-".to_owned(), human_signed),
         times(c.speedup_vs_serial(m)),
         times(c.relative_to_fastest(m)),
     ]
@@ -213,7 +218,7 @@ fn cells(c: &Comparison, m: &Measurement) -> Vec<String> {
 /// The column titles and the rows of the comparison, as plain text, in
 /// one table: the Markdown view, which has no width to fit.
 pub fn rows(c: &Comparison) -> (Vec<String>, Vec<Vec<String>>) {
-    let repeated = c.modes.iter().any(|m| m.runs().len() > 1);
+    let repeated = c.modes.iter().any(|m| m.counted() > 1);
     let mut header: Vec<String> = HEADER
         .into_iter()
         .enumerate()
@@ -272,7 +277,8 @@ pub fn lesson(c: &Comparison) -> String {
     let unranked: Vec<String> = c
         .modes
         .iter()
-        .filter(|m| !ranked(m))
+        // A mode stopped early is unranked too; the note above says why.
+        .filter(|m| !ranked(m) && m.interrupted().is_none())
         .map(|m| {
             format!(
                 "{} cancelled {} of {} pairs",

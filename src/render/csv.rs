@@ -17,6 +17,9 @@
 //! pre-order, with the node's path id, its parent's, its kind, and what
 //! the arithmetic expected beside what happened (see [`TREE_HEADER`]); a
 //! dry run writes the same columns with the measured ones empty.
+//!
+//! A series or a comparison cut short (Ctrl-C) ends with a `#` line that
+//! says so.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -28,8 +31,8 @@ use serde::Serialize;
 use crate::measure::Measurement;
 use crate::measure::compare::Comparison;
 use crate::measure::report::Report;
-use crate::render::Renderer;
 use crate::render::nodes::{NodeRecord, Tree};
+use crate::render::{Renderer, wall_stats};
 use crate::scenario::pair::exact_seconds;
 use crate::scenario::tree::Scenario;
 
@@ -52,28 +55,38 @@ struct Row<'a> {
 
 impl Renderer for Csv {
     fn report(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        write_rows(std::iter::once((1, report)), out)
+        write_rows(std::iter::once((1, Cow::Borrowed(report))), out)
     }
 
     fn measurement(&mut self, m: &Measurement, out: &mut dyn Write) -> io::Result<()> {
-        write_rows(numbered(m), out)
+        write_rows(numbered(m), &mut *out)?;
+        write_note(wall_stats::series_note(m), out)
     }
 
     fn comparison(&mut self, c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
-        write_rows(c.modes.iter().flat_map(numbered), out)
+        write_rows(c.modes.iter().flat_map(numbered), &mut *out)?;
+        write_note(wall_stats::comparison_note(c), out)
     }
 }
 
-/// Each counted run with its number, from 1.
-fn numbered(m: &Measurement) -> impl Iterator<Item = (usize, &Report)> {
-    m.runs()
-        .iter()
-        .enumerate()
-        .map(|(i, report)| (i + 1, report))
+/// A series or comparison cut short ends with one line saying so, after
+/// the rows: `# interrupted by Ctrl-C (SIGINT) after 2 of 5 runs`. No row
+/// starts with `#` (the first field is a mode), so readers that skip
+/// comment lines (pandas' `comment="#"`) read the rows alone.
+fn write_note(note: Option<String>, out: &mut dyn Write) -> io::Result<()> {
+    match note {
+        Some(note) => writeln!(out, "# {note}"),
+        None => Ok(()),
+    }
+}
+
+/// Each kept counted run with its number, from 1.
+fn numbered(m: &Measurement) -> impl Iterator<Item = (usize, Cow<'_, Report>)> {
+    (0..m.kept_runs()).filter_map(|i| Some((i + 1, m.run(i)?)))
 }
 
 fn write_rows<'a>(
-    runs: impl Iterator<Item = (usize, &'a Report)>,
+    runs: impl Iterator<Item = (usize, Cow<'a, Report>)>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mut runs = runs.peekable();
@@ -137,13 +150,13 @@ pub const TREE_HEADER: [&str; 20] = [
 
 /// Every node of every run of scenarios.
 fn write_trees<'a>(
-    runs: impl Iterator<Item = (usize, &'a Report)>,
+    runs: impl Iterator<Item = (usize, Cow<'a, Report>)>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(TREE_HEADER).map_err(io_error)?;
     for (run, report) in runs {
-        let Some(tree) = Tree::of_report(report) else {
+        let Some(tree) = Tree::of_report(&report) else {
             continue;
         };
         let mode = report.label();

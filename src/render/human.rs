@@ -137,8 +137,12 @@ impl Renderer for Human {
     /// first run's timeline.
     fn measurement(&mut self, m: &Measurement, out: &mut dyn Write) -> io::Result<()> {
         self.tables(m.first(), Some(m), out)?;
-        if m.runs().len() > 1 || m.warmup() > 0 {
+        if m.is_repeated() {
             super::wall_stats::table(m, &self.style).write(&self.style, out)?;
+        }
+        if let Some(note) = super::wall_stats::series_note(m) {
+            let style = &self.style;
+            fit::write_wrapped(out, &style.text(note), style, str::to_owned)?;
         }
         self.timeline(Drawn::first_of(m), out)
     }
@@ -331,18 +335,21 @@ fn totals_table(report: &Report, repeated: Option<&Measurement>, style: &Style) 
             report.expected_rule
         )),
     ]]);
-    match repeated.filter(|m| m.runs().len() > 1 && m.interrupted().is_none()) {
+    match repeated.filter(|m| m.counted() > 1 && m.interrupted().is_none()) {
         Some(m) => rows.extend([
             [
                 "median wall".to_owned(),
                 format!(
                     "{} of {} runs (run 1 above: {})",
                     human(m.median()),
-                    m.runs().len(),
+                    m.counted(),
                     human(report.wall)
                 ),
             ],
-            ["overhead".to_owned(), human_signed(m.overhead())],
+            [
+                "overhead".to_owned(),
+                m.overhead().map_or_else(|| "-".to_owned(), human_signed),
+            ],
         ]),
         None => rows.extend([
             [

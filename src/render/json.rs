@@ -39,10 +39,13 @@ impl Renderer for Json {
 
     fn measurement(&mut self, m: &Measurement, out: &mut dyn Write) -> io::Result<()> {
         let mut document = RunDocument::new(m.first());
-        if m.runs().len() > 1 || m.warmup() > 0 {
+        // The series' stop, which may have come after this first run.
+        document.interrupted = m.interrupted().map(|by| by.name());
+        if m.is_repeated() {
             document.repeated = Some(Repeated {
-                runs: m.runs().len(),
+                runs: m.counted(),
                 warmup: m.warmup(),
+                asked: Asked::of(m),
                 wall_stats: WallStats::from(m.wall()),
             });
         }
@@ -101,9 +104,28 @@ struct RunDocument<'a> {
 /// What a single-mode document gains with `--runs` or `--warmup`.
 #[derive(Serialize)]
 struct Repeated {
-    runs: usize,
+    runs: u32,
     warmup: u32,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    asked: Option<Asked>,
     wall_stats: WallStats,
+}
+
+/// How many runs a series cut short was asked for (`runs` and `warmup`
+/// say how many were made); present only when it was cut.
+#[derive(Serialize)]
+struct Asked {
+    runs_asked: u32,
+    warmup_asked: u32,
+}
+
+impl Asked {
+    fn of(m: &Measurement) -> Option<Asked> {
+        m.interrupted().map(|_| Asked {
+            runs_asked: m.asked().runs,
+            warmup_asked: m.asked().warmup,
+        })
+    }
 }
 
 impl<'a> RunDocument<'a> {
@@ -258,6 +280,8 @@ impl From<&Stats> for WallStats {
 struct CompareDocument<'a> {
     schema: u32,
     clock: &'static str,
+    #[serde(flatten)]
+    stopped: Stopped,
     #[serde(serialize_with = "plan_pairs")]
     pairs: &'a Comparison,
     modes: Vec<CompareMode<'a>>,
@@ -286,6 +310,7 @@ impl<'a> CompareDocument<'a> {
         CompareDocument {
             schema: SCHEMA,
             clock: c.clock.name(),
+            stopped: Stopped::of(c),
             pairs: c,
             modes,
         }
@@ -307,6 +332,33 @@ impl<'a> TreeDocument<'a> {
             scenario: tree.text(),
             arithmetic: tree.arithmetic(),
             nodes: Some(tree),
+        }
+    }
+}
+
+/// What a comparison cut short gains (also its JSON Lines summary): why,
+/// and the modes that did not run at all.
+#[derive(Serialize)]
+pub(super) struct Stopped {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interrupted: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    not_run: Vec<String>,
+}
+
+impl Stopped {
+    pub(super) fn of(c: &Comparison) -> Stopped {
+        Stopped {
+            interrupted: c.interrupted().map(|by| by.name()),
+            not_run: c.not_run.clone(),
+        }
+    }
+
+    /// A single mode's: no mode is left out.
+    pub(super) fn alone(m: &Measurement) -> Stopped {
+        Stopped {
+            interrupted: m.interrupted().map(|by| by.name()),
+            not_run: Vec::new(),
         }
     }
 }
@@ -397,13 +449,15 @@ struct PlanPairDocument<'a> {
 #[derive(Serialize)]
 pub(super) struct ModeDocument {
     mode: Cow<'static, str>,
-    runs: usize,
+    runs: u32,
     warmup: u32,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    asked: Option<Asked>,
     expected_s: f64,
     expected_rule: String,
     wall_s: WallStats,
-    /// Median wall minus expected wall.
-    overhead_s: f64,
+    /// Median wall minus expected wall; `None` for a mode stopped early.
+    overhead_s: Option<f64>,
     speedup_vs_serial: Option<f64>,
     relative_to_fastest: Option<f64>,
     /// Present only when a run of this mode was stopped early.
@@ -420,12 +474,13 @@ impl ModeDocument {
     fn new(m: &Measurement, speedup: Option<f64>, relative: Option<f64>) -> ModeDocument {
         ModeDocument {
             mode: m.label(),
-            runs: m.runs().len(),
+            runs: m.counted(),
             warmup: m.warmup(),
+            asked: Asked::of(m),
             expected_s: seconds(m.expected()),
             expected_rule: m.expected_rule().to_owned(),
             wall_s: WallStats::from(m.wall()),
-            overhead_s: seconds_signed(m.overhead()),
+            overhead_s: m.overhead().map(seconds_signed),
             speedup_vs_serial: speedup.map(ratio),
             relative_to_fastest: relative.map(ratio),
             interrupted: m.interrupted().map(|by| by.name()),

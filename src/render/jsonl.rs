@@ -29,7 +29,7 @@ use serde::Serialize;
 
 use std::sync::Arc;
 
-use super::json::{ModeDocument, NodeDocument, SCHEMA, TIMESTAMP};
+use super::json::{ModeDocument, NodeDocument, SCHEMA, Stopped, TIMESTAMP};
 use crate::engine::event::Event;
 use crate::engine::record::End;
 use crate::measure::Measurement;
@@ -145,6 +145,8 @@ enum Line<'a> {
     Summary {
         schema: u32,
         clock: &'static str,
+        #[serde(flatten)]
+        stopped: Stopped,
         pairs: usize,
         modes: Vec<ModeDocument>,
     },
@@ -296,6 +298,7 @@ impl Renderer for Jsonl {
             &Line::Summary {
                 schema: SCHEMA,
                 clock: m.clock().name(),
+                stopped: Stopped::alone(m),
                 pairs: m.first().plan.len(),
                 modes: vec![ModeDocument::alone(m)],
             },
@@ -314,6 +317,7 @@ impl Renderer for Jsonl {
             &Line::Summary {
                 schema: SCHEMA,
                 clock: c.clock.name(),
+                stopped: Stopped::of(c),
                 pairs: c.plan.len(),
                 modes: ModeDocument::all(c),
             },

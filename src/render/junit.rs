@@ -88,7 +88,7 @@ fn properties(measurements: &[Measurement], out: &mut dyn Write) -> io::Result<(
         };
         property(out, "clock", report.clock.name())?;
         property(out, "pairs", &report.plan.len().to_string())?;
-        property(out, "runs", &first.runs().len().to_string())?;
+        property(out, "runs", &first.counted().to_string())?;
         property(out, "warmup", &first.warmup().to_string())?;
         property(out, "runtime", report.runtime.flavor.name())?;
     }
@@ -138,11 +138,7 @@ fn kind(criterion: &Criterion) -> &'static str {
 
 /// Every counted run's wall, added up: what the suite took.
 fn total_wall(measurements: &[Measurement]) -> Duration {
-    measurements
-        .iter()
-        .flat_map(|m| m.runs())
-        .map(|r| r.wall)
-        .sum()
+    measurements.iter().map(|m| m.wall().total).sum()
 }
 
 /// Seconds with three decimals, as JUnit readers expect: `3.000`.

@@ -231,19 +231,21 @@ impl Renderer for Markdown {
         self.pairs(report, out)?;
         writeln!(out)?;
         let (mut header, mut row) = totals(report);
-        if m.runs().len() > 1 || m.warmup() > 0 {
+        if m.is_repeated() {
             header.push("runs".to_owned());
             header.extend(wall_stats::HEADER.map(String::from));
             row.push(wall_stats::runs_label(m));
             row.extend(wall_stats::cells(m.wall()));
         }
         write_table(&header, &[row], out)?;
+        write_note(wall_stats::series_note(m), out)?;
         self.chart(&chart_title(command(report), report), &[report], out)
     }
 
     fn comparison(&mut self, c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
         let (header, rows) = compare_table::rows(c);
         write_table(&header, &rows, out)?;
+        write_note(wall_stats::comparison_note(c), out)?;
         // Scenarios compared: each one's tree, as its first run saw it.
         for m in &c.modes {
             if let Some(tree) = Tree::of_report(m.first()) {
@@ -263,6 +265,14 @@ impl Renderer for Markdown {
             }
             None => Ok(()),
         }
+    }
+}
+
+/// A paragraph under the table, when there is something to note.
+fn write_note(note: Option<String>, out: &mut dyn Write) -> io::Result<()> {
+    match note {
+        Some(note) => writeln!(out, "\n{}", markdown_escape(&note)),
+        None => Ok(()),
     }
 }
 

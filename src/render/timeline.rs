@@ -63,7 +63,7 @@ impl<'a> Drawn<'a> {
     /// The first counted run of `m`, captioned with `m`'s median wall when
     /// it ran more than once.
     pub fn first_of(m: &'a Measurement) -> Drawn<'a> {
-        match m.runs().len() {
+        match m.counted() {
             1 => Drawn::run(m.first()),
             runs => Drawn {
                 report: m.first(),
