@@ -134,11 +134,15 @@ impl Report {
     pub fn summary(&self) -> Cow<'static, str> {
         match self.mode {
             Some(mode) => Cow::Borrowed(mode.summary()),
-            None => Cow::Owned(format!(
-                "a scenario of {} pairs in {} groups",
-                self.plan.len(),
-                self.scenario.groups().len()
-            )),
+            None => {
+                let (pairs, groups) = (self.plan.len(), self.scenario.groups().len());
+                let plural = |n: usize| if n == 1 { "" } else { "s" };
+                Cow::Owned(format!(
+                    "a scenario of {pairs} pair{} in {groups} group{}",
+                    plural(pairs),
+                    plural(groups)
+                ))
+            }
         }
     }
 
