@@ -132,10 +132,16 @@ struct Kept {
 
 impl Kept {
     fn of(report: Report) -> Kept {
+        // A flat mode's one group is the run itself: its CSV lists pairs
+        // only, and the group's timing would double what a run keeps.
+        let groups = match report.mode {
+            Some(_) => Box::default(),
+            None => report.groups.into(),
+        };
         Kept {
             wall: report.wall,
             timings: report.timings.into(),
-            groups: report.groups.into(),
+            groups,
         }
     }
 }
@@ -266,7 +272,8 @@ impl Measurement {
 
     /// Kept counted run `run` (from 0, the first) as a report: the first as
     /// it is; another rebuilt from its wall and timings, the rest (its
-    /// timestamps, say) being the first run's. `None` when it was not kept.
+    /// timestamps, say) being the first run's, and for a flat mode without
+    /// group timings. `None` when it was not kept.
     pub fn run(&self, run: usize) -> Option<Cow<'_, Report>> {
         let Some(other) = run.checked_sub(1) else {
             return Some(Cow::Borrowed(&self.first));
