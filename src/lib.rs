@@ -69,6 +69,7 @@
 //! ```
 
 pub mod app;
+pub mod emit;
 pub mod engine;
 pub mod error;
 pub mod explain;

@@ -69,7 +69,8 @@ pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn is_unsafe(c: char) -> bool {
+/// Whether `c` is shown escaped: a control character or a bidi override.
+pub fn is_unsafe(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
 }
 

@@ -332,6 +332,23 @@ impl Scenario {
         out
     }
 
+    /// The text of `node`'s subtree, cut short with `…` once it passes
+    /// `limit` bytes.
+    pub fn text_of(&self, node: Node, limit: usize) -> String {
+        let mut out = String::new();
+        self.write_node(&mut out, node, limit);
+        if out.len() >= limit {
+            let mut end = limit;
+            while !out.is_char_boundary(end) {
+                end -= 1;
+            }
+            out.truncate(end);
+            out.truncate(out.trim_end_matches([',', ' ']).len());
+            out.push('…');
+        }
+        out
+    }
+
     fn write_node(&self, out: &mut String, node: Node, limit: usize) {
         if out.len() >= limit {
             return;
