@@ -14,6 +14,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+
 use saywhen::engine::arithmetic::Schedule;
 use saywhen::engine::record::End;
 use saywhen::scenario::parse::parse_argument;
@@ -492,4 +494,74 @@ fn a_failing_root_is_reported_by_main() {
     // Nothing can fail here, so no Result anywhere.
     let program = saywhen::emit::rust(&scenario("gather(serial(1:a, 2:b), 3:c)"));
     assert!(!program.contains("Result"));
+}
+
+// ---------------------------------------------------------------------
+// The command line.
+
+/// `saywhen run --emit LANGUAGE SCENARIO` prints the emitter's program,
+/// nothing else, and exits 0; `--file` may hold the scenario.
+#[test]
+fn run_emit_prints_the_program_instead_of_running() {
+    let text = "timeout(1h, gather(serial(1h:a, 2h:b), 3h:c))";
+    let cases = [
+        ("python", saywhen::emit::python(&scenario(text))),
+        ("rust", saywhen::emit::rust(&scenario(text))),
+    ];
+    for (language, program) in cases {
+        // An hour-long scenario: only printing it can end this test.
+        common::saywhen()
+            .args(["run", "--emit", language, text])
+            .timeout(Duration::from_secs(20))
+            .assert()
+            .success()
+            .stdout(program.clone())
+            .stderr("");
+        let file = tempfile::NamedTempFile::new().expect("a file");
+        std::fs::write(file.path(), format!("# the scenario\n{text}\n")).expect("written");
+        let path = file.path().to_str().expect("a UTF-8 path");
+        common::saywhen()
+            .args(["run", "--emit", language, "--file", path])
+            .timeout(Duration::from_secs(20))
+            .assert()
+            .success()
+            .stdout(program);
+    }
+}
+
+/// One program per scenario; and the options of a run mean nothing to a
+/// program that is printed, not run: refused, not ignored.
+#[test]
+fn run_emit_refuses_what_it_cannot_do() {
+    common::rejects(
+        &["run", "--emit", "python", "1:a", "2:b"],
+        "--emit writes the program of one scenario, not 2",
+    );
+    for option in [
+        &["--timeout", "1"][..],
+        &["--limit", "2"],
+        &["--virtual-time"],
+        &["--runs", "3"],
+        &["--format", "json"],
+        &["--export", "out.json"],
+    ] {
+        let mut args = vec!["run", "--emit", "rust", "1:a"];
+        args.extend(option);
+        common::rejects(
+            &args,
+            &format!(
+                "{} is an option of a run; 'saywhen run --emit' prints a program",
+                option[0]
+            ),
+        );
+    }
+    common::rejects(
+        &["run", "--emit", "rust", "--dry-run", "1:a"],
+        "'--emit <LANGUAGE>' cannot be used with '--dry-run'",
+    );
+    common::rejects(
+        &["run", "--emit", "java", "1:a"],
+        "invalid value 'java' for '--emit <LANGUAGE>'",
+    );
+    common::rejects(&["run", "--emit", "rust", "gather(1:a"], "invalid scenario");
 }

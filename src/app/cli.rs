@@ -364,6 +364,9 @@ pub struct RunArgs {
     /// Print the tree and the times it should take, without running anything
     #[arg(long)]
     pub dry_run: bool,
+    /// Print a program that does the same, an asyncio script or a tokio main.rs, instead of running it
+    #[arg(long, value_enum, value_name = "LANGUAGE", conflicts_with = "dry_run")]
+    pub emit: Option<crate::emit::Emit>,
 }
 
 #[derive(Debug, Args)]
@@ -606,7 +609,10 @@ fn refuse_run_options(
     let Some((name, sub_matches)) = matches.subcommand() else {
         return Ok(());
     };
-    if !help::RUNLESS.contains(&name) {
+    // `run --emit` prints a program instead of running: only `--file`,
+    // where the scenario may come from, still means something.
+    let emits = name == "run" && sub_matches.get_one::<crate::emit::Emit>("emit").is_some();
+    if !help::RUNLESS.contains(&name) && !emits {
         return Ok(());
     }
     // Every top-level option is a run option; given before the mode it is
@@ -617,7 +623,8 @@ fn refuse_run_options(
     };
     let given = command.get_arguments().find(|arg| {
         let id = arg.get_id().as_str();
-        !matches!(id, "help" | "version") && (typed(matches, id) || typed(sub_matches, id))
+        let kept = matches!(id, "help" | "version") || (emits && id == "file");
+        !kept && (typed(matches, id) || typed(sub_matches, id))
     });
     let Some(option) = given.and_then(|arg| arg.get_long()).map(str::to_owned) else {
         return Ok(());
@@ -625,9 +632,13 @@ fn refuse_run_options(
     let sub = command
         .find_subcommand_mut(name)
         .expect("the subcommand just parsed");
+    let what = match emits {
+        true => "'saywhen run --emit' prints a program instead of running",
+        false => &format!("'saywhen {name}' runs nothing"),
+    };
     Err(sub.error(
         clap::error::ErrorKind::ArgumentConflict,
-        format!("--{option} is an option of a run; 'saywhen {name}' runs nothing"),
+        format!("--{option} is an option of a run; {what}"),
     ))
 }
 

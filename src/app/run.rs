@@ -1,12 +1,14 @@
 //! `saywhen run <SCENARIO>...`: a tree of pairs and groups, run once or
 //! `--runs` times, shown as a tree with its arithmetic; two or more
 //! scenarios run one after another and are compared. `--dry-run` shows the
-//! tree and its arithmetic without running anything.
+//! tree and its arithmetic without running anything; `--emit python|rust`
+//! prints the program that does the same instead of running it.
 
 use std::io::Write;
 use std::sync::Arc;
 
 use crate::app::cli::{Options, RunArgs};
+use crate::emit::Emit;
 use crate::engine::run::{RunError, RunSpec};
 use crate::error::Error;
 use crate::measure::compare::compare_scenarios;
@@ -25,6 +27,9 @@ pub fn execute(args: &RunArgs, options: &Options) -> Result<(), Error> {
         .into_iter()
         .map(Arc::new)
         .collect();
+    if let Some(language) = args.emit {
+        return emit(&scenarios, language);
+    }
     // A scenario brings its own shape: the spec's mode is not used.
     let spec = options.concurrency.spec(Mode::Gather, options.run.clock());
     for scenario in &scenarios {
@@ -65,6 +70,20 @@ fn run_several(scenarios: &[Arc<Scenario>], spec: RunSpec, options: &Options) ->
         &mut session.status(),
     )?;
     session.finish(options, Results::Compared(&comparison))
+}
+
+/// `--emit`: the program behind the one scenario, printed instead of run.
+fn emit(scenarios: &[Arc<Scenario>], language: Emit) -> Result<(), Error> {
+    let [scenario] = scenarios else {
+        return Err(Error::Usage(format!(
+            "--emit writes the program of one scenario, not {}: emit them one at a time",
+            scenarios.len()
+        )));
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(language.program(scenario).as_bytes())?;
+    out.flush()?;
+    Ok(())
 }
 
 /// The tree of each scenario and the times it should take, in the format
