@@ -37,6 +37,9 @@
 //!   summary.
 //! - [`explain`]: each mode and kind told for a learner, quoting its real
 //!   code.
+//! - [`emit`]: the code behind a scenario (`run --emit`): the asyncio
+//!   script or tokio `main.rs` that does what the tree does, laid out as
+//!   rustfmt would.
 //! - [`app`]: the command line and what it does; [`error`]: every error
 //!   and its exit code.
 //!
