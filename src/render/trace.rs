@@ -24,7 +24,7 @@
 //! - A scenario's groups are spans too, each on its own thread after the
 //!   pairs', named by path id and kind (`0.1 serial`), with the expected
 //!   schedule and the arithmetic in `args`. A group that spawns its
-//!   children draws a flow arrow to each (see [`run`]).
+//!   children draws a flow arrow to each (see `run`).
 //!
 //! Everything is streamed, one event at a time, in one pre-order walk of
 //! the tree, so a million pairs need no second copy in memory.
