@@ -74,6 +74,18 @@ impl Jsonl {
     }
 }
 
+/// One pair's event: said, cancelled, failed or skipped.
+#[derive(Serialize)]
+struct PairLine<'a> {
+    schema: u32,
+    mode: &'a str,
+    index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    message: &'a str,
+    at_s: f64,
+}
+
 #[derive(Serialize)]
 #[serde(tag = "event", rename_all = "lowercase")]
 enum Line<'a> {
@@ -85,42 +97,10 @@ enum Line<'a> {
         pairs: usize,
         expected_s: f64,
     },
-    Said {
-        schema: u32,
-        mode: &'a str,
-        index: usize,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        id: Option<String>,
-        message: &'a str,
-        at_s: f64,
-    },
-    Cancelled {
-        schema: u32,
-        mode: &'a str,
-        index: usize,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        id: Option<String>,
-        message: &'a str,
-        at_s: f64,
-    },
-    Failed {
-        schema: u32,
-        mode: &'a str,
-        index: usize,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        id: Option<String>,
-        message: &'a str,
-        at_s: f64,
-    },
-    Skipped {
-        schema: u32,
-        mode: &'a str,
-        index: usize,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        id: Option<String>,
-        message: &'a str,
-        at_s: f64,
-    },
+    Said(PairLine<'a>),
+    Cancelled(PairLine<'a>),
+    Failed(PairLine<'a>),
+    Skipped(PairLine<'a>),
     Finished {
         schema: u32,
         mode: &'a str,
@@ -237,38 +217,25 @@ impl Renderer for Jsonl {
                 pairs: *pairs,
                 expected_s: seconds(*expected),
             },
-            Event::Said { index, at } => Line::Said {
-                schema: SCHEMA,
-                mode,
-                index: *index,
-                id: self.id(*index),
-                message: plan.message(*index),
-                at_s: seconds(*at),
-            },
-            Event::Cancelled { index, at } => Line::Cancelled {
-                schema: SCHEMA,
-                mode,
-                index: *index,
-                id: self.id(*index),
-                message: plan.message(*index),
-                at_s: seconds(*at),
-            },
-            Event::Failed { index, at } => Line::Failed {
-                schema: SCHEMA,
-                mode,
-                index: *index,
-                id: self.id(*index),
-                message: plan.message(*index),
-                at_s: seconds(*at),
-            },
-            Event::Skipped { index, at } => Line::Skipped {
-                schema: SCHEMA,
-                mode,
-                index: *index,
-                id: self.id(*index),
-                message: plan.message(*index),
-                at_s: seconds(*at),
-            },
+            Event::Said { index, at }
+            | Event::Cancelled { index, at }
+            | Event::Failed { index, at }
+            | Event::Skipped { index, at } => {
+                let pair = PairLine {
+                    schema: SCHEMA,
+                    mode,
+                    index: *index,
+                    id: self.id(*index),
+                    message: plan.message(*index),
+                    at_s: seconds(*at),
+                };
+                match event {
+                    Event::Said { .. } => Line::Said(pair),
+                    Event::Cancelled { .. } => Line::Cancelled(pair),
+                    Event::Failed { .. } => Line::Failed(pair),
+                    _ => Line::Skipped(pair),
+                }
+            }
             Event::Finished { at, wall } => Line::Finished {
                 schema: SCHEMA,
                 mode,
