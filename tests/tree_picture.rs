@@ -378,23 +378,7 @@ fn tree(depth: u32) -> BoxedStrategy<String> {
             "" => format!("{ms}ms:'{message}'"),
             wrap => format!("{wrap}({ms}ms:'{message}')"),
         });
-    if depth == 0 {
-        return pair.boxed();
-    }
-    let child = prop_oneof![2 => pair, 1 => tree(depth - 1)];
-    let children = prop::collection::vec(child, 1..30).prop_map(|c| c.join(", "));
-    prop_oneof![
-        (
-            prop::sample::select(vec![
-                "serial", "tasks", "gather", "joinset", "race", "group"
-            ]),
-            children.clone()
-        )
-            .prop_map(|(kind, c)| format!("{kind}({c})")),
-        (1u32..3, children).prop_map(|(n, c)| format!("limit({n}, {c})")),
-        (1u32..8000, tree(depth - 1)).prop_map(|(ms, c)| format!("timeout({ms}ms, {c})")),
-    ]
-    .boxed()
+    common::trees::tree(depth, pair.boxed(), 1..30)
 }
 
 proptest! {

@@ -5,6 +5,7 @@ use assert_cmd::Command;
 
 pub mod browser;
 pub mod gantt;
+pub mod trees;
 
 /// `saywhen` with the given arguments, on the virtual clock.
 pub fn virtual_run(args: &[&str]) -> Command {
