@@ -3,7 +3,8 @@
 //! timeout, threads) and of blocking pair, so they can be read side by side
 //! (and quoted by `saywhen explain`); `say.rs` holds the one building block
 //! they share, the tutorial's `say_after`; `node.rs` runs any node of a
-//! scenario; `work.rs` wraps each pair in the run's limit and timeout.
+//! scenario; `work.rs` wraps each pair in the run's limit and timeout;
+//! `os_thread.rs` starts the threads mode's threads.
 //!
 //! A flat [`Mode`] is a one-level scenario (see
 //! [`Scenario::flat`](crate::scenario::tree::Scenario::flat)), run by the
@@ -15,6 +16,7 @@ mod group;
 mod joinset;
 mod limit;
 pub mod node;
+mod os_thread;
 mod race;
 mod say;
 mod serial;

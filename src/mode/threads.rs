@@ -9,15 +9,17 @@ use crate::engine::record::End;
 use crate::engine::run_error::RunError;
 use crate::mode::Work;
 use crate::mode::node::NodeResult;
+use crate::mode::os_thread;
 use crate::scenario::tree::Node;
 
 /// Starts one OS thread per pair, then joins them all.
 ///
-/// Note: `thread::Builder::new().spawn` is `thread::spawn` that reports "no
-/// more threads" as an error (`RunError::Thread`) where `thread::spawn` would
-/// panic: thousands of pairs can run out of threads. The joins get a thread
-/// of their own the same way, for the same reason: tokio's `spawn_blocking`
-/// panics when the pairs have taken the last thread there was.
+/// Note: `os_thread::start` is `thread::spawn` that reports "no more
+/// threads" as an error (`RunError::Thread`) where `thread::spawn` would
+/// panic, or the process abort: thousands of pairs can run out of threads
+/// (see `src/mode/os_thread.rs`). The joins get a thread of their own the
+/// same way, for the same reason: tokio's `spawn_blocking` panics when the
+/// pairs have taken the last thread there was.
 pub async fn run(work: &Work, group: u32) -> NodeResult {
     let pairs = work.children(group).len();
     let mut handles = Vec::with_capacity(pairs);
@@ -29,7 +31,7 @@ pub async fn run(work: &Work, group: u32) -> NodeResult {
         let index = index as usize;
         let delay = work.scenario().plan().pairs()[index].delay;
         let recorder = work.recorder().clone();
-        let spawned = thread::Builder::new().spawn(move || {
+        let spawned = os_thread::start(move || {
             recorder.begin(index);
             thread::sleep(delay);
             recorder.say(index);
@@ -44,7 +46,7 @@ pub async fn run(work: &Work, group: u32) -> NodeResult {
     // their own, so the runtime's thread stays free meanwhile (to notice a
     // Ctrl-C, say) while the pairs' threads sleep.
     let (joined_tx, joined) = tokio::sync::oneshot::channel();
-    let joiner = thread::Builder::new().spawn(move || {
+    let joiner = os_thread::start(move || {
         let _ = joined_tx.send(handles.into_iter().try_for_each(|handle| handle.join()));
     });
     joiner.map_err(|error| RunError::Joiner { pairs, error })?;
