@@ -286,6 +286,27 @@ fn cancels_children(kind: GroupKind, children: usize, fallible: bool) -> bool {
     }
 }
 
+/// `text` as a double-quoted string literal, in the spelling Python and
+/// Rust share for a quote, a backslash, a newline, a carriage return and a
+/// tab; `code` spells any other [`invisible`] character its language's way.
+fn string_literal(text: &str, code: fn(&mut String, char)) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if invisible(c) => code(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Characters a string literal spells as an escape: control characters,
 /// the invisible bidirectional overrides (rustc refuses them raw), and
 /// the invisible separators and marks a reader could not see.

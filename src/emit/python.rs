@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use crate::emit::{Shape, invisible};
+use crate::emit::{self, Shape};
 use crate::scenario::pair::{Pair, exact_seconds};
 use crate::scenario::tree::{Action, GroupKind, Node, Scenario};
 
@@ -471,27 +471,13 @@ fn pair_args(pair: &Pair) -> String {
 
 /// `text` as a Python string literal that reads back as exactly `text`.
 pub(crate) fn literal(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if invisible(c) => {
-                let _ = match c as u32 {
-                    code @ 0..=0xff => write!(out, "\\x{code:02x}"),
-                    code @ 0x100..=0xffff => write!(out, "\\u{code:04x}"),
-                    code => write!(out, "\\U{code:08x}"),
-                };
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    emit::string_literal(text, |out, c| {
+        let _ = match c as u32 {
+            code @ 0..=0xff => write!(out, "\\x{code:02x}"),
+            code @ 0x100..=0xffff => write!(out, "\\u{code:04x}"),
+            code => write!(out, "\\U{code:08x}"),
+        };
+    })
 }
 
 #[cfg(test)]

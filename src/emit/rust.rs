@@ -12,7 +12,7 @@ use std::time::Duration;
 use crate::emit::rust_layout::{
     Expr, array, atom, call, macro_call, statement as layout_statement, tuple,
 };
-use crate::emit::{ORDINALS, Shape, invisible};
+use crate::emit::{self, ORDINALS, Shape};
 use crate::scenario::pair::Pair;
 use crate::scenario::tree::{Action, GroupKind, Node, Scenario};
 
@@ -755,27 +755,13 @@ fn literal(pair: &Pair) -> Expr {
 
 /// `text` as a Rust string literal that reads back as exactly `text`.
 pub(crate) fn string_literal(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\0' => out.push_str("\\0"),
-            c if invisible(c) => {
-                let _ = match c as u32 {
-                    code @ 0..=0x7f => write!(out, "\\x{code:02x}"),
-                    code => write!(out, "\\u{{{code:x}}}"),
-                };
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    emit::string_literal(text, |out, c| {
+        let _ = match c as u32 {
+            0 => write!(out, "\\0"),
+            code @ 0..=0x7f => write!(out, "\\x{code:02x}"),
+            code => write!(out, "\\u{{{code:x}}}"),
+        };
+    })
 }
 
 #[cfg(test)]
