@@ -356,7 +356,7 @@ fn width_must_be_sensible() {
 
 #[test]
 fn svg_export_is_well_formed_xml_with_labelled_axis_and_bars() {
-    let dir = tempdir();
+    let dir = common::browser::scratch("picture");
     let path = dir.join("timeline.svg");
     stdout_of(&mut virtual_run(&[
         "serial",
@@ -435,16 +435,9 @@ fn svg_export_refuses_other_extensions() {
 #[test]
 #[ignore = "needs chromium: run by .ci/run"]
 fn svg_renders_in_headless_chromium() {
-    let chromium = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|name| {
-            std::process::Command::new(name)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
+    let chromium = common::browser::chromium()
         .expect("no chromium found (apt-get install chromium) to render the SVG");
-    let dir = tempdir();
+    let dir = common::browser::scratch("picture");
     let svg_path = dir.join("timeline.svg");
     let png_path = dir.join("timeline.png");
     stdout_of(&mut virtual_run(&[
@@ -454,25 +447,13 @@ fn svg_renders_in_headless_chromium() {
         "--export",
         svg_path.to_str().expect("UTF-8 path"),
     ]));
-    let status = std::process::Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--window-size=960,200",
-        ])
-        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
-        .arg(format!("--screenshot={}", png_path.display()))
-        .arg(format!("file://{}", svg_path.display()))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .expect("chromium runs");
-    assert!(status.success());
+    common::browser::screenshot(
+        chromium,
+        &format!("file://{}", svg_path.display()),
+        &dir,
+        std::time::Duration::from_secs(1),
+        &png_path,
+    );
     let png = std::fs::read(&png_path).expect("chromium wrote a PNG");
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
     // A blank page compresses to almost nothing; bars and text do not.
@@ -497,18 +478,4 @@ fn man_page() {
     let out = stdout_of(common::saywhen().arg("man"));
     assert!(out.contains(".TH saywhen 1"));
     assert!(out.contains("virtual\\-time"));
-}
-
-/// A fresh, empty directory under the system temporary directory.
-fn tempdir() -> std::path::PathBuf {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "saywhen-picture-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    dir
 }

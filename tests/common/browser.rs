@@ -37,30 +37,35 @@ pub fn npm_package(name: &str) -> Option<PathBuf> {
 /// Loads `url` in headless Chromium, lets its scripts run for up to
 /// `budget` of virtual time, and returns the DOM as it is then.
 pub fn dump_dom(chromium: &str, url: &str, scratch: &Path, budget: Duration) -> String {
-    let child = headless(chromium, scratch)
-        .arg(format!("--virtual-time-budget={}", budget.as_millis()))
-        .arg("--dump-dom")
-        .arg(url)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("chromium starts");
-    let output = wait(child);
-    assert!(
-        output.status.success(),
-        "chromium failed: {:?}",
-        output.status
-    );
+    let args = ["--dump-dom".to_string()];
+    let output = load(chromium, url, scratch, budget, &args, Stdio::piped());
     String::from_utf8(output.stdout).expect("the DOM is UTF-8")
 }
 
 /// Takes a screenshot of `url` into `png`, after `budget` of virtual time.
 pub fn screenshot(chromium: &str, url: &str, scratch: &Path, budget: Duration, png: &Path) {
+    let args = [
+        "--window-size=1200,800".to_string(),
+        format!("--screenshot={}", png.display()),
+    ];
+    load(chromium, url, scratch, budget, &args, Stdio::null());
+}
+
+/// Loads `url` in headless Chromium with `args`, for up to `budget` of
+/// virtual time; the test fails if Chromium does.
+fn load(
+    chromium: &str,
+    url: &str,
+    scratch: &Path,
+    budget: Duration,
+    args: &[String],
+    stdout: Stdio,
+) -> std::process::Output {
     let child = headless(chromium, scratch)
         .arg(format!("--virtual-time-budget={}", budget.as_millis()))
-        .arg("--window-size=1200,800")
-        .arg(format!("--screenshot={}", png.display()))
+        .args(args)
         .arg(url)
-        .stdout(Stdio::null())
+        .stdout(stdout)
         .spawn()
         .expect("chromium starts");
     let output = wait(child);
@@ -69,6 +74,7 @@ pub fn screenshot(chromium: &str, url: &str, scratch: &Path, budget: Duration, p
         "chromium failed: {:?}",
         output.status
     );
+    output
 }
 
 fn headless(chromium: &str, scratch: &Path) -> Command {
