@@ -9,6 +9,8 @@
 
 #![cfg(unix)]
 
+mod common;
+
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -298,19 +300,11 @@ fn said_now(args: &[&str], exports: &[&Path]) -> (Child, BufReader<std::process:
     (child, stdout)
 }
 
-fn send(child: &Child, signal: &str) {
-    let status = Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
-
 #[test]
 fn sighup_exports_the_report_and_exits_129() {
     let (_dir, report) = with_old_file("r.json");
     let (mut child, mut stdout) = said_now(&["tasks", "0:now", "60:later"], &[&report]);
-    send(&child, "-HUP");
+    common::send(&child, "-HUP");
     let mut rest = String::new();
     stdout.read_to_string(&mut rest).unwrap();
     let status = child.wait().unwrap();
@@ -333,7 +327,7 @@ fn a_second_ctrl_c_in_blocking_leaves_the_old_file_whole() {
     // (the first asks for a stop that cannot come for a minute, so the
     // process can only end by a later one).
     let status = loop {
-        send(&child, "-INT");
+        common::send(&child, "-INT");
         std::thread::sleep(std::time::Duration::from_millis(50));
         if let Some(status) = child.try_wait().unwrap() {
             break status;
@@ -352,7 +346,7 @@ fn ctrl_c_leaves_five_valid_exports() {
     let paths: Vec<PathBuf> = names.iter().map(|n| dir.path().join(n)).collect();
     let exports: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
     let (mut child, mut stdout) = said_now(&["tasks", "0:now", "60:later"], &exports);
-    send(&child, "-INT");
+    common::send(&child, "-INT");
     stdout.read_to_string(&mut String::new()).unwrap();
     assert_eq!(child.wait().unwrap().code(), Some(130));
 

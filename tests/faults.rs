@@ -4,6 +4,8 @@
 //! signal once the run has visibly started (its `started at` line), so they
 //! do not depend on timing, and they end in well under a second.
 
+mod common;
+
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
@@ -29,14 +31,6 @@ fn started(args: &[&str]) -> (Child, BufReader<std::process::ChildStdout>, Strin
     (child, stdout, first)
 }
 
-fn send(child: &Child, signal: &str) {
-    let status = Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(status.success());
-}
-
 fn rest_of(mut stdout: impl Read) -> String {
     let mut text = String::new();
     stdout.read_to_string(&mut text).expect("stdout is UTF-8");
@@ -56,7 +50,7 @@ fn ctrl_c_prints_the_report_so_far_and_exits_130() {
     stdout.read_line(&mut said).unwrap();
     assert!(said.ends_with("  now\n"), "{said}");
     let sent = Instant::now();
-    send(&child, "-INT");
+    common::send(&child, "-INT");
     let rest = rest_of(stdout);
     let status = child.wait().unwrap();
     assert!(sent.elapsed() < Duration::from_secs(10), "stopped at once");
@@ -86,7 +80,7 @@ fn ctrl_c_stops_modes_whose_pairs_sleep_in_threads() {
         stdout.read_line(&mut said).unwrap();
         assert!(said.ends_with("  now\n"), "{args:?}: {said}");
         let sent = Instant::now();
-        send(&child, "-INT");
+        common::send(&child, "-INT");
         let rest = rest_of(stdout);
         let status = child.wait().unwrap();
         assert!(sent.elapsed() < Duration::from_secs(10), "{args:?}");
@@ -112,7 +106,7 @@ fn sigterm_leaves_a_valid_json_document_and_exits_143() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(300));
-    send(&child, "-TERM");
+    common::send(&child, "-TERM");
     let stdout = rest_of(child.stdout.take().unwrap());
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(143), "{stdout}");
@@ -141,13 +135,13 @@ fn a_second_ctrl_c_ends_the_process_at_once() {
     let mut args = vec!["tasks"];
     args.extend(pairs.iter().map(String::as_str));
     let (mut child, stdout, _) = started(&args);
-    send(&child, "-INT");
+    common::send(&child, "-INT");
     std::thread::sleep(Duration::from_millis(300));
     assert!(
         child.try_wait().unwrap().is_none(),
         "the first Ctrl-C lets the report be written"
     );
-    send(&child, "-INT");
+    common::send(&child, "-INT");
     let status = child.wait().unwrap();
     drop(stdout);
     // Killed by the signal itself, as if there were no handler at all.

@@ -12,6 +12,8 @@
 
 #![cfg(target_os = "linux")]
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, ChildStdout, Command, Stdio};
@@ -64,20 +66,12 @@ fn wait_for_handler(child: &Child) {
     }
 }
 
-fn send(child: &Child, signal: &str) {
-    let status = Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
-
 /// Signals `child` after the line starting with `prefix`, then returns
 /// its exit code, all of stdout and stderr.
 fn signalled_after(mut child: Child, prefix: &str, signal: &str) -> (Option<i32>, String, String) {
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut text = read_until(&mut stdout, prefix);
-    send(&child, signal);
+    common::send(&child, signal);
     stdout.read_to_string(&mut text).unwrap();
     finished(child, text)
 }
@@ -163,7 +157,7 @@ fn a_signal_in_the_warmup_gives_a_report_too() {
         "3",
     ]);
     wait_for_handler(&child);
-    send(&child, "-TERM");
+    common::send(&child, "-TERM");
     let (code, out, _) = rest_of(child);
     let doc: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
     assert_eq!(code, Some(143), "{doc}");
@@ -192,7 +186,7 @@ fn a_signal_in_the_warmup_is_noted_in_the_human_view() {
         "1000000",
     ]);
     wait_for_handler(&child);
-    send(&child, "-INT");
+    common::send(&child, "-INT");
     let (code, out, _) = rest_of(child);
     assert_eq!(code, Some(130), "{out}");
     assert!(
@@ -348,7 +342,7 @@ fn a_mode_cut_short_is_not_ranked_fastest() {
             break;
         }
     }
-    send(&child, "-INT");
+    common::send(&child, "-INT");
     stdout.read_to_string(&mut seen).unwrap();
     let (code, out, _) = finished(child, seen);
     assert_eq!(code, Some(130), "{out}");

@@ -150,11 +150,7 @@ fn ctrl_c_does_not_wait_for_blocking_sleeps_off_the_runtime() {
             assert!(stdout.read_line(&mut line).unwrap() > 0, "{mode}");
         }
         let sent = Instant::now();
-        let kill = Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(kill.success());
+        common::send(&child, "-INT");
         let mut rest = String::new();
         stdout.read_to_string(&mut rest).unwrap();
         let status = child.wait().unwrap();

@@ -600,11 +600,7 @@ fn ctrl_c_ends_the_json_lines_with_the_partial_tree() {
         let mut line = String::new();
         stdout.read_line(&mut line).unwrap();
     }
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    common::send(&child, "-INT");
     let mut rest = String::new();
     stdout.read_to_string(&mut rest).unwrap();
     assert_eq!(child.wait().unwrap().code(), Some(130), "{rest}");

@@ -7,6 +7,16 @@ pub mod browser;
 pub mod gantt;
 pub mod trees;
 
+/// Sends `signal`, as `kill` spells it (`-INT`, `-TERM`, `-HUP`), to
+/// `child`.
+pub fn send(child: &std::process::Child, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success(), "kill {signal} failed");
+}
+
 /// `saywhen` with the given arguments, on the virtual clock.
 pub fn virtual_run(args: &[&str]) -> Command {
     let mut cmd = saywhen();
