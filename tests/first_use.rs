@@ -70,26 +70,6 @@ fn no_pairs_suggests_the_command_that_was_typed() {
     rejects(&["--virtual-time", "tasks"], "(try: saywhen tasks 1:a 2:b)");
 }
 
-/// `--virtual-time --workers 2` blamed `--runtime multi-thread`, which was
-/// not typed.
-#[test]
-fn workers_on_the_virtual_clock_names_workers() {
-    rejects(
-        &["--virtual-time", "--workers", "2", "tasks", "1:a"],
-        "--workers needs the real clock",
-    );
-    rejects(
-        &[
-            "--virtual-time",
-            "--runtime",
-            "multi-thread",
-            "tasks",
-            "1:a",
-        ],
-        "--runtime multi-thread needs the real clock",
-    );
-}
-
 /// A passing `--check` was silent: nothing told CI what had held.
 #[test]
 fn a_passing_check_says_so_in_one_line() {

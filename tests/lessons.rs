@@ -290,6 +290,7 @@ fn impossible_combinations_are_refused() {
         ],
         "--runtime multi-thread needs the real clock",
     );
+    // It once blamed `--runtime multi-thread`, which was not typed.
     rejects(
         &["--virtual-time", "--workers", "2", "tasks", "1:a"],
         "--workers needs the real clock",
