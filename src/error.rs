@@ -2,7 +2,7 @@
 
 use std::io;
 
-use crate::engine::run::RunError;
+use crate::engine::run_error::RunError;
 use crate::engine::stop::StopReason;
 use crate::measure::baseline::BaselineError;
 use crate::measure::check::Failures;

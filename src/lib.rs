@@ -7,41 +7,48 @@
 //!
 //! Data flows one way, and `ls src/` shows it: argv → a [`Scenario`] (a
 //! tree of pairs; a flat [`Mode`] is a one-level tree over a [`Plan`]) →
-//! the engine runs it, emitting [`Event`]s → [`Report`] → a [`Renderer`].
+//! the runner runs it on the engine, the modes emitting [`Event`]s →
+//! [`Report`] → a [`Renderer`]. Arrows between the folders point down (a
+//! lower module never names the one that uses it; `tests/layout.rs`
+//! checks it), from the bottom up:
 //!
+//! - [`escape`](mod@escape): terminal safety, used by every layer that
+//!   shows user text: control characters in a message are shown escaped.
 //! - [`scenario`]: what to run. One `DELAY:MESSAGE` pair and its exact
 //!   parser, durations and how they are written, the checked plan, pairs
 //!   read from a file or stdin (`--file`), the tree (`tree.rs`) and its
-//!   language (`parse.rs`).
-//! - [`engine`]: running it. The real or virtual clock, the current- or
-//!   multi-thread runtime, the recorder modes write into, the events a run
-//!   emits, stopping early (Ctrl-C, SIGTERM, SIGHUP, a closed pipe), which
-//!   combinations can run, the expected wall found by simulating a flat
-//!   mode's schedule, and a scenario's arithmetic (`arithmetic.rs`).
+//!   language (`parse.rs`), the flat modes' names and `--deadlines`
+//!   (`mode.rs`), and how a node can end (`end.rs`).
+//! - [`engine`]: what a run is made of. The real or virtual clock, the
+//!   current- or multi-thread runtime, a run's spec (`spec.rs`) and which
+//!   specs can run (`feasible.rs`), the recorder modes write into, the
+//!   events a run emits, stopping early (Ctrl-C, SIGTERM, SIGHUP, a closed
+//!   pipe), the expected wall found by simulating a flat mode's schedule,
+//!   and a scenario's arithmetic (`arithmetic.rs`).
 //! - [`mode`]: how each kind of group awaits its children (serial, tasks,
 //!   gather, joinset, race, group, limit, timeout, threads) and how each
 //!   kind of pair sleeps (say, fail, block, spawn_blocking): one file each,
 //!   side by side; `node.rs` runs any node; `work.rs` adds the flat modes'
 //!   `--timeout` and `--limit` to each pair.
-//! - [`measure`](mod@measure): what a run measured. The report, repeated runs
-//!   (`--runs`, `--warmup`) and their statistics, modes compared side by
-//!   side, the expectations CI checks (`--check`, `--max-wall`) and
-//!   baselines (`--baseline`).
-//! - [`render`]: the human view, the comparison table and timeline, and the
-//!   machine formats (JSON, JSON Lines, CSV, Markdown and its Mermaid
-//!   chart, SVG, the Chrome trace that Perfetto and speedscope open, JUnit
-//!   XML of the checks).
+//! - [`measure`](mod@measure): running and what a run measured. The runner
+//!   (`run.rs`: one run, from the `started at` line to the report), the
+//!   report, repeated runs (`--runs`, `--warmup`) and their statistics,
+//!   modes compared side by side, the expectations CI checks (`--check`,
+//!   `--max-wall`) and baselines (`--baseline`).
+//! - [`render`]: the style decided once at the edge (`style.rs`), the human
+//!   view, the comparison table and timeline, and the machine formats
+//!   (JSON, JSON Lines, CSV, Markdown and its Mermaid chart, SVG, the
+//!   Chrome trace that Perfetto and speedscope open, JUnit XML of the
+//!   checks).
 //! - [`output`]: the printer thread that owns stdout during a run, the
-//!   progress bar on stderr, the style decided once at the edge, escaping
-//!   user text, `--export` files, and GitHub Actions' annotations and job
-//!   summary.
+//!   progress bar on stderr, `--export` files, and GitHub Actions'
+//!   annotations and job summary.
 //! - [`explain`]: each mode and kind told for a learner, quoting its real
-//!   code.
-//! - [`emit`]: the code behind a scenario (`run --emit`): the asyncio
+//!   code. [`emit`]: the code behind a scenario (`run --emit`): the asyncio
 //!   script or tokio `main.rs` that does what the tree does, laid out as
 //!   rustfmt would.
-//! - [`app`]: the command line and what it does; [`error`]: every error
-//!   and its exit code.
+//! - [`error`]: every error and its exit code; [`app`]: the command line
+//!   and what it does, at the top.
 //!
 //! # Using the library
 //!
@@ -75,6 +82,7 @@ pub mod app;
 pub mod emit;
 pub mod engine;
 pub mod error;
+pub mod escape;
 pub mod explain;
 pub mod measure;
 pub mod mode;
@@ -84,14 +92,16 @@ pub mod scenario;
 
 pub use engine::clock::Clock;
 pub use engine::event::{Event, EventSink, Silent};
-pub use engine::run::{RunError, RunSpec, run, run_async, run_scenario, run_scenario_async};
+pub use engine::run_error::RunError;
+pub use engine::spec::RunSpec;
 pub use engine::stop::{Stop, StopReason};
 pub use error::Error;
 pub use measure::compare::{Comparison, compare};
 pub use measure::repeat::{Measurement, Repeat, measure};
 pub use measure::report::Report;
-pub use mode::Mode;
+pub use measure::run::{run, run_async, run_scenario, run_scenario_async};
 pub use render::{Format, Renderer};
+pub use scenario::mode::Mode;
 pub use scenario::pair::Pair;
 pub use scenario::plan::Plan;
 pub use scenario::tree::Scenario;

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use saywhen::app::cli::Cli;
-use saywhen::output::escape::EscapedLines;
+use saywhen::escape::EscapedLines;
 
 fn main() -> ExitCode {
     // Invalid usage exits 2 here, with clap's message (made safe to show:

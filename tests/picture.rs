@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use predicates::prelude::*;
 use saywhen::measure::check::Tolerance;
-use saywhen::output::style::Style;
+use saywhen::render::style::Style;
 use saywhen::render::{svg, timeline};
 use saywhen::{Clock, Mode, Plan, Report, RunSpec, Silent};
 

@@ -474,8 +474,7 @@ fn scenario(text: &str) -> Report {
     let scenario = saywhen::scenario::parse::parse_argument(text, 1, false)
         .unwrap_or_else(|e| panic!("{text}: {e}"));
     let spec = RunSpec::new(Mode::Serial, Clock::Virtual);
-    saywhen::engine::run::run_scenario(Arc::new(scenario), &spec, Arc::new(Silent))
-        .expect("it runs")
+    saywhen::run_scenario(Arc::new(scenario), &spec, Arc::new(Silent)).expect("it runs")
 }
 
 fn trace_of(reports: &[&Report]) -> Value {

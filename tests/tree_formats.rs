@@ -16,13 +16,13 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use saywhen::engine::arithmetic::Schedule;
-use saywhen::engine::run::{run_scenario, run_scenario_async};
 use saywhen::measure::report::{Report, Status, signed};
-use saywhen::output::style::Style;
+use saywhen::render::style::Style;
 use saywhen::scenario::parse::parse_argument;
 use saywhen::scenario::tree::{Action, GroupKind, Node, Scenario};
 use saywhen::scenario::units::{offset, seconds, seconds_signed};
 use saywhen::{Clock, Format, Measurement, Mode, RunSpec, Silent, Stop, StopReason};
+use saywhen::{run_scenario, run_scenario_async};
 
 use common::{stdout_of, virtual_run};
 

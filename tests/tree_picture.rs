@@ -9,13 +9,13 @@ mod common;
 use std::sync::Arc;
 
 use proptest::prelude::*;
-use saywhen::engine::run::{run_scenario, run_scenario_async};
 use saywhen::measure::report::{Report, scenario_label};
-use saywhen::output::style::Style;
+use saywhen::render::style::Style;
 use saywhen::render::{fit, svg, timeline};
 use saywhen::scenario::parse::parse_argument;
 use saywhen::scenario::tree::Node;
 use saywhen::{Clock, Mode, RunSpec, Silent, Stop, StopReason};
+use saywhen::{run_scenario, run_scenario_async};
 
 use common::{browser, stdout_of, virtual_run};
 

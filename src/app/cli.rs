@@ -13,17 +13,17 @@ use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand};
 use crate::app::help;
 
 use crate::engine::clock::Clock;
-use crate::engine::run::RunSpec;
 use crate::engine::runtime::Flavor;
+use crate::engine::spec::RunSpec;
+use crate::escape::{EscapedLines, Quoted};
 use crate::measure::Repeat;
 use crate::measure::check::{Expectations, Tolerance, parse_max_wall};
 use crate::measure::compare::DEFAULT_MODES;
 use crate::measure::repeat::MAX_RUNS;
-use crate::mode::{Deadlines, Mode, UnknownMode};
-use crate::output::escape::{EscapedLines, Quoted};
 use crate::output::export::Export;
-use crate::output::style::{ColorWhen, MIN_WIDTH, StyleRequest};
 use crate::render::Format;
+use crate::render::style::{ColorWhen, MIN_WIDTH, StyleRequest};
+use crate::scenario::mode::{Deadlines, Mode, UnknownMode};
 
 /// The top-level help's end: the examples, then how to write a pair (the
 /// man page shows them as two sections, split at the blank line).
@@ -245,7 +245,7 @@ pub struct DisplayOptions {
 }
 
 impl Options {
-    /// The request for [`crate::output::style::Style::detect`]: the display
+    /// The request for [`crate::render::style::Style::detect`]: the display
     /// options, and `--tolerance` for how late a pair may be before it is
     /// highlighted.
     pub fn style_request(&self) -> StyleRequest {
@@ -526,11 +526,10 @@ fn safe(mut error: clap::Error) -> clap::Error {
     clap::Error::raw(error.kind(), EscapedLines(message))
 }
 
-/// Whether `text` has no character that [`Escaped`](crate::output::escape::Escaped)
+/// Whether `text` has no character that [`Escaped`](crate::escape::Escaped)
 /// would escape, line breaks aside.
 fn is_plain(text: &str) -> bool {
-    text.lines()
-        .all(|line| crate::output::escape::escape(line) == line)
+    text.lines().all(|line| crate::escape::escape(line) == line)
 }
 
 /// Whether clap's styled `text` holds nothing but text and its own colour

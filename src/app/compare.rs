@@ -6,9 +6,9 @@ use std::io::Write;
 use crate::app::cli::{CompareArgs, Options};
 use crate::error::Error;
 use crate::measure::compare::{CompareError, compare_observed, feasible};
-use crate::mode::Mode;
 use crate::output::export::Results;
 use crate::render::Format;
+use crate::scenario::mode::Mode;
 
 use super::outcome::{self, Session};
 

@@ -8,7 +8,7 @@
 use clap::{Arg, Command, CommandFactory};
 
 use crate::app::cli::Cli;
-use crate::mode::Mode;
+use crate::scenario::mode::Mode;
 
 /// The subcommands that run nothing: run options mean nothing to them, so
 /// they are refused there (see [`Cli::try_parse_args`]) and not listed.
@@ -78,7 +78,7 @@ Examples:
 see: saywhen explain scenario";
 
 /// Whether the run option with clap id `id` applies to `mode`. The others
-/// are refused when the run is checked ([`crate::engine::run::RunSpec::check`]),
+/// are refused when the run is checked ([`crate::engine::spec::RunSpec::check`]),
 /// so they are not offered in the mode's help.
 fn applies(id: &str, mode: Mode) -> bool {
     match id {

@@ -13,7 +13,7 @@ mod single;
 
 use crate::app::cli::{Cli, Command};
 use crate::error::Error;
-use crate::mode::Mode;
+use crate::scenario::mode::Mode;
 
 /// Carries out `cli`, printing to stdout.
 pub fn execute(cli: &Cli) -> Result<(), Error> {

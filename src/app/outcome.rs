@@ -18,7 +18,7 @@ use crate::output::export::{ExportFile, ExportKind, Results};
 use crate::output::github::GithubActions;
 use crate::output::printer::Printer;
 use crate::output::progress::{self, Progress};
-use crate::output::style::Style;
+use crate::render::style::Style;
 use crate::render::{Format, Renderer, baseline, fit};
 use crate::scenario::plan::{Plan, PlanError};
 

@@ -9,14 +9,15 @@ use std::sync::Arc;
 
 use crate::app::cli::{Options, RunArgs};
 use crate::emit::Emit;
-use crate::engine::run::{RunError, RunSpec};
+use crate::engine::run_error::RunError;
+use crate::engine::spec::RunSpec;
 use crate::error::Error;
 use crate::measure::compare::compare_scenarios;
 use crate::measure::repeat::{Subject, measure_observed};
-use crate::mode::Mode;
 use crate::output::export::Results;
-use crate::output::style::Style;
 use crate::render::Format;
+use crate::render::style::Style;
+use crate::scenario::mode::Mode;
 use crate::scenario::parse::read_scenarios;
 use crate::scenario::tree::Scenario;
 

@@ -2,12 +2,12 @@
 //! the first run's lines live.
 
 use crate::app::cli::{Options, PairArgs};
-use crate::engine::run::RunError;
+use crate::engine::run_error::RunError;
 use crate::error::Error;
 use crate::measure::repeat::{Subject, measure_observed};
-use crate::mode::Mode;
 use crate::output::export::Results;
 use crate::render::Format;
+use crate::scenario::mode::Mode;
 
 use super::outcome::{self, Session};
 

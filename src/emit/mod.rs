@@ -19,7 +19,7 @@ mod rust;
 mod rust_layout;
 
 use crate::engine::arithmetic::Schedule;
-use crate::output::escape::escape;
+use crate::escape::escape;
 use crate::scenario::pair::Pair;
 use crate::scenario::tree::{Action, GroupKind, Node, Scenario};
 
@@ -311,7 +311,7 @@ fn string_literal(text: &str, code: fn(&mut String, char)) -> String {
 /// the invisible bidirectional overrides (rustc refuses them raw), and
 /// the invisible separators and marks a reader could not see.
 fn invisible(c: char) -> bool {
-    crate::output::escape::is_unsafe(c)
+    crate::escape::is_unsafe(c)
         || matches!(
             c,
             '\u{200b}' | '\u{2028}' | '\u{2029}' | '\u{2060}' | '\u{feff}'

@@ -445,7 +445,7 @@ impl Planner<'_> {
             Node::Pair { index, .. } => {
                 let message = &self.scenario.plan().pairs()[index as usize].message;
                 let short: String = message.chars().take(16).collect();
-                let short = crate::output::escape::escape(&short).into_owned();
+                let short = crate::escape::escape(&short).into_owned();
                 match message.chars().count() > 16 {
                     true => format!("{short}…"),
                     false => short,

@@ -9,7 +9,7 @@ use jiff::ZonedDateTime;
 
 use crate::engine::clock::Clock;
 use crate::engine::stop::StopReason;
-use crate::mode::Mode;
+use crate::scenario::mode::Mode;
 use crate::scenario::tree::Scenario;
 
 /// One thing that happened during a run. Offsets are from the run's start.

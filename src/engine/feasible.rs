@@ -3,9 +3,9 @@
 //! cannot is refused with a reason (exit 2), never a fake measurement.
 
 use crate::engine::clock::Clock;
-use crate::engine::run::RunSpec;
 use crate::engine::runtime::Flavor;
-use crate::mode::{Deadlines, Mode};
+use crate::engine::spec::RunSpec;
+use crate::scenario::mode::{Deadlines, Mode};
 use crate::scenario::tree::Scenario;
 
 /// A run that cannot be carried out as asked.

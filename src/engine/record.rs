@@ -14,6 +14,9 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::engine::event::{Event, EventSink};
+/// How a node's wait ended: the vocabulary is the scenario's (a `fail`
+/// leaf fails, a `timeout` group times out), so it lives there.
+pub use crate::scenario::end::End;
 
 /// A cheap, cloneable handle on one run's record.
 #[derive(Clone)]
@@ -46,55 +49,6 @@ struct Slot {
 /// Where the [`End`] sits in a stored `ended`.
 const END_SHIFT: u32 = 60;
 const OFFSET_MASK: u64 = (1 << END_SHIFT) - 1;
-
-/// How a node's wait ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
-pub enum End {
-    /// A pair said its message; a group saw all its children through.
-    #[default]
-    Done,
-    /// A `fail(...)` pair failed, or a group reported a child's failure.
-    Failed,
-    /// Dropped before it could finish: a lost race, a timeout, a group
-    /// aborting on a sibling's failure, `--timeout`.
-    Cancelled,
-    /// A `timeout(...)` group whose deadline came first.
-    TimedOut,
-    /// Never started: an earlier child of its serial group failed.
-    Skipped,
-}
-
-impl End {
-    const ALL: [End; 5] = [
-        End::Done,
-        End::Failed,
-        End::Cancelled,
-        End::TimedOut,
-        End::Skipped,
-    ];
-
-    /// Whether its parent sees a failure: a `fail(...)` pair, a group
-    /// reporting one, a deadline that came first.
-    pub fn failed(self) -> bool {
-        matches!(self, End::Failed | End::TimedOut)
-    }
-
-    /// The name every format uses: `done`, `failed`, `cancelled`,
-    /// `timed out`, `skipped`.
-    pub fn name(self) -> &'static str {
-        match self {
-            End::Done => "done",
-            End::Failed => "failed",
-            End::Cancelled => "cancelled",
-            End::TimedOut => "timed out",
-            End::Skipped => "skipped",
-        }
-    }
-
-    fn code(self) -> u64 {
-        End::ALL.iter().position(|&e| e == self).unwrap_or(0) as u64
-    }
-}
 
 /// What the record says of one node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -268,7 +222,7 @@ fn encode(at: Duration, end: End) -> u64 {
     // 60 bits of nanoseconds last 36 years, far beyond the longest run;
     // saturate rather than wrap.
     let nanos = u64::try_from(at.as_nanos()).map_or(OFFSET_MASK - 1, |n| n.min(OFFSET_MASK - 1));
-    (nanos + 1) | (end.code() << END_SHIFT)
+    (nanos + 1) | (code(end) << END_SHIFT)
 }
 
 fn store(slot: &AtomicU64, at: Duration, flags: u64) {
@@ -288,4 +242,9 @@ fn offset(stored: u64) -> Option<Duration> {
         0 => None,
         n => Some(Duration::from_nanos(n - 1)),
     }
+}
+
+/// The number an [`End`] is stored as in the top bits of `ended`.
+fn code(end: End) -> u64 {
+    End::ALL.iter().position(|&e| e == end).unwrap_or(0) as u64
 }

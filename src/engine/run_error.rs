@@ -36,7 +36,7 @@ pub enum RunError {
         "could not start a thread to join the {pairs} pairs' threads (the threads mode needs one OS thread per pair, and one more: try fewer pairs): {error}"
     )]
     Joiner { pairs: usize, error: io::Error },
-    /// The spec asks for something that cannot run (see [`RunSpec::check`](crate::engine::run::RunSpec::check)).
+    /// The spec asks for something that cannot run (see [`RunSpec::check`](crate::engine::spec::RunSpec::check)).
     #[error(transparent)]
     Spec(#[from] SpecError),
 }

@@ -9,7 +9,7 @@ use std::io;
 use tokio::runtime::{Builder, Handle, Runtime, RuntimeFlavor};
 
 use crate::engine::clock::Clock;
-use crate::engine::run::RunSpec;
+use crate::engine::spec::RunSpec;
 
 /// The runtime flavours `--runtime` offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]

@@ -8,9 +8,9 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Duration;
 
-use crate::engine::run::RunSpec;
 use crate::engine::runtime::RuntimeInfo;
-use crate::mode::Mode;
+use crate::engine::spec::RunSpec;
+use crate::scenario::mode::Mode;
 use crate::scenario::plan::Plan;
 use crate::scenario::units::human;
 

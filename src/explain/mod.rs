@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use clap::builder::TypedValueParser;
 
-use crate::mode::Mode;
+use crate::scenario::mode::Mode;
 
 /// What can be explained: a mode, or a topic that is not a mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -159,7 +159,7 @@ impl FromStr for Topic {
         Topic::all()
             .find(|topic| topic.name() == name)
             .ok_or_else(|| {
-                let name = crate::output::escape::Quoted(name);
+                let name = crate::escape::Quoted(name);
                 format!("nothing to explain about '{name}'")
             })
     }
@@ -555,8 +555,8 @@ const NESTED: Parts = (
      its own runtime and first asks `Handle::try_current`, returning\n\
      `RunError::NestedRuntime` instead of panicking; `run_async` runs on the\n\
      caller's runtime.",
-    "src/engine/run.rs",
-    include_str!("../engine/run.rs"),
+    "src/measure/run.rs",
+    include_str!("../measure/run.rs"),
     "asyncio.run(main())  # inside a running loop, e.g. a Jupyter notebook:\n\
      # RuntimeError: asyncio.run() cannot be called from a running event loop\n\
      await main()         # what to do there instead (or patch the loop: nest_asyncio)",

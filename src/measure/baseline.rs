@@ -24,11 +24,11 @@ use serde_json::Value;
 
 use crate::engine::clock::Clock;
 use crate::engine::stop::StopReason;
+use crate::escape::escape;
 use crate::measure::Measurement;
 use crate::measure::check::{Criterion, Failure, Tolerance, Verdict};
 use crate::measure::report::signed;
 use crate::measure::stats::Stats;
-use crate::output::escape::escape;
 use crate::scenario::plan::Plan;
 use crate::scenario::units::{human, seconds};
 

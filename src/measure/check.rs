@@ -78,7 +78,7 @@ impl fmt::Display for Tolerance {
 
 /// Why a `--tolerance` value was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{}' is not a tolerance (try 50ms, 0.05, 10% or 2.5%)", crate::output::escape::Quoted(.0))]
+#[error("'{}' is not a tolerance (try 50ms, 0.05, 10% or 2.5%)", crate::escape::Quoted(.0))]
 pub struct BadTolerance(pub String);
 
 impl FromStr for Tolerance {
@@ -493,9 +493,9 @@ mod judging {
     use super::*;
     use crate::engine::clock::Clock;
     use crate::engine::event::Silent;
-    use crate::engine::run::RunSpec;
+    use crate::engine::spec::RunSpec;
     use crate::measure::report::Report;
-    use crate::mode::Mode;
+    use crate::scenario::mode::Mode;
     use crate::scenario::plan::Plan;
 
     /// A gather run of one 1 s pair, said to have taken `wall_ms`: the
@@ -503,7 +503,7 @@ mod judging {
     fn run(wall_ms: u64) -> Report {
         let plan = Arc::new(Plan::new(vec!["1:a".parse().unwrap()]).unwrap());
         let spec = RunSpec::new(Mode::Gather, Clock::Virtual);
-        let mut report = crate::engine::run::run(plan, &spec, Arc::new(Silent)).unwrap();
+        let mut report = crate::measure::run::run(plan, &spec, Arc::new(Silent)).unwrap();
         report.wall = Duration::from_millis(wall_ms);
         report
     }

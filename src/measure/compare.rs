@@ -30,10 +30,11 @@ use std::sync::Arc;
 use crate::engine::clock::Clock;
 use crate::engine::event::EventSink;
 use crate::engine::feasible::SpecError;
-use crate::engine::run::{RunError, RunSpec};
+use crate::engine::run_error::RunError;
+use crate::engine::spec::RunSpec;
 use crate::engine::stop::{Stop, StopReason};
 use crate::measure::repeat::{Measurement, Phase, Repeat, Subject, measure_observed};
-use crate::mode::{Deadlines, Mode};
+use crate::scenario::mode::{Deadlines, Mode};
 use crate::scenario::plan::Plan;
 use crate::scenario::tree::Scenario;
 

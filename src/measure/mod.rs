@@ -1,4 +1,5 @@
-//! What a run measured and what is made of it: the report of one run,
+//! Running and what a run measured: the runner (one run of a plan or a
+//! scenario, from the `started at` line to its report), the report,
 //! repeated runs and their statistics, modes compared side by side, the
 //! expectations CI checks, and baselines kept from an earlier run.
 
@@ -7,6 +8,7 @@ pub mod check;
 pub mod compare;
 pub mod repeat;
 pub mod report;
+pub mod run;
 pub mod stats;
 
 pub use repeat::{Measurement, Repeat, measure};

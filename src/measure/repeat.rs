@@ -23,11 +23,13 @@ use jiff::SignedDuration;
 use crate::engine::clock::Clock;
 use crate::engine::event::{EventSink, Silent};
 use crate::engine::record::Timing;
-use crate::engine::run::{RunError, RunSpec, run, run_scenario};
+use crate::engine::run_error::RunError;
+use crate::engine::spec::RunSpec;
 use crate::engine::stop::{Stop, StopReason};
 use crate::measure::report::{Report, Status, signed};
+use crate::measure::run::{run, run_scenario};
 use crate::measure::stats::Stats;
-use crate::mode::Mode;
+use crate::scenario::mode::Mode;
 use crate::scenario::plan::Plan;
 use crate::scenario::tree::Scenario;
 

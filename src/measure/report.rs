@@ -13,7 +13,7 @@ use crate::engine::clock::Clock;
 use crate::engine::record::{End, Timing};
 use crate::engine::runtime::RuntimeInfo;
 use crate::engine::stop::StopReason;
-use crate::mode::{Deadlines, Mode};
+use crate::scenario::mode::{Deadlines, Mode};
 use crate::scenario::pair::Pair;
 use crate::scenario::plan::Plan;
 use crate::scenario::tree::Scenario;
@@ -149,7 +149,7 @@ impl Report {
     /// The tokio runtime that ran the pairs; `None` for threads, whose
     /// pairs run on OS threads of their own (tokio only waits for them).
     pub fn pairs_runtime(&self) -> Option<RuntimeInfo> {
-        (self.mode != Some(crate::mode::Mode::Threads)).then_some(self.runtime)
+        (self.mode != Some(crate::scenario::mode::Mode::Threads)).then_some(self.runtime)
     }
 
     /// Measured minus expected wall: what the runtime and timer added.

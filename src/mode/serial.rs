@@ -7,26 +7,8 @@
 use crate::engine::record::End;
 use crate::mode::Work;
 use crate::mode::node::NodeResult;
+use crate::scenario::mode::Deadlines;
 use crate::scenario::tree::Node;
-
-/// How serial counts each sleep (`--deadlines`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
-pub enum Deadlines {
-    /// Sleep each delay from the previous wake-up: lateness adds up (default)
-    #[default]
-    Relative,
-    /// Sleep until the start plus the delays so far: lateness does not add up
-    Absolute,
-}
-
-impl Deadlines {
-    pub fn name(self) -> &'static str {
-        match self {
-            Deadlines::Relative => "relative",
-            Deadlines::Absolute => "absolute",
-        }
-    }
-}
 
 pub async fn run(work: &Work, group: u32) -> NodeResult {
     let mut due = work.recorder().start();

@@ -13,10 +13,10 @@ use tokio::time::{Instant, sleep_until};
 
 use crate::engine::record::End;
 use crate::engine::record::Recorder;
-use crate::engine::run::RunSpec;
-use crate::mode::Deadlines;
+use crate::engine::spec::RunSpec;
 use crate::mode::limit::Limit;
 use crate::mode::say::{fail_after, say_after, say_at};
+use crate::scenario::mode::Deadlines;
 use crate::scenario::tree::{Action, Scenario};
 
 /// What a mode needs to run its children: the scenario, the recorder and
@@ -185,7 +185,7 @@ mod tests {
     use super::*;
     use crate::engine::clock::Clock;
     use crate::engine::event::Silent;
-    use crate::mode::Mode;
+    use crate::scenario::mode::Mode;
 
     /// Why `--timeout` and `--limit` cost a plain pair's memory: a guarded
     /// pair's future fits in the space of a plain one, which the modes'

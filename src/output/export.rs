@@ -19,12 +19,12 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::engine::signal::remove_if_killed;
+use crate::escape::escape;
 use crate::measure::Measurement;
 use crate::measure::check::Verdict;
 use crate::measure::compare::Comparison;
 use crate::measure::report::Report;
-use crate::output::escape::escape;
-use crate::output::style::Style;
+use crate::render::style::Style;
 use crate::render::{Format, Renderer, junit, svg};
 
 /// A file to export to, and the format its extension asks for.
@@ -157,7 +157,7 @@ impl Export {
             format!(
                 "cannot tell the format of '{}' from its extension \
                  (use .json, .jsonl, .csv, .md, .svg, .trace.json or .junit.xml)",
-                crate::output::escape::Quoted(text)
+                crate::escape::Quoted(text)
             )
         })?;
         Ok(Export { path, kind })

@@ -14,9 +14,9 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::PathBuf;
 
+use crate::escape::escape;
 use crate::measure::baseline::{Baseline, Row};
 use crate::measure::check::{Failure, Verdict};
-use crate::output::escape::escape;
 use crate::output::export::Results;
 use crate::render::markdown::{self, Markdown};
 use crate::render::{self, Renderer, mermaid};

@@ -25,9 +25,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::engine::clock::Clock;
 use crate::engine::event::Event;
 use crate::engine::stop::StopReason;
-use crate::mode::Mode;
-use crate::output::style::Style;
 use crate::render::fit;
+use crate::render::style::Style;
+use crate::scenario::mode::Mode;
 use crate::scenario::plan::Plan;
 use crate::scenario::units::human;
 

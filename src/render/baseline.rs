@@ -17,10 +17,10 @@ use std::io::{self, Write};
 
 use comfy_table::CellAlignment;
 
+use crate::escape::escape;
 use crate::measure::baseline::{Baseline, Row};
 use crate::measure::stats::Stats;
-use crate::output::escape::escape;
-use crate::output::style::Style;
+use crate::render::style::Style;
 use crate::render::{fit, markdown};
 use crate::scenario::units::{human, human_signed};
 

@@ -28,7 +28,7 @@ use crate::engine::event::Event;
 use crate::measure::Measurement;
 use crate::measure::compare::Comparison;
 use crate::measure::report::Report;
-use crate::output::style::Style;
+use crate::render::style::Style;
 use crate::render::timeline::Drawn;
 use crate::render::{Human, Renderer, fit, timeline, wall_stats};
 use crate::scenario::plan::Plan;

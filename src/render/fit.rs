@@ -19,8 +19,8 @@ use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-use crate::output::escape::escape;
-use crate::output::style::Style;
+use crate::escape::escape;
+use crate::render::style::Style;
 
 /// Columns `text` takes on a terminal. For text that is shown as it is:
 /// saywhen's own, or what [`cut`] returned.

@@ -19,9 +19,9 @@
 use std::io::{self, Write};
 use std::time::Duration;
 
+use crate::escape::escape;
 use crate::measure::Measurement;
 use crate::measure::check::{Criterion, Verdict};
-use crate::output::escape::escape;
 
 /// What the suite is called and where it ran.
 #[derive(Debug, Clone, Copy)]

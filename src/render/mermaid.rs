@@ -34,8 +34,8 @@
 use std::io::{self, Write};
 use std::time::Duration;
 
+use crate::escape::escape;
 use crate::measure::report::{PairReport, Report, Status};
-use crate::output::escape::escape;
 use crate::render::timeline::MAX_ROWS;
 use crate::scenario::units::human;
 

@@ -1,7 +1,8 @@
 //! Renderers: turn events (live) and the finished report into output. One
 //! file per format; adding a format is adding a file and a `Format` variant.
 //! Renderers never run anything, and never decide styling on their own:
-//! what the terminal can show is decided once, at the edge, and passed in.
+//! what the terminal can show is decided once, at the edge, as a
+//! [`style::Style`] (`style.rs`), and passed in.
 //! A scenario's tree reaches the machine formats as the records of
 //! [`nodes`], so every format says the same of each node.
 
@@ -16,6 +17,7 @@ pub mod junit;
 pub mod markdown;
 pub mod mermaid;
 pub mod nodes;
+pub mod style;
 pub mod summary;
 pub mod svg;
 pub mod timeline;
@@ -31,7 +33,7 @@ use crate::engine::event::Event;
 use crate::measure::Measurement;
 use crate::measure::compare::Comparison;
 use crate::measure::report::Report;
-use crate::output::style::Style;
+use crate::render::style::Style;
 use crate::scenario::plan::Plan;
 use crate::scenario::tree::Scenario;
 

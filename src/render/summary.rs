@@ -11,8 +11,8 @@ use std::time::Duration;
 use comfy_table::CellAlignment;
 
 use crate::measure::report::{PairReport, Report, Status};
-use crate::output::style::Style;
 use crate::render::fit;
+use crate::render::style::Style;
 use crate::scenario::units::{human, human_signed, offset};
 
 /// The most pairs the human table lists one per row.

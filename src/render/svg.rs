@@ -16,10 +16,10 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::time::Duration;
 
+use crate::escape::Escaped;
 use crate::measure::report::{Report, Status};
-use crate::output::escape::Escaped;
-use crate::output::style::Style;
 use crate::render::fit;
+use crate::render::style::Style;
 use crate::render::timeline::{Counts, Drawn, MAX_ROWS, axis_end, tick_label, tick_step};
 use crate::render::tree_timeline::{self, Row};
 use crate::scenario::tree::Node;

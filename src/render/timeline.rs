@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use crate::measure::Measurement;
 use crate::measure::report::{PairReport, Report, Status};
-use crate::output::style::Style;
+use crate::render::style::Style;
 use crate::render::{fit, tree_timeline};
 use crate::scenario::units::{human, human_signed};
 

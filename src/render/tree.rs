@@ -22,8 +22,8 @@ use comfy_table::{Table, presets};
 use crate::engine::arithmetic::{Expected, Schedule};
 use crate::engine::record::Timing;
 use crate::measure::report::{Report, Status, signed};
-use crate::output::style::Style;
 use crate::render::fit;
+use crate::render::style::Style;
 use crate::scenario::tree::{Action, Node, Scenario};
 use crate::scenario::units::{human, human_signed, offset};
 

@@ -41,8 +41,8 @@ use std::time::Duration;
 
 use crate::engine::record::Timing;
 use crate::measure::report::{PairReport, Report, Status};
-use crate::output::style::Style;
 use crate::render::fit;
+use crate::render::style::Style;
 use crate::render::timeline::{Counts, Layout, Piece, bar, row_pieces, shade_row};
 use crate::scenario::tree::{Node, Scenario};
 use crate::scenario::units::{human, human_signed};

@@ -10,8 +10,8 @@ use crate::measure::Measurement;
 use crate::measure::compare::Comparison;
 use crate::measure::repeat::{Cut, Repeat};
 use crate::measure::stats::Stats;
-use crate::output::style::Style;
 use crate::render::fit::{self, Fitted, Give};
+use crate::render::style::Style;
 use crate::scenario::units::human;
 
 /// The column titles of [`cells`].

@@ -11,7 +11,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::output::escape::Quoted;
+use crate::escape::Quoted;
 
 /// The longest delay a pair may ask for: 365 days.
 ///

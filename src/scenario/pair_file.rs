@@ -16,7 +16,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
-use crate::output::escape::escape;
+use crate::escape::escape;
 use crate::scenario::pair::Pair;
 use crate::scenario::plan::{Origin, PlanError};
 

@@ -28,7 +28,7 @@ use std::sync::Arc;
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::output::escape::escape;
+use crate::escape::escape;
 use crate::scenario::pair::{Pair, parse_delay};
 use crate::scenario::plan::Plan;
 use crate::scenario::tree::{Action, Builder, GroupKind, MAX_DEPTH, Scenario};

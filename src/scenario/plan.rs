@@ -7,7 +7,7 @@ use std::io;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::output::escape::Quoted;
+use crate::escape::Quoted;
 use crate::scenario::pair::{Pair, PairError};
 
 /// The pairs to run, in argument order (index 0 is the first pair given).

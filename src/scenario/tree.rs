@@ -16,7 +16,7 @@ use std::ops::Range;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::mode::Mode;
+use crate::scenario::mode::Mode;
 use crate::scenario::plan::Plan;
 use crate::scenario::units::human;
 

@@ -1,9 +1,10 @@
-//! Running a plan: one mode, one clock, from the `started at` line to the
-//! report. Two entry points: [`run`] builds its own runtime (what the binary
-//! uses); [`run_async`] runs on a runtime the caller already has.
+//! The runner: one run of a plan (one mode, one clock) or of a scenario,
+//! from the `started at` line to the report. Two entry points: [`run`]
+//! builds its own runtime (what the binary uses); [`run_async`] runs on a
+//! runtime the caller already has. It sits above what it runs: the modes
+//! (`src/mode/`) and the engine's recorder and events they write into.
 
 use std::future::Future;
-use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,85 +14,18 @@ use jiff::{SignedDuration, ZonedDateTime};
 use tokio::runtime::Handle;
 
 use crate::engine::arithmetic::Schedule;
-use crate::engine::clock::Clock;
 use crate::engine::event::{Event, EventSink};
 use crate::engine::record::{End, Recorder, Timing};
-pub use crate::engine::run_error::RunError;
-use crate::engine::runtime::{self, Flavor, RuntimeInfo};
+use crate::engine::run_error::RunError;
+use crate::engine::runtime::{self, RuntimeInfo};
 use crate::engine::schedule::{self, Expectation};
-use crate::engine::stop::Stop;
+use crate::engine::spec::RunSpec;
 use crate::engine::wall_clock;
 use crate::measure::report::Report;
-use crate::mode::{Deadlines, Mode, Work};
+use crate::mode::Work;
+use crate::scenario::mode::Mode;
 use crate::scenario::plan::Plan;
 use crate::scenario::tree::Scenario;
-
-/// How to run a plan: the mode, the clock, and the options that shape a run.
-/// Build it with [`RunSpec::new`] and set the other fields as needed;
-/// [`RunSpec::check`] says whether the combination can run.
-///
-/// ```
-/// use std::{num::NonZeroUsize, sync::Arc, time::Duration};
-/// use saywhen::{Clock, Mode, Plan, RunSpec, Silent};
-///
-/// let pairs = ["2:a", "1:b", "1:c"].map(|p| p.parse().unwrap()).to_vec();
-/// let mut spec = RunSpec::new(Mode::Tasks, Clock::Virtual);
-/// spec.limit = NonZeroUsize::new(2); // c waits for b's permit
-/// let report = saywhen::run(Arc::new(Plan::new(pairs)?), &spec, Arc::new(Silent))?;
-/// assert_eq!(report.wall, Duration::from_secs(2));
-/// assert_eq!(report.expected, report.wall);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RunSpec {
-    pub mode: Mode,
-    pub clock: Clock,
-    /// When asked, the run stops waiting and reports what happened so far,
-    /// unfinished pairs marked interrupted (see [`Stop`]).
-    pub stop: Option<Stop>,
-    /// Pairs not finished by then are cancelled (`--timeout`).
-    pub timeout: Option<Duration>,
-    /// At most this many pairs wait at once (`--limit`).
-    pub limit: Option<NonZeroUsize>,
-    /// The runtime [`run`] builds (`--runtime`); [`run_async`] uses the
-    /// caller's.
-    pub runtime: Flavor,
-    /// Worker threads of a multi-thread runtime (`--workers`); `None` is
-    /// tokio's default, one per core.
-    pub workers: Option<NonZeroUsize>,
-    /// How serial counts its sleeps (`--deadlines`).
-    pub deadlines: Deadlines,
-}
-
-impl RunSpec {
-    /// A spec for a scenario on `clock`, on a current-thread runtime. A
-    /// scenario brings its own shape, so the mode is not used.
-    pub fn on(clock: Clock) -> RunSpec {
-        RunSpec::new(Mode::Gather, clock)
-    }
-
-    /// `mode` on `clock`, with no timeout, no limit, relative deadlines,
-    /// on a current-thread runtime.
-    pub fn new(mode: Mode, clock: Clock) -> RunSpec {
-        RunSpec {
-            mode,
-            clock,
-            stop: None,
-            timeout: None,
-            limit: None,
-            runtime: Flavor::CurrentThread,
-            workers: None,
-            deadlines: Deadlines::Relative,
-        }
-    }
-
-    /// The same spec, stopping early when `stop` is asked.
-    pub fn with_stop(mut self, stop: Stop) -> RunSpec {
-        self.stop = Some(stop);
-        self
-    }
-}
 
 /// Runs `plan` as `spec` says, on a new runtime, blocking until done.
 ///
@@ -142,8 +76,8 @@ fn block_on(
 /// Runs `plan` as `spec` says, on the current tokio runtime.
 ///
 /// `spec.clock` names the clock the caller's runtime uses (a paused runtime
-/// is [`Clock::Virtual`]); it labels the report, it does not change the
-/// runtime.
+/// is [`Clock::Virtual`](crate::engine::clock::Clock::Virtual)); it labels
+/// the report, it does not change the runtime.
 pub async fn run_async(
     plan: Arc<Plan>,
     spec: &RunSpec,
