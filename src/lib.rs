@@ -89,6 +89,7 @@ pub mod mode;
 pub mod output;
 pub mod render;
 pub mod scenario;
+pub mod simulate;
 
 pub use engine::clock::Clock;
 pub use engine::event::{Event, EventSink, Silent};

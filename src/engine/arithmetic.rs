@@ -19,14 +19,7 @@ use crate::engine::record::End;
 use crate::scenario::tree::{Action, GroupKind, Node, Scenario};
 use crate::scenario::units::human;
 
-/// When one node should start and end, and how.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Expected {
-    /// `None` for a node that never starts (skipped, or cut off first).
-    pub start: Option<Duration>,
-    pub end_at: Duration,
-    pub end: End,
-}
+pub use crate::simulate::Expected;
 
 /// The expected schedule of a whole scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +36,9 @@ pub struct Schedule {
     bare: Vec<String>,
     /// How long each group would take if nothing cut it short.
     pub natural: Vec<Duration>,
+    /// The wall the formulas add up to: what the run would take if no
+    /// call blocked the thread and the timer were exact.
+    pub polite_wall: Duration,
 }
 
 impl Schedule {
@@ -59,12 +55,20 @@ impl Schedule {
             formulas: vec![String::new(); scenario.groups().len()],
             bare: vec![String::new(); scenario.groups().len()],
             natural: vec![Duration::ZERO; scenario.groups().len()],
+            polite_wall: Duration::ZERO,
         };
         Planner {
             scenario,
             schedule: &mut schedule,
         }
         .node(scenario.root(), Duration::ZERO);
+        // The formulas tell the polite sum; when each node starts and ends
+        // comes from the model of the event loop, which also counts the
+        // timer's steps and a thread held by blocking.
+        schedule.polite_wall = schedule.of_node(scenario.root()).end_at;
+        let (_, ends) = crate::simulate::ends(scenario);
+        schedule.pairs = ends.pairs;
+        schedule.groups = ends.groups;
         schedule
     }
 

@@ -203,6 +203,28 @@ impl Scenario {
         }
     }
 
+    /// What pair `index` does: the span of its group that holds it.
+    pub fn action_of(&self, index: usize) -> Action {
+        let Some(g) = self.parent_of_pair(index) else {
+            return match self.root {
+                Node::Pair { action, .. } => action,
+                Node::Group(_) => Action::Say,
+            };
+        };
+        let group = &self.groups[g as usize];
+        let spans = &self.spans[group.spans.start as usize..group.spans.end as usize];
+        // A group's spans cover increasing ranges of pairs, in order.
+        let first_pair = |span: &Span| match *span {
+            Span::Pairs { first, .. } => first,
+            Span::Group(child) => self.groups[child as usize].pairs.start,
+        };
+        let at = spans.partition_point(|span| first_pair(span) <= index as u32);
+        match at.checked_sub(1).map(|i| spans[i]) {
+            Some(Span::Pairs { action, .. }) => action,
+            _ => Action::Say,
+        }
+    }
+
     /// How many levels of groups there are (0: a lone pair; 1: flat).
     pub fn depth(&self) -> usize {
         self.groups

@@ -1,0 +1,224 @@
+//! What the model tells as it runs a scenario: when each node begins and
+//! ends, the state it is in meanwhile, and who holds each thread. The
+//! event loop calls an [`Observer`]; what is kept depends on who asks: the
+//! expected schedule keeps each node's start and end ([`Ends`]), the
+//! timelines and formats keep every change of state ([`Trace`]).
+
+use std::time::Duration;
+
+use crate::engine::record::End;
+use crate::scenario::tree::{Node, Scenario};
+
+/// What a node is doing between its start and its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum State {
+    /// Not started yet: waiting for its turn (in `serial`).
+    Waiting,
+    /// Not started yet: waiting for a permit of `limit(N, ...)`.
+    Permit,
+    /// Waiting on a timer.
+    Sleeping,
+    /// Ready to run (its timer fired, or it was spawned), not yet polled:
+    /// the thread is busy with something else.
+    Ready,
+    /// Holding the thread: a blocking call that nothing can interrupt.
+    Holding,
+    /// Running on a thread of its own (the blocking pool, an OS thread):
+    /// the runtime's threads stay free.
+    Offloaded,
+    /// A group waiting for its children.
+    Children,
+}
+
+impl State {
+    pub const ALL: [State; 7] = [
+        State::Waiting,
+        State::Permit,
+        State::Sleeping,
+        State::Ready,
+        State::Holding,
+        State::Offloaded,
+        State::Children,
+    ];
+
+    /// The name every format uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Waiting => "waiting",
+            State::Permit => "permit",
+            State::Sleeping => "sleeping",
+            State::Ready => "ready",
+            State::Holding => "holding",
+            State::Offloaded => "offloaded",
+            State::Children => "children",
+        }
+    }
+
+    /// In a few words, for legends and `saywhen explain`.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            State::Waiting => "waiting for its turn",
+            State::Permit => "waiting for a permit",
+            State::Sleeping => "sleeping on a timer",
+            State::Ready => "ready, not polled: the thread is busy",
+            State::Holding => "holding the thread",
+            State::Offloaded => "on a thread of its own",
+            State::Children => "waiting for its children",
+        }
+    }
+}
+
+/// Who the event loop tells what happens, as it happens (in the order the
+/// model works it out, which is time order per thread).
+pub trait Observer {
+    /// Whether [`Observer::state`] and [`Observer::hold`] are wanted: the
+    /// loop skips the work of telling them otherwise.
+    const STATES: bool = false;
+
+    /// `node` began at `at` (its first poll).
+    fn begin(&mut self, node: Node, at: Duration);
+    /// `node` ended at `at`, as `end` says; a node that never began (a
+    /// skipped or cut-off one) ends without a `begin`.
+    fn end(&mut self, node: Node, at: Duration, end: End);
+    /// `node` is in `state` from `at` on.
+    fn state(&mut self, _node: Node, _state: State, _at: Duration) {}
+    /// Thread `thread` is held by `node` from `from` to `to`.
+    fn hold(&mut self, _thread: usize, _node: Node, _from: Duration, _to: Duration) {}
+}
+
+/// When one node should start and end, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expected {
+    /// `None` for a node that never starts (skipped, or cut off first).
+    pub start: Option<Duration>,
+    pub end_at: Duration,
+    pub end: End,
+}
+
+impl Expected {
+    const UNSET: Expected = Expected {
+        start: None,
+        end_at: Duration::ZERO,
+        end: End::Done,
+    };
+}
+
+/// Each node's start and end: the expected schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ends {
+    /// One per pair, in pair order.
+    pub pairs: Vec<Expected>,
+    /// One per group, in pre-order.
+    pub groups: Vec<Expected>,
+}
+
+impl Ends {
+    pub fn new(scenario: &Scenario) -> Ends {
+        Ends {
+            pairs: vec![Expected::UNSET; scenario.plan().len()],
+            groups: vec![Expected::UNSET; scenario.groups().len()],
+        }
+    }
+
+    pub fn of(&self, node: Node) -> Expected {
+        match node {
+            Node::Pair { index, .. } => self.pairs[index as usize],
+            Node::Group(g) => self.groups[g as usize],
+        }
+    }
+
+    fn slot(&mut self, node: Node) -> &mut Expected {
+        match node {
+            Node::Pair { index, .. } => &mut self.pairs[index as usize],
+            Node::Group(g) => &mut self.groups[g as usize],
+        }
+    }
+}
+
+impl Observer for Ends {
+    fn begin(&mut self, node: Node, at: Duration) {
+        self.slot(node).start = Some(at);
+    }
+
+    fn end(&mut self, node: Node, at: Duration, end: End) {
+        let slot = self.slot(node);
+        slot.end_at = at;
+        slot.end = end;
+    }
+}
+
+/// Only the end of the whole: for a flat mode's expected wall, which needs
+/// no record per pair.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Nothing;
+
+impl Observer for Nothing {
+    fn begin(&mut self, _node: Node, _at: Duration) {}
+    fn end(&mut self, _node: Node, _at: Duration, _end: End) {}
+}
+
+/// One change in a node's life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Began,
+    In(State),
+    Ended(End),
+}
+
+/// A thread held by a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hold {
+    /// 0 is the thread that runs the root (the only one of a
+    /// current-thread runtime).
+    pub thread: usize,
+    pub node: Node,
+    pub from: Duration,
+    pub to: Duration,
+}
+
+/// Everything the model saw: the expected schedule, every change of state,
+/// and the threads' holds.
+#[derive(Debug, Clone)]
+pub struct Trace {
+    pub ends: Ends,
+    /// In the order the model worked them out.
+    pub changes: Vec<(Node, Change, Duration)>,
+    pub holds: Vec<Hold>,
+}
+
+impl Trace {
+    pub fn new(scenario: &Scenario) -> Trace {
+        Trace {
+            ends: Ends::new(scenario),
+            changes: Vec::new(),
+            holds: Vec::new(),
+        }
+    }
+}
+
+impl Observer for Trace {
+    const STATES: bool = true;
+
+    fn begin(&mut self, node: Node, at: Duration) {
+        self.ends.begin(node, at);
+        self.changes.push((node, Change::Began, at));
+    }
+
+    fn end(&mut self, node: Node, at: Duration, end: End) {
+        self.ends.end(node, at, end);
+        self.changes.push((node, Change::Ended(end), at));
+    }
+
+    fn state(&mut self, node: Node, state: State, at: Duration) {
+        self.changes.push((node, Change::In(state), at));
+    }
+
+    fn hold(&mut self, thread: usize, node: Node, from: Duration, to: Duration) {
+        self.holds.push(Hold {
+            thread,
+            node,
+            from,
+            to,
+        });
+    }
+}
