@@ -1,5 +1,5 @@
 // Emitted by saywhen from the scenario: serial(tasks(block(0.5:a), block(0.5:b)), tasks(spawn_blocking(0.5:c), spawn_blocking(0.5:d)), threads(0.5:e, 0.5:f))
-// expected 1.5s = (tasks max(500ms, 500ms) = 500ms) + (tasks max(500ms, 500ms) = 500ms) + (threads max(500ms, 500ms) = 500ms)
+// expected 2s = (tasks max(500ms, 500ms) = 500ms) + (tasks max(500ms, 500ms) = 500ms) + (threads max(500ms, 500ms) = 500ms)
 // (counting block(...) as if it did not block: the real wall is longer)
 // Needs the crates tokio (features "full") and futures.
 

@@ -186,6 +186,46 @@ pub struct Trace {
     pub holds: Vec<Hold>,
 }
 
+/// What a node is at one instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Nothing has happened to it yet.
+    NotStarted,
+    /// Between its start and its end (or waiting to start), in this state.
+    In(State),
+    /// Over, as `End` says.
+    Ended(End),
+}
+
+impl Phase {
+    /// The name every format uses: a state's, an end's, or `not started`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::NotStarted => "not started",
+            Phase::In(state) => state.name(),
+            Phase::Ended(end) => end.name(),
+        }
+    }
+}
+
+/// A stretch of time a node spends in one state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub state: State,
+    pub from: Duration,
+    pub to: Duration,
+}
+
+/// One node's life: its states in time order (no empty ones), and how it
+/// ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Life {
+    pub node: Node,
+    pub spans: Vec<Span>,
+    pub began: Option<Duration>,
+    pub ended: Option<(Duration, End)>,
+}
+
 impl Trace {
     pub fn new(scenario: &Scenario) -> Trace {
         Trace {
@@ -193,6 +233,124 @@ impl Trace {
             changes: Vec::new(),
             holds: Vec::new(),
         }
+    }
+
+    /// The changes of each node in time order, grouped by node: what was
+    /// worked out later (a timer noticed after the thread was freed) sorts
+    /// by when it happened.
+    fn by_node(&self) -> Vec<(Node, Change, Duration)> {
+        let mut changes = self.changes.clone();
+        // Stable: changes at one instant keep the order they happened in.
+        changes.sort_by_key(|&(node, _, at)| (key(node), at));
+        changes
+    }
+
+    /// Every node's life, in pre-order.
+    pub fn lives(&self, scenario: &Scenario) -> Vec<Life> {
+        let changes = self.by_node();
+        let mut lives: Vec<Life> = Vec::with_capacity(scenario.node_count());
+        let mut index = std::collections::HashMap::with_capacity(scenario.node_count());
+        for (node, _) in scenario.walk() {
+            index.insert(key(node), lives.len());
+            lives.push(Life {
+                node,
+                spans: Vec::new(),
+                began: None,
+                ended: None,
+            });
+        }
+        let mut open: Option<(Node, State, Duration)> = None;
+        let close = |lives: &mut Vec<Life>, open: &mut Option<(Node, State, Duration)>, to: Duration| {
+            if let Some((node, state, from)) = open.take() {
+                if to > from {
+                    let life = &mut lives[index[&key(node)]];
+                    life.spans.push(Span { state, from, to });
+                }
+            }
+        };
+        for (node, change, at) in changes {
+            if open.is_some_and(|(n, _, _)| key(n) != key(node)) {
+                // The previous node never ended (a run cut short).
+                open = None;
+            }
+            let life_at = index[&key(node)];
+            match change {
+                Change::Began => lives[life_at].began = Some(at),
+                Change::In(state) => {
+                    close(&mut lives, &mut open, at);
+                    open = Some((node, state, at));
+                }
+                Change::Ended(end) => {
+                    close(&mut lives, &mut open, at);
+                    lives[life_at].ended = Some((at, end));
+                }
+            }
+        }
+        lives
+    }
+
+    /// What `node` is at instant `at`: the last change at or before it.
+    pub fn phase_at(&self, node: Node, at: Duration) -> Phase {
+        let mut last: Option<(Duration, Phase)> = None;
+        for &(n, change, when) in &self.changes {
+            if key(n) != key(node) || when > at {
+                continue;
+            }
+            let phase = match change {
+                Change::Began => continue,
+                Change::In(state) => Phase::In(state),
+                Change::Ended(end) => Phase::Ended(end),
+            };
+            // Later in time wins; at one instant, the later change.
+            if last.is_none_or(|(t, _)| when >= t) {
+                last = Some((when, phase));
+            }
+        }
+        last.map_or(Phase::NotStarted, |(_, phase)| phase)
+    }
+
+    /// What every node is at instant `at`, in pre-order.
+    pub fn phases_at(&self, scenario: &Scenario, at: Duration) -> Vec<(Node, Phase)> {
+        let lives = self.lives(scenario);
+        lives
+            .iter()
+            .map(|life| {
+                let phase = match life.ended {
+                    Some((end_at, end)) if end_at <= at => Phase::Ended(end),
+                    _ => life
+                        .spans
+                        .iter()
+                        .rev()
+                        .find(|span| span.from <= at)
+                        .map_or(Phase::NotStarted, |span| Phase::In(span.state)),
+                };
+                (life.node, phase)
+            })
+            .collect()
+    }
+
+    /// Who holds thread `thread` at instant `at`.
+    pub fn holder_at(&self, thread: usize, at: Duration) -> Option<Node> {
+        self.holds
+            .iter()
+            .find(|h| h.thread == thread && h.from <= at && at < h.to)
+            .map(|h| h.node)
+    }
+
+    /// Every instant something changes, in order, once each.
+    pub fn instants(&self) -> Vec<Duration> {
+        let mut instants: Vec<Duration> = self.changes.iter().map(|c| c.2).collect();
+        instants.sort_unstable();
+        instants.dedup();
+        instants
+    }
+}
+
+/// A node's identity, whatever its action: pairs and groups apart.
+fn key(node: Node) -> (u8, u32) {
+    match node {
+        Node::Pair { index, .. } => (0, index),
+        Node::Group(g) => (1, g),
     }
 }
 
