@@ -18,6 +18,7 @@ use std::time::Duration;
 use crate::engine::record::End;
 use crate::scenario::tree::{Action, GroupKind, Node, Scenario};
 use crate::scenario::units::human;
+use crate::simulate::why;
 
 pub use crate::simulate::Expected;
 
@@ -39,6 +40,10 @@ pub struct Schedule {
     /// The wall the formulas add up to: what the run would take if no
     /// call blocked the thread and the timer were exact.
     pub polite_wall: Duration,
+    /// Who waited for the thread, and who held it (see [`why::waits`]).
+    pub waits: Vec<String>,
+    /// Where the timer's steps moved an end (see [`why::steps`]).
+    pub steps: Vec<String>,
 }
 
 impl Schedule {
@@ -56,6 +61,8 @@ impl Schedule {
             bare: vec![String::new(); scenario.groups().len()],
             natural: vec![Duration::ZERO; scenario.groups().len()],
             polite_wall: Duration::ZERO,
+            waits: Vec::new(),
+            steps: Vec::new(),
         };
         Planner {
             scenario,
@@ -66,7 +73,17 @@ impl Schedule {
         // comes from the model of the event loop, which also counts the
         // timer's steps and a thread held by blocking.
         schedule.polite_wall = schedule.of_node(scenario.root()).end_at;
-        let (_, ends) = crate::simulate::ends(scenario);
+        let ends = match scenario.blocks() {
+            // Who waits for whom needs every state; only a blocking
+            // scenario has anyone waiting on the thread.
+            true => {
+                let (_, trace) = crate::simulate::trace(scenario);
+                schedule.waits = why::waits(scenario, &trace);
+                trace.ends
+            }
+            false => crate::simulate::ends(scenario).1,
+        };
+        schedule.steps = why::steps(scenario, &ends);
         schedule.pairs = ends.pairs;
         schedule.groups = ends.groups;
         schedule
@@ -96,13 +113,42 @@ impl Schedule {
 
     /// The whole sum in one line: `expected 3s = max(serial 1s + 2s = 3s,
     /// c 3s)`, or `expected 1s: the pair a` for a lone pair.
+    ///
+    /// When the model's wall is not the formula's (the thread was held, the
+    /// timer's steps moved an end), it says so: `expected 510ms, not the
+    /// 110ms of min(...): blocking calls hold the thread`.
     pub fn summary(&self, scenario: &Scenario) -> String {
         let root = scenario.root();
-        let wall = human(self.wall(scenario));
-        match root {
-            Node::Group(g) => format!("expected {wall} = {}", self.formulas[g as usize]),
-            Node::Pair { .. } => format!("expected {wall}: one pair"),
+        let wall = self.wall(scenario);
+        let rule = match root {
+            Node::Group(g) => self.formulas[g as usize].clone(),
+            Node::Pair { .. } => "one pair".to_owned(),
+        };
+        if wall == self.polite_wall {
+            return match root {
+                Node::Group(_) => format!("expected {} = {rule}", human(wall)),
+                Node::Pair { .. } => format!("expected {}: {rule}", human(wall)),
+            };
         }
+        let cause = match self.waits.is_empty() {
+            false => "blocking calls hold the thread, and what falls due meanwhile waits",
+            true => "tokio's timer counts whole milliseconds, and a sleep ends on the next one",
+        };
+        format!(
+            "expected {}, not the {} of {rule}: {cause}",
+            human(wall),
+            human(self.polite_wall)
+        )
+    }
+
+    /// The model's reasons, one line each: who waited for the thread and
+    /// who held it, then where the timer's steps moved an end.
+    pub fn reasons(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self.waits.iter().map(|w| format!("why: {w}")).collect();
+        if !self.steps.is_empty() {
+            lines.push(format!("timer: {}", self.steps.join(", ")));
+        }
+        lines
     }
 }
 

@@ -156,6 +156,21 @@ impl Report {
     ///
     /// `None` for an interrupted run: measured against a run that never
     /// ended, it would mean nothing (and come out negative).
+    /// Whether the event-loop model played this run instead of tokio: a
+    /// run that blocks, on the virtual clock.
+    pub fn simulated(&self) -> bool {
+        self.clock == Clock::Virtual && self.scenario.blocks()
+    }
+
+    /// The clock, as the human view names it: `virtual (simulated)` when
+    /// the model played the run.
+    pub fn clock_label(&self) -> String {
+        match self.simulated() {
+            true => format!("{} (simulated)", self.clock),
+            false => self.clock.to_string(),
+        }
+    }
+
     pub fn overhead(&self) -> Option<SignedDuration> {
         match self.interrupted {
             None => Some(signed(self.wall) - signed(self.expected)),

@@ -14,6 +14,7 @@ use jiff::{SignedDuration, ZonedDateTime};
 use tokio::runtime::Handle;
 
 use crate::engine::arithmetic::Schedule;
+use crate::engine::clock::Clock;
 use crate::engine::event::{Event, EventSink};
 use crate::engine::record::{End, Recorder, Timing};
 use crate::engine::run_error::RunError;
@@ -22,8 +23,8 @@ use crate::engine::schedule::{self, Expectation};
 use crate::engine::spec::RunSpec;
 use crate::engine::wall_clock;
 use crate::measure::report::Report;
-use crate::mode::Work;
-use crate::scenario::mode::Mode;
+use crate::mode::{Work, simulated};
+use crate::scenario::mode::{Deadlines, Mode};
 use crate::scenario::plan::Plan;
 use crate::scenario::tree::Scenario;
 
@@ -111,7 +112,7 @@ async fn run_tree(
     // A flat mode keeps its rule of thumb (and honours --limit, --timeout
     // and the runtime); a scenario gets the arithmetic, node by node.
     let (expected, schedule) = match mode {
-        Some(_) => (schedule::expect(&plan, spec, runtime), None),
+        Some(_) => (flat_expectation(&scenario, spec, runtime), None),
         None => {
             let schedule = Schedule::of(&scenario);
             let expected = Expectation {
@@ -123,7 +124,12 @@ async fn run_tree(
     };
     let started_at = wall_clock::now();
     let recorder = Recorder::new(plan.len(), scenario.groups().len(), sink);
-    let work = Work::new(scenario.clone(), recorder.clone(), spec).run(scenario.root());
+    let work = Work::new(scenario.clone(), recorder.clone(), spec);
+    // What blocks cannot sleep on the virtual clock: the model plays it.
+    let work = match clock == Clock::Virtual && scenario.blocks() {
+        true => Either::Left(async move { simulated::run(&work).await }),
+        false => Either::Right(work.run(scenario.root())),
+    };
     // Racing the stop drops the root's future the moment it is asked, and
     // with it gather's sleeps. Spawned tasks are aborted with their
     // handles, and a current-thread runtime (what `run` builds) polls none
@@ -184,6 +190,28 @@ async fn run_tree(
         schedule,
         interrupted,
     })
+}
+
+/// A flat mode's rule of thumb, and its wall from the model of the event
+/// loop where the model covers the run (no `--limit`, `--timeout` or
+/// absolute deadlines; one thread, or no thread held): it counts what the
+/// rule leaves out, the timer's whole milliseconds.
+fn flat_expectation(scenario: &Scenario, spec: &RunSpec, runtime: RuntimeInfo) -> Expectation {
+    let mut expected = schedule::expect(scenario.plan(), spec, runtime);
+    let plain =
+        spec.limit.is_none() && spec.timeout.is_none() && spec.deadlines == Deadlines::Relative;
+    let modelled = runtime.workers <= 1 || !scenario.blocks() || spec.mode == Mode::Threads;
+    if plain && modelled {
+        let wall = crate::simulate::wall(scenario);
+        if wall != expected.wall {
+            expected.rule = format!(
+                "{}; tokio's timer counts whole milliseconds, and each sleep ends on the next one",
+                expected.rule
+            );
+            expected.wall = wall;
+        }
+    }
+    expected
 }
 
 /// The record as of `stop`, when the run was stopped: on a multi-thread

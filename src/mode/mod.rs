@@ -21,6 +21,7 @@ mod os_thread;
 mod race;
 mod say;
 mod serial;
+pub mod simulated;
 mod spawn_blocking;
 mod tasks;
 mod threads;

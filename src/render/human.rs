@@ -107,6 +107,9 @@ impl Renderer for Human {
                 self.tree = (scenario.depth() > 1).then(|| scenario.clone());
                 let note = match clock {
                     Clock::Real => "",
+                    Clock::Virtual if scenario.blocks() => {
+                        " (virtual clock: the event-loop model plays the blocking calls)"
+                    }
                     Clock::Virtual => " (virtual clock: times are simulated)",
                 };
                 let line = format!("started at {}{note}", at.strftime(CLOCK_TIME));
@@ -317,7 +320,7 @@ fn totals_table(report: &Report, repeated: Option<&Measurement>, style: &Style) 
             "mode".to_owned(),
             format!("{} ({})", report.label(), report.summary()),
         ],
-        ["clock".to_owned(), report.clock.to_string()],
+        ["clock".to_owned(), report.clock_label()],
         [
             "runtime".to_owned(),
             match report.pairs_runtime() {

@@ -60,7 +60,7 @@ pub fn write_report(report: &Report, style: &Style, out: &mut dyn Write) -> io::
     };
     let line = format!(
         "measured {measured} on the {} clock{overhead}",
-        report.clock
+        report.clock_label()
     );
     writeln!(out, "{}", style.text(fit(&line, style)))
 }
@@ -106,6 +106,9 @@ fn write_arithmetic(
             }
             writeln!(out, "{}", style.text(fit(&line, style)))?;
         }
+    }
+    for reason in schedule.reasons() {
+        writeln!(out, "{}", style.text(fit(&format!("  {reason}"), style)))?;
     }
     Ok(())
 }

@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Duration;
 
-use crate::engine::record::End;
+use crate::scenario::end::End;
 use crate::scenario::tree::{Action, GroupKind, Node, Scenario};
 use crate::simulate::observe::{Observer, State};
 use crate::simulate::timer::{self, EVENT_INTERVAL, SMALL_JOIN};

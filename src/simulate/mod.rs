@@ -12,13 +12,16 @@
 mod event_loop;
 pub mod observe;
 pub mod timer;
+pub mod why;
 
 use std::time::Duration;
 
 #[cfg(test)]
 use crate::scenario::end::End;
 
-pub use observe::{Change, Ends, Expected, Hold, Life, Nothing, Observer, Phase, Span, State, Trace};
+pub use observe::{
+    Change, Ends, Expected, Hold, Life, Nothing, Observer, Phase, Span, State, Trace,
+};
 
 use crate::scenario::tree::Scenario;
 use event_loop::EventLoop;
@@ -153,7 +156,10 @@ mod tests {
             action: crate::scenario::tree::Action::Block,
         };
         assert_eq!(trace.phase_at(a, ms(500.0)), Phase::In(State::Holding));
-        assert_eq!(trace.holder_at(0, ms(1500.0)).map(|n| scenario.id(n)), Some("0.0.1".into()));
+        assert_eq!(
+            trace.holder_at(0, ms(1500.0)).map(|n| scenario.id(n)),
+            Some("0.0.1".into())
+        );
         let lives = trace.lives(&scenario);
         let c_life = lives.iter().find(|l| l.node == c).unwrap();
         assert_eq!(c_life.spans.len(), 2, "{c_life:?}");

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::engine::record::End;
+use crate::scenario::end::End;
 use crate::scenario::tree::{Node, Scenario};
 
 /// What a node is doing between its start and its end.
@@ -260,14 +260,15 @@ impl Trace {
             });
         }
         let mut open: Option<(Node, State, Duration)> = None;
-        let close = |lives: &mut Vec<Life>, open: &mut Option<(Node, State, Duration)>, to: Duration| {
-            if let Some((node, state, from)) = open.take() {
-                if to > from {
-                    let life = &mut lives[index[&key(node)]];
-                    life.spans.push(Span { state, from, to });
+        let close =
+            |lives: &mut Vec<Life>, open: &mut Option<(Node, State, Duration)>, to: Duration| {
+                if let Some((node, state, from)) = open.take() {
+                    if to > from {
+                        let life = &mut lives[index[&key(node)]];
+                        life.spans.push(Span { state, from, to });
+                    }
                 }
-            }
-        };
+            };
         for (node, change, at) in changes {
             if open.is_some_and(|(n, _, _)| key(n) != key(node)) {
                 // The previous node never ended (a run cut short).
