@@ -1,6 +1,6 @@
 // Emitted by saywhen from the scenario: serial(tasks(block(0.5:a), block(0.5:b)), tasks(spawn_blocking(0.5:c), spawn_blocking(0.5:d)), threads(0.5:e, 0.5:f))
-// expected 2s = (tasks max(500ms, 500ms) = 500ms) + (tasks max(500ms, 500ms) = 500ms) + (threads max(500ms, 500ms) = 500ms)
-// (counting block(...) as if it did not block: the real wall is longer)
+// expected 2s, not the 1.5s of (tasks max(500ms, 500ms) = 500ms) + (tasks max(500ms, 500ms) = 500ms) + (threads max(500ms, 500ms) = 500ms): blocking calls hold the thread, and what falls due meanwhile waits
+// why: b waits 500ms to start: the thread is held by a 500ms
 // Needs the crates tokio (features "full") and futures.
 
 use std::thread;

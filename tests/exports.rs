@@ -69,8 +69,16 @@ fn a_usage_error_leaves_the_old_file_untouched() {
     let (dir, old) = with_old_file("old.json");
     for args in [
         // Found only once the modes are weighed: none can run here.
-        &["--virtual-time", "compare", "--modes", "blocking", "1:a"][..],
-        &["--virtual-time", "blocking", "1:a"],
+        &[
+            "--virtual-time",
+            "compare",
+            "--limit",
+            "2",
+            "--modes",
+            "blocking",
+            "1:a",
+        ][..],
+        &["--virtual-time", "--workers", "2", "tasks", "1:a"],
         &["--virtual-time", "serial", "--file", "/no/such/pairs.txt"],
         &["--virtual-time", "serial", "nonsense"],
     ] {

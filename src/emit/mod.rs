@@ -259,11 +259,8 @@ impl<'a> Shape<'a> {
             // long for a wide tree, which a comment line can take.
             schedule.summary(self.scenario),
         ];
-        if self.any_action(Action::Block) {
-            lines.push(
-                "(counting block(...) as if it did not block: the real wall is longer)".to_owned(),
-            );
-        }
+        // Why the model's wall is what it is: who held the thread.
+        lines.extend(schedule.reasons());
         lines
     }
 }

@@ -38,6 +38,8 @@ pub enum Topic {
     Fail,
     /// `block(PAIR)`: the blocking mistake, inside a scenario.
     Block,
+    /// Two timers due at once: who goes first, and tokio's 1 ms steps.
+    Ties,
 }
 
 /// One lesson, as `saywhen explain TOPIC` prints it.
@@ -72,6 +74,7 @@ impl Topic {
             Topic::Group,
             Topic::Fail,
             Topic::Block,
+            Topic::Ties,
         ])
     }
 
@@ -90,6 +93,7 @@ impl Topic {
             Topic::Group => "group",
             Topic::Fail => "fail",
             Topic::Block => "block",
+            Topic::Ties => "ties",
         }
     }
 
@@ -109,6 +113,7 @@ impl Topic {
             Topic::Group => "group(...): a task group, the first failure cancels the rest",
             Topic::Fail => "fail(PAIR): a pair that fails after its sleep",
             Topic::Block => "block(PAIR): the blocking mistake inside a scenario",
+            Topic::Ties => "two timers due at once, and tokio's 1 ms timer steps",
         }
     }
 
@@ -134,6 +139,7 @@ impl Topic {
             Topic::Group => GROUP,
             Topic::Fail => FAIL,
             Topic::Block => BLOCK,
+            Topic::Ties => TIES,
         };
         Lesson {
             topic: self,
@@ -226,6 +232,7 @@ impl Lesson {
             Topic::Group => "pub async fn run(",
             Topic::Fail => "pub async fn fail_after(",
             Topic::Block => "pub async fn run(",
+            Topic::Ties => "fn drive(",
         }
     }
 
@@ -340,8 +347,8 @@ const BLOCKING: Parts = (
     "async def say_after(delay, what):\n    time.sleep(delay)  # not: await asyncio.sleep(delay)\n    print(what)",
     "The sum of the delays, like serial: `blocking 1:a 1:b` takes 2 s where tasks\n\
      takes 1 s. With --runtime multi-thread the sleeps share the blocked workers:\n\
-     about the sum divided by --workers. Real clock only: a blocking sleep takes\n\
-     real time, and the virtual clock cannot skip it.",
+     about the sum divided by --workers. On the virtual clock the event-loop\n\
+     model plays it (the held thread moves virtual time): instant and exact.",
 );
 
 const SPAWN_BLOCKING: Parts = (
@@ -355,7 +362,7 @@ const SPAWN_BLOCKING: Parts = (
      await asyncio.gather(*(asyncio.to_thread(blocking_say_after, d, m) for d, m in pairs))",
     "The longest delay again: `spawn-blocking 1:a 1:b` takes 1 s. tokio's\n\
      blocking pool holds up to 512 threads; more pairs than that wait for a free\n\
-     one. Real clock only.",
+     one. On the virtual clock the event-loop model plays it.",
 );
 
 const THREADS: Parts = (
@@ -368,7 +375,8 @@ const THREADS: Parts = (
     "threads = [threading.Thread(target=blocking_say_after, args=(d, m)) for d, m in pairs]\n\
      for t in threads:\n    t.start()\n\
      for t in threads:\n    t.join()",
-    "The longest delay: `threads 1:a 1:b` takes 1 s. Real clock only.",
+    "The longest delay: `threads 1:a 1:b` takes 1 s. On the virtual clock the\n\
+     event-loop model plays it.",
 );
 
 const COMPARE: Parts = (
@@ -399,8 +407,9 @@ const VIRTUAL_TIME: Parts = (
      sleeping. `tokio::time::Instant` follows that clock, and saywhen measures\n\
      with it on both clocks, so an hour of delays takes microseconds and every\n\
      run is exact and repeatable. Only a current-thread runtime can pause, and\n\
-     `std::thread::sleep` takes real time whatever tokio's clock says, so\n\
-     blocking, spawn-blocking and threads need the real clock.",
+     `std::thread::sleep` takes real time whatever tokio's clock says, so a run\n\
+     that blocks (blocking, spawn-blocking, threads, block(...)) is played by\n\
+     the event-loop model instead: the held thread moves virtual time.",
     "src/engine/runtime.rs",
     include_str!("../engine/runtime.rs"),
     "# asyncio has no paused clock of its own; test tools fake the loop's time,\n\
@@ -470,16 +479,36 @@ const BLOCK: Parts = (
     "`block(1:x)` is the blocking mistake inside a scenario: the pair runs in an\n\
      async task but sleeps with `std::thread::sleep`, which holds the thread\n\
      instead of yielding. On the current-thread runtime nothing else runs\n\
-     meanwhile. `spawn_blocking(1:x)` is the fix. Real clock only: the virtual\n\
-     clock cannot skip a blocked thread.",
+     meanwhile: whatever falls due waits, ready but not polled, until the\n\
+     thread is free. `spawn_blocking(1:x)` is the fix. The expected schedule\n\
+     comes from a model of the event loop (src/simulate/), which holds the\n\
+     thread for the block's delay and counts what waits behind it; on the\n\
+     virtual clock the model plays the run, instantly and exactly.",
     "src/mode/blocking.rs",
     include_str!("../mode/blocking.rs"),
     "async def block(delay, what):\n\
      \x20   time.sleep(delay)  # blocks the event loop\n\
      \x20   print(what)",
-    "More than the arithmetic says, which counts a block like a polite sleep:\n\
-     `saywhen run 'gather(block(1:a), 1:b)'` takes ~2 s where `gather(1:a, 1:b)`\n\
-     takes 1 s.",
+    "What the model says, and why: `gather(block(1:a), 1:b)` takes 2 s where\n\
+     `gather(1:a, 1:b)` takes 1 s (b's sleep only begins once a lets go of the\n\
+     thread), and the arithmetic names who held the thread: `why: b waits 1s\n\
+     to start: the thread is held by a 1s`. The Rust book's race of two slow\n\
+     futures (chapter 17) takes 510 ms, not the 110 ms of its polite sum.",
+);
+
+/// The rule itself is `timer::RULE`, kept once beside the code that follows
+/// it.
+const TIES: Parts = (
+    crate::simulate::timer::RULE,
+    "src/simulate/event_loop.rs",
+    include_str!("../simulate/event_loop.rs"),
+    "# asyncio has no steps (its clock counts nanoseconds); timers due at the\n\
+     # same instant leave its heap in heap order, not always first in first out,\n\
+     # and then run in its ready queue first in, first out:\n\
+     loop.call_at(t, a); loop.call_at(t, b); loop.call_at(t, c)  # runs a, c, b",
+    "`saywhen --virtual-time serial 1.5ms:a 0.3ms:b` takes 3 ms: a ends at 2 ms,\n\
+     b, begun then, at 3 ms. `race(1:a, 1:b)`: a wins, b is cancelled. Found by\n\
+     experiment on tokio 1.54 and Python 3.11 (tests/ties.rs, tests/ties.py).",
 );
 
 const TIMEOUT: Parts = (
@@ -632,6 +661,7 @@ mod tests {
             Topic::Group => "set.abort_all()",
             Topic::Fail => "recorder.fail(index)",
             Topic::Block => "std::thread::sleep(delay)",
+            Topic::Ties => "self.fire(target, timer::at_step(step))",
         };
         for topic in Topic::all() {
             let snippet = topic.lesson().snippet().unwrap_or_default();

@@ -1,28 +1,30 @@
 //! tokio's timer, as the model counts it. The rule lives here, once: the
 //! event loop, the arithmetic and `saywhen explain ties` all read it.
 //!
-//! - **Steps.** tokio's timer wheel counts whole milliseconds from the
-//!   moment the runtime's time driver started. A sleep's deadline is
-//!   rounded *up* to the next step, so `sleep(1.5ms)` ends at 2 ms and a
-//!   `sleep(0.3ms)` begun at 2 ms ends at 3 ms, on the virtual clock as on
-//!   the real one.
-//! - **Already due.** A sleep whose step the wheel has already processed
-//!   (a zero delay at an instant the clock sits exactly on a step, as the
-//!   virtual clock always does) is done on its first poll: it does not
-//!   yield.
-//! - **Firing.** Timers fire only when the thread polls its driver: when it
-//!   has run out of ready tasks, or after every [`EVENT_INTERVAL`] polls. A
-//!   timer due while the thread is held (a blocking call) fires late, at
-//!   the next of those moments.
-//! - **Ties.** Timers due at the same step fire in the order they were
-//!   registered; each wakes its task, and woken tasks run first in, first
-//!   out. Inside one task, `join_all` of up to [`SMALL_JOIN`] futures and
-//!   `select_all` poll their children in the order written, so of two
-//!   racers due at the same step the one written first wins; a larger
-//!   `join_all` polls only the children that were woken, in the order they
-//!   were woken.
+//! The rule, as [`RULE`] tells it (and `saywhen explain ties` prints),
+//! found by experiment on tokio 1.54 (tests/ties.rs pins each finding).
 
 use std::time::Duration;
+
+/// The timer and the order of ties, in words: what this module and the
+/// event loop do.
+pub const RULE: &str = "tokio's timer counts whole milliseconds from the moment the runtime\n\
+     started: a sleep's deadline is rounded up to the next step, so sleep(1.5ms)\n\
+     ends at 2 ms and a sleep(0.3ms) begun then ends at 3 ms, on the virtual clock\n\
+     as on the real one (where each wake-up is also a little late). A sleep whose\n\
+     step has already been processed (a zero delay, on the virtual clock) is done\n\
+     at once, without yielding. Timers fire only when the thread looks at its\n\
+     driver: when no task is ready, or after every 61 polls; one due while the\n\
+     thread is held by a blocking call fires late, when the thread is free.\n\
+     Ties: timers due in the same step fire in the order they were registered (the\n\
+     order of their first polls); each wakes its task; the root future (block_on)\n\
+     is polled before the tasks, and tasks run first in, first out. Inside one\n\
+     task, join_all of up to 30 futures and select_all poll their children in the\n\
+     order written, so of two racers due at the same step the one written first\n\
+     wins; a larger join_all polls only the woken ones, in the order woken. A\n\
+     timeout or a task group lets whatever ends at its deadline's (or failure's)\n\
+     very instant end first. On worker threads (--workers) the order among tasks\n\
+     due together is up to work stealing.";
 
 /// The timer's step.
 pub const STEP: Duration = Duration::from_millis(1);
