@@ -47,7 +47,7 @@ pub fn step_of(deadline: Duration) -> u64 {
 
 /// The instant step `step` begins.
 pub fn at_step(step: u64) -> Duration {
-    STEP.saturating_mul(step.min(u32::MAX as u64) as u32)
+    Duration::from_nanos(step.saturating_mul(STEP.as_nanos() as u64))
 }
 
 /// The steps that have passed by `now` (the wheel's "elapsed").
@@ -75,6 +75,13 @@ mod tests {
         assert_eq!(wakes_at(ms(2.0), ms(1.0)), ms(3.0));
         assert_eq!(wakes_at(Duration::ZERO, Duration::ZERO), Duration::ZERO);
         assert_eq!(wakes_at(ms(0.2), Duration::ZERO), ms(1.0));
+    }
+
+    /// A year's delay (the longest a pair may have) is a step like any.
+    #[test]
+    fn the_longest_delay_has_its_step() {
+        let year = Duration::from_secs(365 * 24 * 3600);
+        assert_eq!(at_step(step_of(year)), year);
     }
 
     #[test]
