@@ -14,10 +14,15 @@ use common::{browser, saywhen};
 /// Runs saywhen on the virtual clock as a GitHub Actions step would, its
 /// summary file at `summary` (when given). Returns stdout, stderr, code.
 fn in_github(args: &[&str], summary: Option<&Path>) -> (String, String, i32) {
+    let mut virtual_args = vec!["--virtual-time"];
+    virtual_args.extend(args);
+    in_github_on(&virtual_args, summary)
+}
+
+/// As [`in_github`], on the clock `args` name (the real one by default).
+fn in_github_on(args: &[&str], summary: Option<&Path>) -> (String, String, i32) {
     let mut cmd = saywhen();
-    cmd.env("GITHUB_ACTIONS", "true")
-        .arg("--virtual-time")
-        .args(args);
+    cmd.env("GITHUB_ACTIONS", "true").args(args);
     match summary {
         Some(path) => cmd.env("GITHUB_STEP_SUMMARY", path),
         None => cmd.env_remove("GITHUB_STEP_SUMMARY"),
@@ -57,38 +62,48 @@ fn check_failures(stderr: &str) -> Vec<String> {
         .collect()
 }
 
-// A 10% tolerance puts a '%' in every message: it must reach GitHub as
-// '%25', or the runner would read it as the start of an escape.
-// A flat mode's --limit keeps its rule of thumb, which leaves out tokio's
-// millisecond timer: 1.5 ms then 1 ms misses it on the virtual clock.
-const FAILING: [&str; 11] = [
+// A percentage tolerance puts a '%' in every message: it must reach GitHub
+// as '%25', or the runner would read it as the start of an escape. On the
+// real clock every sleep ends a little late, far beyond 0.001% of its
+// delay, and every mode takes more than 1 ms: six certain failures. (On
+// the virtual clock the model of the event loop is exact: no miss.)
+const FAILING: [&str; 9] = [
     "compare",
     "1.5ms:a",
     "1ms:b",
-    "--limit",
-    "9",
     "--check",
     "--tolerance",
-    "10%",
+    "0.001%",
     "--max-wall",
-    "2.5ms",
+    "1ms",
     "--quiet",
+];
+
+// On the virtual clock, what --max-wall 1.9ms fails: serial (3 ms), tasks
+// and gather (2 ms, tokio's timer rounding 1.5 ms up); --check passes.
+const FAILING_VIRTUAL: [&str; 6] = [
+    "compare",
+    "1.5ms:a",
+    "1ms:b",
+    "--check",
+    "--max-wall",
+    "1.9ms",
 ];
 
 #[test]
 fn each_failed_expectation_is_an_error_annotation_on_stdout() {
-    let (stdout, stderr, code) = in_github(&FAILING, None);
+    let (stdout, stderr, code) = in_github_on(&FAILING, None);
     assert_eq!(code, 1);
     let failures = check_failures(&stderr);
-    assert_eq!(failures.len(), 4, "{stderr}");
+    assert_eq!(failures.len(), 6, "{stderr}");
     let expected: Vec<(String, String)> = failures
         .iter()
         .map(|f| ("saywhen check".to_owned(), f.clone()))
         .collect();
     assert_eq!(annotations(&stdout), expected);
-    assert!(stdout.contains("10%25 of 2.5ms"), "{stdout}");
+    assert!(stdout.contains("(0.001%25 of 3ms)"), "{stdout}");
     assert!(
-        !stdout.contains("10% of"),
+        !stdout.contains("0.001% of"),
         "a raw '%' is the start of an escape"
     );
     // After the report, not inside it.
@@ -100,12 +115,12 @@ fn each_failed_expectation_is_an_error_annotation_on_stdout() {
 fn a_machine_format_keeps_stdout_one_document() {
     let mut args = FAILING.to_vec();
     args.extend(["--format", "json"]);
-    let (stdout, stderr, code) = in_github(&args, None);
+    let (stdout, stderr, code) = in_github_on(&args, None);
     assert_eq!(code, 1);
     serde_json::from_str::<serde_json::Value>(&stdout).expect("stdout is the JSON document");
     assert_eq!(
         annotations(&stderr).len(),
-        4,
+        6,
         "GitHub reads stderr too: {stderr}"
     );
 }
@@ -114,7 +129,7 @@ fn a_machine_format_keeps_stdout_one_document() {
 fn outside_github_actions_there_are_no_annotations() {
     for value in [None, Some("false"), Some("1")] {
         let mut cmd = saywhen();
-        cmd.arg("--virtual-time").args(FAILING);
+        cmd.arg("--virtual-time").args(FAILING_VIRTUAL);
         match value {
             Some(v) => cmd.env("GITHUB_ACTIONS", v),
             None => cmd.env_remove("GITHUB_ACTIONS"),
@@ -144,7 +159,7 @@ fn the_job_summary_is_appended_with_tables_checks_and_a_chart() {
     let dir = browser::scratch("github");
     let summary = dir.join("step_summary.md");
     std::fs::write(&summary, "# from an earlier command").unwrap();
-    let (_, stderr, code) = in_github(&FAILING, Some(&summary));
+    let (_, stderr, code) = in_github(&FAILING_VIRTUAL, Some(&summary));
     assert_eq!(code, 1, "{stderr}");
     let text = std::fs::read_to_string(&summary).unwrap();
     assert!(
@@ -161,8 +176,6 @@ fn the_job_summary_is_appended_with_tables_checks_and_a_chart() {
                 "compare",
                 "1.5ms:a",
                 "1ms:b",
-                "--limit",
-                "9",
                 "--format",
                 "md",
             ])
@@ -172,8 +185,8 @@ fn the_job_summary_is_appended_with_tables_checks_and_a_chart() {
     )
     .unwrap();
     assert!(text.contains(&markdown), "{text}");
-    // The checks: one row per mode and expectation, 4 of 6 failed.
-    assert!(text.contains("**Checks**: 4 of 6 failed.\n"), "{text}");
+    // The checks: one row per mode and expectation, 3 of 6 failed.
+    assert!(text.contains("**Checks**: 3 of 6 failed.\n"), "{text}");
     let check_rows: Vec<&str> = text
         .lines()
         .filter(|l| l.contains("| ❌ ") || l.contains("| ✅ "))
@@ -181,7 +194,7 @@ fn the_job_summary_is_appended_with_tables_checks_and_a_chart() {
     assert_eq!(check_rows.len(), 6, "{text}");
     assert!(
         text.contains(
-            "| serial | max wall 2.5ms | 3ms | ❌ expected at most 2.5ms, measured 3ms |"
+            "| serial | max wall 1.9ms | 3ms | ❌ expected at most 1.9ms, measured 3ms |"
         )
     );
     // The chart: one section per mode, one task per pair.

@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use crate::engine::runtime::RuntimeInfo;
 use crate::engine::spec::RunSpec;
-use crate::scenario::mode::Mode;
+use crate::scenario::mode::{Deadlines, Mode};
 use crate::scenario::plan::Plan;
 use crate::scenario::units::human;
+use crate::simulate::timer;
 
 /// tokio's default cap on `spawn_blocking` threads; more pairs than this
 /// wait for a free thread.
@@ -26,17 +27,53 @@ pub struct Expectation {
     pub rule: String,
 }
 
-/// What running `plan` as `spec` says, on `runtime`, should take.
+/// What running `plan` as `spec` says, on `runtime`, should take: the rule
+/// of thumb, counted on tokio's timer (each sleep ends on its next 1 ms
+/// step; see [`crate::simulate::timer`]), which says so when the steps
+/// change the answer.
 pub fn expect(plan: &Plan, spec: &RunSpec, runtime: RuntimeInfo) -> Expectation {
+    let polite = expect_on(plan, spec, runtime, |start, delay| {
+        start.saturating_add(delay)
+    });
+    let timed = expect_on(plan, spec, runtime, timer::wakes_at);
+    match timed.wall == polite.wall {
+        true => polite,
+        false => Expectation {
+            wall: timed.wall,
+            rule: format!("{}; {TIMER_NOTE}", polite.rule),
+        },
+    }
+}
+
+/// What a rule of thumb leaves out when tokio's timer moves the answer.
+pub const TIMER_NOTE: &str =
+    "tokio's timer counts whole milliseconds, and each sleep ends on the next one";
+
+/// The expectation when a sleep begun at `start` for `delay` ends at
+/// `ends(start, delay)`.
+fn expect_on(
+    plan: &Plan,
+    spec: &RunSpec,
+    runtime: RuntimeInfo,
+    ends: fn(Duration, Duration) -> Duration,
+) -> Expectation {
     let delays = || plan.pairs().iter().map(|pair| pair.delay);
     let slots = spec.limit.map_or(usize::MAX, |n| n.get());
     let at_a_time = spec
         .limit
         .map_or_else(String::new, |n| format!(", {n} at a time"));
+    let sleeps = |slots| slotted(delays(), slots, ends).map(|(_, end)| end);
     let (wall, rule) = match spec.mode {
-        Mode::Serial => (plan.total_delay(), "the sum of the delays".to_owned()),
+        Mode::Serial => {
+            let wall = match spec.deadlines {
+                Deadlines::Relative => delays().fold(Duration::ZERO, ends),
+                // Each sleep ends at the start plus the delays so far.
+                Deadlines::Absolute => ends(Duration::ZERO, plan.total_delay()),
+            };
+            (wall, "the sum of the delays".to_owned())
+        }
         Mode::Tasks | Mode::Gather | Mode::Joinset => {
-            let last = finishes(delays(), slots).into_iter().max();
+            let last = sleeps(slots).max();
             let rule = if spec.limit.is_some() {
                 format!("the last to finish{at_a_time}")
             } else {
@@ -45,7 +82,7 @@ pub fn expect(plan: &Plan, spec: &RunSpec, runtime: RuntimeInfo) -> Expectation 
             (last.unwrap_or_default(), rule)
         }
         Mode::Race => {
-            let first = finishes(delays(), slots).into_iter().min();
+            let first = sleeps(slots).min();
             let rule = if spec.limit.is_some() {
                 format!("the first to finish{at_a_time}")
             } else {
@@ -76,10 +113,12 @@ pub fn expect(plan: &Plan, spec: &RunSpec, runtime: RuntimeInfo) -> Expectation 
             "the longest delay: one OS thread per pair".to_owned(),
         ),
     };
-    match spec.timeout {
-        Some(timeout) if timeout < wall => Expectation {
-            wall: timeout,
-            rule: format!("cut off by the {} timeout", human(timeout)),
+    // A pair cut off by the deadline sleeps until it, on the same timer.
+    let deadline = spec.timeout.map(|timeout| ends(Duration::ZERO, timeout));
+    match deadline {
+        Some(deadline) if deadline < wall => Expectation {
+            wall: deadline,
+            rule: format!("cut off by the {} timeout", human(deadline)),
         },
         _ => Expectation { wall, rule },
     }
@@ -89,20 +128,24 @@ pub fn expect(plan: &Plan, spec: &RunSpec, runtime: RuntimeInfo) -> Expectation 
 /// slot in argument order, each the moment one frees (a fair semaphore, or
 /// a pool of `slots` threads).
 pub fn finishes(delays: impl Iterator<Item = Duration>, slots: usize) -> Vec<Duration> {
-    slotted(delays, slots)
-        .map(|(start, delay)| start.saturating_add(delay))
+    slotted(delays, slots, |start, delay| start.saturating_add(delay))
+        .map(|(_, end)| end)
         .collect()
 }
 
 /// When each pair starts, under the same rule as [`finishes`].
 pub fn starts(delays: impl Iterator<Item = Duration>, slots: usize) -> Vec<Duration> {
-    slotted(delays, slots).map(|(start, _)| start).collect()
+    slotted(delays, slots, |start, delay| start.saturating_add(delay))
+        .map(|(start, _)| start)
+        .collect()
 }
 
-/// Each delay with the moment it gets a slot.
+/// Each pair's start (the moment it gets a slot) and end, a sleep begun at
+/// `start` ending at `ends(start, delay)`.
 fn slotted(
     delays: impl Iterator<Item = Duration>,
     slots: usize,
+    ends: fn(Duration, Duration) -> Duration,
 ) -> impl Iterator<Item = (Duration, Duration)> {
     // The finish times of the pairs holding a slot, earliest first.
     let mut holding: BinaryHeap<Reverse<Duration>> = BinaryHeap::new();
@@ -112,8 +155,9 @@ fn slotted(
         } else {
             holding.pop().map_or(Duration::ZERO, |Reverse(free)| free)
         };
-        holding.push(Reverse(start.saturating_add(delay)));
-        (start, delay)
+        let end = ends(start, delay);
+        holding.push(Reverse(end));
+        (start, end)
     })
 }
 

@@ -192,10 +192,10 @@ async fn run_tree(
     })
 }
 
-/// A flat mode's rule of thumb, and its wall from the model of the event
-/// loop where the model covers the run (no `--limit`, `--timeout` or
-/// absolute deadlines; one thread, or no thread held): it counts what the
-/// rule leaves out, the timer's whole milliseconds.
+/// A flat mode's rule of thumb (counted on tokio's timer), checked against
+/// the model of the event loop where the model covers the run: no
+/// `--limit`, `--timeout` or absolute deadlines, and one thread or none
+/// held. Where they differ the model is right, and says so.
 fn flat_expectation(scenario: &Scenario, spec: &RunSpec, runtime: RuntimeInfo) -> Expectation {
     let mut expected = schedule::expect(scenario.plan(), spec, runtime);
     let plain =
@@ -205,8 +205,9 @@ fn flat_expectation(scenario: &Scenario, spec: &RunSpec, runtime: RuntimeInfo) -
         let wall = crate::simulate::wall(scenario);
         if wall != expected.wall {
             expected.rule = format!(
-                "{}; tokio's timer counts whole milliseconds, and each sleep ends on the next one",
-                expected.rule
+                "{}; the event-loop model says {}",
+                expected.rule,
+                crate::scenario::units::human(wall)
             );
             expected.wall = wall;
         }
