@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::{saywhen, stdout_of};
 
-const TOPICS: [&str; 20] = [
+const TOPICS: [&str; 21] = [
     "serial",
     "tasks",
     "gather",
@@ -28,6 +28,7 @@ const TOPICS: [&str; 20] = [
     "group",
     "fail",
     "block",
+    "ties",
 ];
 
 #[test]
@@ -139,6 +140,7 @@ fn lessons_quote_the_call_they_teach() {
         ("group", "set.abort_all();"),
         ("fail", "recorder.fail(index);"),
         ("block", "std::thread::sleep(delay);"),
+        ("ties", "self.fire(target, timer::at_step(step));"),
     ];
     for (topic, call) in quotes {
         let out = stdout_of(saywhen().args(["explain", topic]));

@@ -41,7 +41,7 @@ const EVERYWHERE: [&str; 15] = [
 fn applies(mode: &str, option: &str) -> bool {
     let blocking = ["blocking", "spawn-blocking", "threads"].contains(&mode);
     match option {
-        "--virtual-time" | "--timeout" | "--limit" => !blocking,
+        "--timeout" | "--limit" => !blocking,
         "--deadlines" => mode == "serial",
         "--runtime" | "--workers" => mode != "threads",
         _ => true,
@@ -83,8 +83,8 @@ fn each_mode_help_teaches_the_mode() {
     }
 }
 
-/// `blocking --help` listed --virtual-time, --timeout, --limit and
-/// --deadlines, which blocking refuses.
+/// `blocking --help` listed --timeout, --limit and --deadlines, which
+/// blocking refuses (--virtual-time it takes: the model plays the run).
 #[test]
 fn each_mode_help_lists_only_the_options_that_apply() {
     let all = [
@@ -120,12 +120,12 @@ fn each_mode_help_lists_only_the_options_that_apply() {
 #[test]
 fn an_option_that_does_not_apply_is_refused_with_its_reason() {
     rejects(
-        &["blocking", "--virtual-time", "1:a"],
-        "the virtual clock cannot skip",
+        &["blocking", "--timeout", "1s", "1:a"],
+        "--timeout applies to the async modes",
     );
     rejects(
-        &["--virtual-time", "blocking", "1:a"],
-        "the virtual clock cannot skip",
+        &["--timeout", "1s", "blocking", "1:a"],
+        "--timeout applies to the async modes",
     );
     rejects(
         &["threads", "--limit", "2", "1:a"],

@@ -93,12 +93,24 @@ async fn run_async_reports_the_callers_runtime() {
 
 /// `run_async` checks the spec like `run` does.
 #[tokio::test(start_paused = true)]
-async fn run_async_refuses_blocking_on_the_virtual_clock() {
-    let result = saywhen::run_async(
+async fn run_async_refuses_what_run_refuses() {
+    let mut spec = RunSpec::new(Mode::Blocking, Clock::Virtual);
+    spec.limit = std::num::NonZeroUsize::new(1);
+    let result = saywhen::run_async(plan(), &spec, Arc::new(Silent)).await;
+    assert!(matches!(result, Err(RunError::Spec(_))));
+}
+
+/// On a paused runtime the blocking mode is played by the model of the
+/// event loop: each task holds the one thread in turn, the sum, at once.
+#[tokio::test(start_paused = true)]
+async fn run_async_plays_blocking_on_the_virtual_clock() {
+    let report = saywhen::run_async(
         plan(),
         &RunSpec::new(Mode::Blocking, Clock::Virtual),
         Arc::new(Silent),
     )
-    .await;
-    assert!(matches!(result, Err(RunError::Spec(_))));
+    .await
+    .unwrap();
+    assert!(report.simulated());
+    assert_eq!(report.wall, report.plan.total_delay());
 }

@@ -82,7 +82,7 @@ see: saywhen explain scenario";
 /// so they are not offered in the mode's help.
 fn applies(id: &str, mode: Mode) -> bool {
     match id {
-        "virtual_time" | "timeout" | "limit" => !mode.is_blocking(),
+        "timeout" | "limit" => !mode.is_blocking(),
         "deadlines" => mode == Mode::Serial,
         "runtime" | "workers" => mode != Mode::Threads,
         _ => true,
