@@ -253,8 +253,18 @@ pub fn times(ratio: Option<f64>) -> String {
 /// longest delay (2s).`
 pub fn lesson(c: &Comparison) -> String {
     let mut groups: Vec<(&str, Vec<&Measurement>)> = Vec::new();
+    // The timer's note belongs to the whole sentence, said once at its end.
+    let note = format!("; {}", crate::engine::schedule::TIMER_NOTE);
+    let mut timed = false;
     for m in &c.modes {
         let rule = m.expected_rule();
+        let rule = match rule.strip_suffix(note.as_str()) {
+            Some(rule) => {
+                timed = true;
+                rule
+            }
+            None => rule,
+        };
         match groups.iter_mut().find(|(r, _)| *r == rule) {
             Some((_, members)) => members.push(m),
             None => groups.push((rule, vec![m])),
@@ -272,7 +282,11 @@ pub fn lesson(c: &Comparison) -> String {
             )
         })
         .collect();
-    let mut lesson = format!("{}.", clauses.join("; "));
+    let mut lesson = clauses.join("; ");
+    if timed {
+        lesson.push_str(&note);
+    }
+    lesson.push('.');
     let ranked = c.ranked();
     let unranked: Vec<String> = c
         .modes

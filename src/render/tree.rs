@@ -58,9 +58,13 @@ pub fn write_report(report: &Report, style: &Style, out: &mut dyn Write) -> io::
         Some(overhead) => format!(", overhead {}", human_signed(overhead)),
         None => String::new(),
     };
+    let played = match report.simulated() {
+        true => " (played by the event-loop model)",
+        false => "",
+    };
     let line = format!(
-        "measured {measured} on the {} clock{overhead}",
-        report.clock_label()
+        "measured {measured} on the {} clock{played}{overhead}",
+        report.clock
     );
     writeln!(out, "{}", style.text(fit(&line, style)))
 }
