@@ -25,7 +25,7 @@ use crate::render::{Renderer, fit, summary, timeline};
 use crate::scenario::mode::Deadlines;
 use crate::scenario::plan::Plan;
 use crate::scenario::tree::Scenario;
-use crate::scenario::units::{human, human_signed, offset};
+use crate::scenario::units::{human, human_signed, offset, write_offset};
 
 /// Renders for people.
 #[derive(Debug, Default)]
@@ -37,6 +37,8 @@ pub struct Human {
     /// Whether live lines came first: the tables then keep a blank line
     /// from them (with `--quiet` there are none, and nothing to keep).
     live_lines: bool,
+    /// Where each live line is built before it is written.
+    line: String,
 }
 
 impl Human {
@@ -45,14 +47,17 @@ impl Human {
             style,
             tree: None,
             live_lines: false,
+            line: String::new(),
         }
     }
 
     /// One live line: the offset, the message (after its path in a tree),
     /// and how it ended when it did not say its message; the path and the
     /// message are cut to what the width leaves after the offset and note.
+    /// Built in one reused buffer and written at once: a burst is a
+    /// million of these, and the printer must keep up with the run.
     fn live_line(
-        &self,
+        &mut self,
         plan: &Plan,
         index: usize,
         at: Duration,
@@ -74,16 +79,32 @@ impl Human {
             }
             None => String::new(),
         };
-        let offset = style.text(offset(at));
-        let used = fit::width(&offset).max(OFFSET_WIDTH) + 2 + note.len();
+        let line = &mut self.line;
+        line.clear();
+        write_offset(line, at);
+        if !style.unicode && !line.is_ascii() {
+            *line = style.text(std::mem::take(line));
+        }
+        let offset_width = fit::width(line);
+        let used = offset_width.max(OFFSET_WIDTH) + 2 + note.len();
         let room = style.width.saturating_sub(used);
-        let path = fit::cut(&path, room, style);
-        let message = fit::cut(plan.message(index), room - fit::width(&path), style);
-        writeln!(
-            out,
-            "{offset:>OFFSET_WIDTH$}  {path}{}{note}",
-            style.paint(style.pair(index), message),
-        )
+        let path = fit::cut_borrowed(&path, room, style);
+        let message = fit::cut_borrowed(plan.message(index), room - fit::width(&path), style);
+        // Right-aligned offset: the padding goes in front of what is there.
+        let padding = OFFSET_WIDTH.saturating_sub(offset_width);
+        line.insert_str(0, &"        "[..padding]);
+        line.push_str("  ");
+        line.push_str(&path);
+        let painted = style.paint(style.pair(index), &*message);
+        if painted.is_plain() {
+            line.push_str(&message);
+        } else {
+            use std::fmt::Write as _;
+            let _ = write!(line, "{painted}");
+        }
+        line.push_str(note);
+        line.push('\n');
+        out.write_all(line.as_bytes())
     }
 }
 
