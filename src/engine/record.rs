@@ -91,9 +91,16 @@ impl Recorder {
         self.0.start.elapsed()
     }
 
-    /// Pair `index` begins waiting now.
-    pub fn begin(&self, index: usize) {
-        store(&self.0.slots[index].began, self.elapsed(), 0);
+    /// Pair `index` begins waiting now; returns that instant, so a pair
+    /// can count its sleep from it without reading the clock again.
+    pub fn begin(&self, index: usize) -> Instant {
+        let now = Instant::now();
+        store(
+            &self.0.slots[index].began,
+            now.saturating_duration_since(self.0.start),
+            0,
+        );
+        now
     }
 
     /// Pair `index` has waited its delay: note the time and say it.

@@ -5,10 +5,12 @@ use std::time::Duration;
 
 use jiff::SignedDuration;
 
-const MICRO: u128 = 1_000;
-const MILLI: u128 = 1_000_000;
-const SECOND: u128 = 1_000_000_000;
-const MINUTE: u128 = 60 * SECOND;
+// u64, not u128: u128 division is a library call, and a burst of live
+// lines divides a million offsets. Below a minute every value fits.
+const MICRO: u64 = 1_000;
+const MILLI: u64 = 1_000_000;
+const SECOND: u64 = 1_000_000_000;
+const MINUTE: u64 = 60 * SECOND;
 
 /// A duration for people: four significant digits below a second
 /// (`250ms`, `1.235ms`), milliseconds below a minute (`1.001s`), then
@@ -22,7 +24,10 @@ pub fn human(d: Duration) -> String {
 /// [`human`], appended to `out` without allocating: the live lines write
 /// a million of these in a burst.
 pub fn write_human(out: &mut String, d: Duration) {
-    let nanos = d.as_nanos();
+    let nanos = match u64::try_from(d.as_nanos()) {
+        Ok(nanos) if nanos < MINUTE => nanos,
+        _ => return compound(out, (d.as_nanos() + u128::from(MILLI / 2)) / u128::from(MILLI)),
+    };
     if nanos == 0 {
         return out.push_str("0s");
     }
@@ -41,7 +46,7 @@ pub fn write_human(out: &mut String, d: Duration) {
     if millis * MILLI < MINUTE {
         return decimal(out, millis, "s");
     }
-    compound(out, millis)
+    compound(out, u128::from(millis))
 }
 
 /// A signed duration for people: `+1.2ms`, `-3ms`, `0s`.
@@ -70,7 +75,7 @@ pub fn write_offset(out: &mut String, d: Duration) {
 /// Seconds for machines, rounded to the microsecond (no float noise such as
 /// 1.0010000000000001 for 1.001 s).
 pub fn seconds(d: Duration) -> f64 {
-    round(d.as_nanos(), MICRO) as f64 / 1e6
+    ((d.as_nanos() + u128::from(MICRO / 2)) / u128::from(MICRO)) as f64 / 1e6
 }
 
 /// Signed seconds for machines, rounded to the microsecond.
@@ -85,27 +90,27 @@ pub fn seconds_signed(d: SignedDuration) -> f64 {
 
 /// `nanos` in `unit`, to four significant digits (`312.5µs`, `12.35ms`,
 /// `1.235ms`); a value that rounds up to 1000 units moves to the next unit.
-fn significant(out: &mut String, nanos: u128, unit: u128, unit_name: &str) {
+fn significant(out: &mut String, nanos: u64, unit: u64, unit_name: &str) {
     let decimals: u32 = match nanos / unit {
         0..=9 => 3,
         10..=99 => 2,
         _ => 1,
     };
-    let step = unit / 10u128.pow(decimals);
+    let step = unit / 10u64.pow(decimals);
     let steps = round(nanos, step);
     if steps * step >= 1_000 * unit {
-        return write_human(out, Duration::from_nanos((steps * step) as u64));
+        return write_human(out, Duration::from_nanos(steps * step));
     }
-    decimal(out, steps * 10u128.pow(3 - decimals), unit_name)
+    decimal(out, steps * 10u64.pow(3 - decimals), unit_name)
 }
 
 /// `value / unit`, rounded half up.
-fn round(value: u128, unit: u128) -> u128 {
+fn round(value: u64, unit: u64) -> u64 {
     (value + unit / 2) / unit
 }
 
 /// `thousandths` of `unit_name`: writes `12.345ms`, `250ms`.
-fn decimal(out: &mut String, thousandths: u128, unit_name: &str) {
+fn decimal(out: &mut String, thousandths: u64, unit_name: &str) {
     write_integer(out, thousandths / 1_000);
     let fraction = (thousandths % 1_000) as u16;
     if fraction != 0 {
@@ -128,20 +133,19 @@ fn compound(out: &mut String, millis: u128) {
     ];
     for (count, unit) in parts {
         if count > 0 {
-            write_integer(out, count);
+            // Days of Duration::MAX fit in a u64 many times over.
+            write_integer(out, count as u64);
             out.push_str(unit);
         }
     }
-    let rest = millis % 60_000;
+    let rest = (millis % 60_000) as u64;
     if rest > 0 {
         decimal(out, rest, "s");
     }
 }
 
-/// `n` in decimal digits, without `format!`'s machinery (u128 division
-/// is slow; every duration shown fits in a u64).
-fn write_integer(out: &mut String, n: u128) {
-    let mut n = u64::try_from(n).unwrap_or(u64::MAX);
+/// `n` in decimal digits, without `format!`'s machinery.
+fn write_integer(out: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
@@ -176,6 +180,9 @@ mod tests {
         assert_eq!(h(3 * 3_600_000_000_000), "3h");
         assert_eq!(h(90_061_000_000_000), "1d1h1m1s");
         assert_eq!(human(crate::scenario::pair::MAX_DELAY), "365d");
+        assert_eq!(h(59_999_499_999), "59.999s");
+        assert_eq!(h(u64::MAX), "213503d23h34m33.71s");
+        assert_eq!(human(Duration::MAX), "213503982334601d7h16s");
     }
 
     #[test]
