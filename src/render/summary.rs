@@ -63,9 +63,15 @@ fn summary_table(report: &Report, style: &Style) -> fit::Fitted {
     for (label, of, show) in columns {
         column.clear();
         column.extend(report.pairs().filter_map(|p| of(&p)).map(nanos));
-        rows.push(spread(label, &mut column, |n| show(Duration::from_nanos(n))));
+        rows.push(spread(label, &mut column, |n| {
+            show(Duration::from_nanos(n))
+        }));
     }
-    let mut lates: Vec<i64> = report.pairs().filter_map(|p| p.late()).map(signed_nanos).collect();
+    let mut lates: Vec<i64> = report
+        .pairs()
+        .filter_map(|p| p.late())
+        .map(signed_nanos)
+        .collect();
     rows.push(spread("late by", &mut lates, |n| {
         human_signed(SignedDuration::from_nanos(n))
     }));

@@ -86,10 +86,10 @@ impl fmt::Display for Pair {
 /// compound humantime duration. At most [`MAX_DELAY`].
 pub fn parse_delay(text: &str) -> Result<Duration, PairError> {
     let text = text.trim();
-    if let Some(nanos) = plain_seconds(text) {
-        if nanos <= MAX_DELAY.as_nanos() as u64 {
-            return Ok(Duration::from_nanos(nanos));
-        }
+    if let Some(nanos) = plain_seconds(text)
+        && nanos <= MAX_DELAY.as_nanos() as u64
+    {
+        return Ok(Duration::from_nanos(nanos));
     }
     if text.is_empty() {
         return Err(PairError::EmptyDelay);
@@ -315,13 +315,31 @@ mod tests {
     #[test]
     fn plain_seconds_read_as_the_general_reader_does() {
         for text in [
-            "0", "1", "007", "1.", ".5", "0.25", "1.000001", "123456789.123456789", "31536000",
-            "31536000.000000001", "0.000000001",
+            "0",
+            "1",
+            "007",
+            "1.",
+            ".5",
+            "0.25",
+            "1.000001",
+            "123456789.123456789",
+            "31536000",
+            "31536000.000000001",
+            "0.000000001",
         ] {
             let general = decimal_to_nanos(text, SECOND).map(|n| n as u64);
             assert_eq!(plain_seconds(text), general, "{text}");
         }
-        for text in [".", "", "1.2.3", "0.0000000015", "1234567890", "1e3", "+1", "1s"] {
+        for text in [
+            ".",
+            "",
+            "1.2.3",
+            "0.0000000015",
+            "1234567890",
+            "1e3",
+            "+1",
+            "1s",
+        ] {
             assert_eq!(plain_seconds(text), None, "{text}");
         }
         assert!(matches!(

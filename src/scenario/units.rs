@@ -26,7 +26,12 @@ pub fn human(d: Duration) -> String {
 pub fn write_human(out: &mut String, d: Duration) {
     let nanos = match u64::try_from(d.as_nanos()) {
         Ok(nanos) if nanos < MINUTE => nanos,
-        _ => return compound(out, (d.as_nanos() + u128::from(MILLI / 2)) / u128::from(MILLI)),
+        _ => {
+            return compound(
+                out,
+                (d.as_nanos() + u128::from(MILLI / 2)) / u128::from(MILLI),
+            );
+        }
     };
     if nanos == 0 {
         return out.push_str("0s");
