@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::{saywhen, stdout_of};
 
-const TOPICS: [&str; 20] = [
+const TOPICS: [&str; 21] = [
     "serial",
     "tasks",
     "gather",
@@ -28,6 +28,7 @@ const TOPICS: [&str; 20] = [
     "group",
     "fail",
     "block",
+    "sh",
 ];
 
 #[test]

@@ -9,6 +9,7 @@
 //! finished at 10:15:02
 //! ```
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,7 +17,9 @@ use std::time::Duration;
 use comfy_table::CellAlignment;
 
 use crate::engine::clock::Clock;
+use crate::engine::command_run::{CommandRun, Exit};
 use crate::engine::event::Event;
+use crate::escape::escape;
 use crate::measure::Measurement;
 use crate::measure::report::{PairReport, Report, Status};
 use crate::render::style::Style;
@@ -39,6 +42,8 @@ pub struct Human {
     live_lines: bool,
     /// Where each live line is built before it is written.
     line: String,
+    /// Commands that have exited, until their line is written.
+    exited: HashMap<usize, Arc<CommandRun>>,
 }
 
 impl Human {
@@ -48,7 +53,98 @@ impl Human {
             tree: None,
             live_lines: false,
             line: String::new(),
+            exited: HashMap::new(),
         }
+    }
+
+    /// The path of pair `index` in a tree (`gather › serial › `).
+    fn path(&self, index: usize) -> String {
+        let Some(tree) = &self.tree else {
+            return String::new();
+        };
+        let separator = if self.style.unicode { " › " } else { " > " };
+        let mut path: Vec<&str> = tree
+            .ancestors_of_pair(index)
+            .map(|g| g.kind.name())
+            .collect();
+        path.reverse();
+        let mut text = path.join(separator);
+        text.push_str(separator);
+        text
+    }
+
+    /// A failed command's line, then the output it left under it, each
+    /// line cut to the width.
+    fn failed_command(
+        &mut self,
+        plan: &Plan,
+        index: usize,
+        at: Duration,
+        run: &CommandRun,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let indent = " ".repeat(OFFSET_WIDTH + 2);
+        let room = self.style.width.saturating_sub(OFFSET_WIDTH + 2 + 2);
+        match &run.exit {
+            // Why it never started is a sentence: a line of its own.
+            Exit::NotStarted(why) => {
+                self.live_line(plan, index, at, " (failed: cannot start)", out)?;
+                let why = fit::cut(&escape(why), room + 2, &self.style);
+                writeln!(out, "{indent}{why}")?;
+            }
+            exit => {
+                let note = format!(" (failed: {exit})");
+                self.live_line(plan, index, at, &note, out)?;
+            }
+        }
+        let style = &self.style;
+        let bar = if style.unicode { "│ " } else { "| " };
+        if run.output.dropped() > 0 {
+            let note = format!(
+                "… {} earlier bytes of output not kept (the last {} are)",
+                run.output.dropped(),
+                run.output.bytes().len()
+            );
+            writeln!(
+                out,
+                "{indent}{}",
+                style.paint(style.dim(), fit::cut(&note, room + 2, style))
+            )?;
+        }
+        for line in run.output.text().lines() {
+            let line = escape(line.trim_end_matches('\r'));
+            writeln!(
+                out,
+                "{indent}{}{}",
+                style.paint(style.dim(), bar),
+                fit::cut(&line, room, style)
+            )?;
+        }
+        Ok(())
+    }
+
+    /// `--show-output`: a line a command printed, after its node.
+    fn output_line(
+        &self,
+        plan: &Plan,
+        index: usize,
+        line: &str,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let style = &self.style;
+        let bar = if style.unicode { " │ " } else { " | " };
+        let node = format!("{}{}", self.path(index), plan.message(index));
+        let room = style.width.saturating_sub(OFFSET_WIDTH + 2);
+        let node = fit::cut(&node, room / 2, style);
+        let line = escape(line.trim_end_matches('\r'));
+        let line = fit::cut(&line, room.saturating_sub(fit::width(&node) + 3), style);
+        writeln!(
+            out,
+            "{:OFFSET_WIDTH$}  {}{}{line}",
+            "",
+            style.paint(style.pair(index), node),
+            style.paint(style.dim(), bar),
+        )
     }
 
     /// One live line: the offset, the message (after its path in a tree),
@@ -65,20 +161,7 @@ impl Human {
         out: &mut dyn Write,
     ) -> io::Result<()> {
         let style = &self.style;
-        let path = match &self.tree {
-            Some(tree) => {
-                let separator = if style.unicode { " › " } else { " > " };
-                let mut path: Vec<&str> = tree
-                    .ancestors_of_pair(index)
-                    .map(|g| g.kind.name())
-                    .collect();
-                path.reverse();
-                let mut text = path.join(separator);
-                text.push_str(separator);
-                text
-            }
-            None => String::new(),
-        };
+        let path = self.path(index);
         let line = &mut self.line;
         line.clear();
         write_offset(line, at);
@@ -137,7 +220,17 @@ impl Renderer for Human {
             Event::Cancelled { index, at } => {
                 self.live_line(plan, *index, *at, " (cancelled)", out)
             }
-            Event::Failed { index, at } => self.live_line(plan, *index, *at, " (failed)", out),
+            Event::Failed { index, at } => match self.exited.remove(index) {
+                Some(run) => self.failed_command(plan, *index, *at, &run, out),
+                None => self.live_line(plan, *index, *at, " (failed)", out),
+            },
+            Event::Exited { index, run } => {
+                if run.failed() {
+                    self.exited.insert(*index, run.clone());
+                }
+                Ok(())
+            }
+            Event::Output { index, line, .. } => self.output_line(plan, *index, line, out),
             Event::Skipped { index, at } => self.live_line(plan, *index, *at, " (skipped)", out),
             Event::Finished { at, .. } => {
                 writeln!(out, "finished at {}", at.strftime(CLOCK_TIME))
