@@ -28,7 +28,17 @@ pairs as the scenario `gather(...)` read by `run --file`;
 `guards`: the peak memory of 1,000,000 virtual pairs with `--timeout` and
 `--limit` against none; `limit`: `--limit` against none on both runtimes,
 40,000 pairs of 0 s and 10,000 of 1 ms; `long`: the human view of 1 to 100
-messages of 1 MB each against `--format json`.
+messages of 1 MB each against `--format json`;
+`floor`: saywhen against the physical floor (bench/floor, a copy of
+../shared/floor: a 40-line tokio program that reads the same file, sleeps
+each pair in one join_all or a task each and prints each message, nothing
+else), 1,000,000 pairs of 1 s, gather and tasks, and `run --file` of the
+same pairs as one gather(...) against the flat mode: medians of --runs
+interleaved runs (each round runs every command once, so a change in the
+machine's load falls on all of them alike), wall overhead, CPU time (user +
+system) and peak RSS from wait4, their ratios and the load average; with
+valgrind installed, also the instructions each command executes at 100,000
+pairs (callgrind: repeatable on a busy machine, unlike any time).
 """
 
 import argparse
@@ -40,6 +50,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +58,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main():
     args = parse_args()
-    for tool in ("hyperfine", "/usr/bin/time", "bash"):
+    # The floor comparison times its runs itself (wait4, GNU time for the
+    # peak RSS); the rest runs under hyperfine and GNU time.
+    tools = ("hyperfine", "/usr/bin/time", "bash") if set(args.parts) - {"floor"} else ("/usr/bin/time",)
+    for tool in tools:
         if not shutil.which(tool):
             sys.exit(f"bench: {tool} not found (apt-get install hyperfine time)")
     saywhen = args.saywhen or build_saywhen()
@@ -72,6 +86,8 @@ def main():
         sections.append(bench.limit())
     if "long" in args.parts:
         sections.append(bench.long_messages())
+    if "floor" in args.parts:
+        sections.append(bench.floor())
     print(machine_note(args))
     print("\n\n".join(sections))
 
@@ -87,7 +103,11 @@ def parse_args():
                         help="largest N to run asyncio with (1,000,000 takes ~25 s and 1.7 GB a run)")
     parser.add_argument("--shell-max", type=int, default=1000,
                         help="largest N to run the shell with (default: %(default)s)")
-    parser.add_argument("--parts", default="scale,startup,virtual,scenario,serial,guards,limit,long",
+    parser.add_argument("--floor", help="the floor binary to measure (default: build bench/floor)")
+    parser.add_argument("--instructions", type=int, default=100_000,
+                        help="pairs for the floor part's instruction counts, 0 for none "
+                             "(default: %(default)s)")
+    parser.add_argument("--parts", default="scale,startup,virtual,scenario,serial,guards,limit,long,floor",
                         help="which tables to make (default: %(default)s)")
     parser.add_argument("--work", help="where to keep inputs and raw results (default: a temp dir)")
     parser.add_argument("--programs", default="saywhen,asyncio,shell",
@@ -102,6 +122,42 @@ def parse_args():
 def build_saywhen():
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     return str(ROOT / "target" / "release" / "saywhen")
+
+
+def build_floor():
+    """The floor, built with the release profile saywhen uses (LTO, one
+    codegen unit, panic = abort), into saywhen's target directory."""
+    target = ROOT / "target" / "floor"
+    subprocess.run(["cargo", "build", "--release", "--quiet",
+                    "--manifest-path", str(ROOT / "bench" / "floor" / "Cargo.toml"),
+                    "--target-dir", str(target)], check=True)
+    return str(target / "release" / "bare")
+
+
+def run_once(command, scratch):
+    """Wall (s), CPU time (user + system, s) and peak RSS (MB) of one run
+    of `command`, stdout to /dev/null. Wall and CPU come from the kernel's
+    accounting of the child (wait4); the peak RSS from GNU time around it,
+    since a child forked from Python starts with Python's own 16 MB as its
+    high-water mark."""
+    rss = scratch / "rss"
+    start = time.monotonic()
+    child = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", str(rss), *command],
+                             stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.monotonic() - start
+    if status != 0:
+        sys.exit(f"bench: {' '.join(command)} failed ({status})")
+    return wall, usage.ru_utime + usage.ru_stime, int(rss.read_text().split()[-1]) / 1024
+
+
+def instructions(command):
+    """Instructions `command` executes, every thread counted (callgrind)."""
+    counted = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True).stderr
+    found = re.search(r"Collected : (\d+)", counted)
+    return int(found.group(1)) if found else None
 
 
 def machine_note(args):
@@ -265,13 +321,7 @@ class Bench:
         memory (it also works out the arithmetic of every node)."""
         n = max(self.args.sizes)
         pairs = self.pairs_file(n, False)
-        tree = self.work / f"scenario-gather-{n}.txt"
-        if not tree.exists():
-            with tree.open("w") as out:
-                out.write("gather(\n")
-                for i in range(n):
-                    out.write(f"  1:m{i},\n")
-                out.write(")\n")
+        tree = self.scenario_file(n)
         lines = [f"### {n:,} pairs of 1 s: flat mode against the same scenario", "",
                  "| clock | command | wall | overhead | peak RSS | CPU time |",
                  "| --- | --- | ---: | ---: | ---: | ---: |"]
@@ -394,6 +444,101 @@ class Bench:
                 walls.append(self.measure(f"long-{format}-{count}", command))
             lines.append(f"| {count} x 1 MB message | {walls[0][0] * 1000:.1f} ms "
                          f"| {walls[1][0] * 1000:.1f} ms | {walls[0][1]:.1f} MB |")
+        return "\n".join(lines)
+
+    def scenario_file(self, n):
+        """The N pairs of pairs_file(n) as one scenario, `gather(...)`."""
+        tree = self.work / f"scenario-gather-{n}.txt"
+        if not tree.exists():
+            with tree.open("w") as out:
+                out.write("gather(\n")
+                for i in range(n):
+                    out.write(f"  1:m{i},\n")
+                out.write(")\n")
+        return tree
+
+    def floor(self):
+        """saywhen against the floor, side by side. The goal (issue 18):
+        CPU time and wall overhead at most 1.2x the floor's for gather and
+        tasks, peak RSS at most 1.05x, the scenario at most 1.05x the flat
+        mode."""
+        floor = self.args.floor or build_floor()
+        n = max(self.args.sizes)
+        pairs, tree = str(self.pairs_file(n, False)), str(self.scenario_file(n))
+        commands = {
+            "floor gather": [floor, "gather", pairs],
+            "saywhen gather": [self.saywhen, "gather", "--file", pairs],
+            "floor tasks": [floor, "tasks", pairs],
+            "saywhen tasks": [self.saywhen, "tasks", "--file", pairs],
+            "saywhen run": [self.saywhen, "run", "--file", tree],
+        }
+        load_before = os.getloadavg()
+        runs = {name: [] for name in commands}
+        for round in range(self.args.runs):
+            for name, command in commands.items():
+                runs[name].append(run_once(command, self.work))
+            print(f"  floor: round {round + 1} of {self.args.runs} "
+                  f"(load {os.getloadavg()[0]:.1f})", file=sys.stderr)
+        load_after = os.getloadavg()
+        # Medians of each measure on its own: wall, CPU, RSS.
+        median = {name: [statistics.median(run[i] for run in measured) for i in range(3)]
+                  for name, measured in runs.items()}
+        counts = {}
+        small = min(n, self.args.instructions)
+        if small and shutil.which("valgrind"):
+            few, few_tree = str(self.pairs_file(small, False)), str(self.scenario_file(small))
+            for name, command in commands.items():
+                command = [few if part == pairs else few_tree if part == tree else part
+                           for part in command]
+                counts[name] = instructions(command)
+
+        def ratio(ours, theirs):
+            return ours / theirs if theirs > 0 else float("inf")
+
+        def loads(load):
+            return " / ".join(f"{x:.2f}" for x in load)
+
+        lines = [
+            f"### {n:,} pairs of 1 s: saywhen against the floor", "",
+            f"Medians of {self.args.runs} interleaved runs; human format, live lines on, "
+            f"stdout to /dev/null. Load average (1 / 5 / 15 min) before {loads(load_before)}, "
+            f"after {loads(load_after)}.", "",
+            "| mode | measure | saywhen | floor | ratio | goal |",
+            "| --- | --- | ---: | ---: | ---: | --- |",
+        ]
+        verdicts = []
+        for mode in ("gather", "tasks"):
+            ours, theirs = median[f"saywhen {mode}"], median[f"floor {mode}"]
+            rows = [
+                ("wall overhead", ours[0] - 1, theirs[0] - 1, "s", 1.2),
+                ("CPU time", ours[1], theirs[1], "s", 1.2),
+                ("peak RSS", ours[2], theirs[2], "MB", 1.05),
+            ]
+            if counts:
+                rows.append((f"instructions ({small:,} pairs)", counts[f"saywhen {mode}"] / 1e6,
+                             counts[f"floor {mode}"] / 1e6, "M", None))
+            for measure, a, b, unit, goal in rows:
+                r = ratio(a, b)
+                digits = 1 if unit in ("MB", "M") else 3
+                verdict = "" if goal is None else f"≤ {goal}x: {'met' if r <= goal else 'missed'}"
+                if goal is not None:
+                    verdicts.append(r <= goal)
+                lines.append(f"| {mode} | {measure} | {a:.{digits}f} {unit} | {b:.{digits}f} {unit} "
+                             f"| {r:.2f}x | {verdict} |")
+        flat, scenario = median["saywhen gather"], median["saywhen run"]
+        lines += ["", f"`saywhen run --file` of the same {n:,} pairs as one `gather(...)` "
+                  "against the flat `saywhen gather --file`:", "",
+                  "| measure | scenario | flat | ratio | goal |", "| --- | --- | ---: | ---: | --- |"]
+        rows = [("wall overhead", scenario[0] - 1, flat[0] - 1, "s"), ("CPU time", scenario[1], flat[1], "s"),
+                ("peak RSS", scenario[2], flat[2], "MB")]
+        if counts:
+            rows.append((f"instructions ({small:,} pairs)", counts["saywhen run"] / 1e6,
+                         counts["saywhen gather"] / 1e6, "M"))
+        for measure, a, b, unit in rows:
+            r = ratio(a, b)
+            digits = 1 if unit in ("MB", "M") else 3
+            lines.append(f"| {measure} | {a:.{digits}f} {unit} | {b:.{digits}f} {unit} | {r:.2f}x "
+                         f"| ≤ 1.05x: {'met' if r <= 1.05 else 'missed'} |")
         return "\n".join(lines)
 
 

@@ -42,6 +42,10 @@ pub enum Error {
     Several(Vec<Error>),
     #[error(transparent)]
     Baseline(#[from] BaselineError),
+    /// Command leaves failed and failed their scenario (a job graph run
+    /// for CI fails its job): the report was printed; this names them.
+    #[error("{0}")]
+    CommandsFailed(String),
     /// Options that make no sense together, found after parsing.
     #[error("{0}")]
     Usage(String),
@@ -54,7 +58,8 @@ fn lines(errors: &[Error]) -> String {
     lines.join("\nerror: ")
 }
 
-/// An expectation asked for with `--check` or `--max-wall` was not met.
+/// An expectation asked for with `--check` or `--max-wall` was not met, or
+/// a scenario's commands failed it.
 pub const EXIT_CHECK: u8 = 1;
 /// Bad usage or bad input (clap's convention).
 pub const EXIT_USAGE: u8 = 2;
@@ -77,6 +82,7 @@ impl Error {
             Error::Export(ExportError::Write { .. }) => EXIT_IO,
             Error::Export(ExportError::NothingToJudge { .. }) => EXIT_USAGE,
             Error::Check(_) => EXIT_CHECK,
+            Error::CommandsFailed(_) => EXIT_CHECK,
             Error::Usage(_) => EXIT_USAGE,
             Error::Baseline(_) => EXIT_USAGE,
             Error::Stopped(reason) => reason.exit_code(),

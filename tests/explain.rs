@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::{saywhen, stdout_of};
 
-const TOPICS: [&str; 21] = [
+const TOPICS: [&str; 22] = [
     "serial",
     "tasks",
     "gather",
@@ -28,6 +28,7 @@ const TOPICS: [&str; 21] = [
     "group",
     "fail",
     "block",
+    "sh",
     "ties",
 ];
 

@@ -137,6 +137,7 @@ fn nodes_of(report: &Report) -> Vec<NodeRow> {
                         Action::Fail => "fail",
                         Action::Block => "block",
                         Action::SpawnBlocking => "spawn_blocking",
+                        Action::Command => "command",
                     }
                     .to_owned();
                     row.index = Some(index as usize);
@@ -270,7 +271,7 @@ fn csv_records(text: &str) -> (Vec<String>, Vec<csv::StringRecord>) {
     (header, records)
 }
 
-const TREE_HEADER: [&str; 20] = [
+const TREE_HEADER: [&str; 23] = [
     "mode",
     "run",
     "id",
@@ -291,6 +292,9 @@ const TREE_HEADER: [&str; 20] = [
     "formula_s",
     "limit",
     "timeout_s",
+    "exit_code",
+    "signal",
+    "output",
 ];
 
 #[test]

@@ -367,6 +367,23 @@ pub struct RunArgs {
     /// Print a program that does the same, an asyncio script or a tokio main.rs, instead of running it
     #[arg(long, value_enum, value_name = "LANGUAGE", conflicts_with = "dry_run")]
     pub emit: Option<crate::emit::Emit>,
+    /// A cancelled command's process group gets SIGTERM, then SIGKILL this long after if anything of it is left
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = parse_kill_after)]
+    pub kill_after: Duration,
+    /// Print every line each command prints, as it arrives, after its node (by default a command's output is shown only when it fails)
+    #[arg(long)]
+    pub show_output: bool,
+}
+
+fn parse_kill_after(text: &str) -> Result<Duration, String> {
+    let grace = crate::scenario::pair::parse_delay(text).map_err(|reason| reason.to_string())?;
+    if grace > Duration::from_secs(3600) {
+        return Err(format!(
+            "'{}' is longer than an hour, the longest grace a command may have",
+            Quoted(text)
+        ));
+    }
+    Ok(grace)
 }
 
 #[derive(Debug, Args)]

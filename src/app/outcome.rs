@@ -11,6 +11,7 @@ use crate::engine::event::{EventSink, Silent};
 use crate::engine::signal::stop_on_signals;
 use crate::engine::stop::{Listening, Stop};
 use crate::error::Error;
+use crate::escape::escape;
 use crate::measure::baseline::{Baseline, Row};
 use crate::measure::check::{Failure, Failures, Verdict};
 use crate::measure::repeat::Phase;
@@ -83,7 +84,27 @@ impl Session {
         options: &Options,
         pick: PickRenderer,
     ) -> Result<Session, Error> {
-        let judged = options.check.expectations().any();
+        Session::open(plan, options, pick, false)
+    }
+
+    /// [`Session::start`] for scenarios; with command leaves (`commands`),
+    /// a JUnit export has a test case for each even without `--check`.
+    pub fn start_scenarios(
+        plan: &Arc<Plan>,
+        options: &Options,
+        pick: PickRenderer,
+        commands: bool,
+    ) -> Result<Session, Error> {
+        Session::open(plan, options, pick, commands)
+    }
+
+    fn open(
+        plan: &Arc<Plan>,
+        options: &Options,
+        pick: PickRenderer,
+        commands: bool,
+    ) -> Result<Session, Error> {
+        let judged = options.check.expectations().any() || commands;
         refuse_mermaid_without_markdown(options)?;
         let baseline = options
             .check
@@ -250,11 +271,16 @@ impl Session {
             return Err(Error::Output(closed));
         }
         let failures: Vec<_> = verdicts.into_iter().filter_map(|v| v.failure).collect();
+        let commands = failed_commands(results);
         if let Some(github) = &github {
             annotate(github, &failures, self.format)?;
+            annotate_commands(github, &commands, self.format)?;
         }
         if !failures.is_empty() {
             return Err(Failures(failures).into());
+        }
+        if let Some(failed) = commands_failed(&commands) {
+            return Err(failed);
         }
         if let Some(passed) = options
             .check
@@ -277,6 +303,90 @@ fn annotate(github: &GithubActions, failures: &[Failure], format: Format) -> Res
         Format::Table | Format::Markdown => github.annotate(failures, &mut io::stdout().lock())?,
         _ => github.annotate(failures, &mut io::stderr().lock())?,
     }
+    Ok(())
+}
+
+/// A command leaf that failed, in the first counted run of a scenario
+/// whose root failed with it.
+struct FailedCommand {
+    label: String,
+    id: String,
+    exit: String,
+    output: String,
+}
+
+fn failed_commands(results: Results<'_>) -> Vec<FailedCommand> {
+    let mut failed = Vec::new();
+    for report in results.first_runs() {
+        let scenario = &report.scenario;
+        let root_failed = match scenario.root() {
+            crate::scenario::tree::Node::Group(g) => report.groups.get(g as usize),
+            crate::scenario::tree::Node::Pair { index, .. } => report.timings.get(index as usize),
+        }
+        .is_some_and(|t| t.ended.is_some() && t.end.failed());
+        if !root_failed {
+            continue;
+        }
+        let ids = crate::render::nodes::Ids::of(scenario);
+        for (command, run) in scenario.commands().iter().zip(&report.commands) {
+            let Some(run) = run.as_ref().filter(|run| run.failed()) else {
+                continue;
+            };
+            failed.push(FailedCommand {
+                label: command.label(),
+                id: ids.pair(scenario, command.pair as usize),
+                exit: run.exit.to_string(),
+                output: run.output.text(),
+            });
+        }
+    }
+    failed
+}
+
+/// The error a run whose commands failed ends with: exit 1, naming them.
+fn commands_failed(commands: &[FailedCommand]) -> Option<Error> {
+    let named: Vec<String> = commands
+        .iter()
+        .map(|c| format!("{} ({}, node {})", escape(&c.label), escape(&c.exit), c.id))
+        .collect();
+    let count = match commands.len() {
+        0 => return None,
+        1 => "a command failed".to_owned(),
+        n => format!("{n} commands failed"),
+    };
+    Some(Error::CommandsFailed(format!(
+        "the scenario failed: {count}: {}",
+        named.join(", ")
+    )))
+}
+
+/// One `::error` annotation per failed command, naming it, with the end of
+/// its output.
+fn annotate_commands(
+    github: &GithubActions,
+    commands: &[FailedCommand],
+    format: Format,
+) -> Result<(), Error> {
+    let mut out: Box<dyn Write> = match format {
+        Format::Table | Format::Markdown => Box::new(io::stdout().lock()),
+        _ => Box::new(io::stderr().lock()),
+    };
+    for command in commands {
+        let tail: Vec<&str> = command.output.lines().rev().take(10).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        let mut message = format!(
+            "{} failed: {} (node {})",
+            escape(&command.label),
+            command.exit,
+            command.id
+        );
+        for line in tail {
+            message.push('\n');
+            message.push_str(&escape(line));
+        }
+        github.annotate_command(&command.label, &message, &mut out)?;
+    }
+    out.flush()?;
     Ok(())
 }
 

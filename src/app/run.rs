@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crate::app::cli::{Options, RunArgs};
 use crate::emit::Emit;
 use crate::engine::run_error::RunError;
+use crate::engine::spec::CommandOptions;
 use crate::engine::spec::RunSpec;
 use crate::error::Error;
 use crate::measure::compare::compare_scenarios;
@@ -32,7 +33,11 @@ pub fn execute(args: &RunArgs, options: &Options) -> Result<(), Error> {
         return emit(&scenarios, language);
     }
     // A scenario brings its own shape: the spec's mode is not used.
-    let spec = options.concurrency.spec(Mode::Gather, options.run.clock());
+    let mut spec = options.concurrency.spec(Mode::Gather, options.run.clock());
+    spec.commands = CommandOptions {
+        kill_after: args.kill_after,
+        show_output: args.show_output,
+    };
     for scenario in &scenarios {
         // Refused before the session starts: a usage error must leave the
         // export files as they were.
@@ -48,7 +53,8 @@ pub fn execute(args: &RunArgs, options: &Options) -> Result<(), Error> {
 }
 
 fn run_one(scenario: &Arc<Scenario>, spec: RunSpec, options: &Options) -> Result<(), Error> {
-    let session = Session::start(scenario.plan(), options, Format::renderer)?;
+    let commands = scenario.runs_commands();
+    let session = Session::start_scenarios(scenario.plan(), options, Format::renderer, commands)?;
     let spec = spec.with_stop(session.stop.clone());
     let measured = measure_observed(
         &Subject::Scenario(scenario.clone()),
@@ -61,7 +67,13 @@ fn run_one(scenario: &Arc<Scenario>, spec: RunSpec, options: &Options) -> Result
 }
 
 fn run_several(scenarios: &[Arc<Scenario>], spec: RunSpec, options: &Options) -> Result<(), Error> {
-    let session = Session::start(scenarios[0].plan(), options, Format::compare_renderer)?;
+    let commands = scenarios.iter().any(|s| s.runs_commands());
+    let session = Session::start_scenarios(
+        scenarios[0].plan(),
+        options,
+        Format::compare_renderer,
+        commands,
+    )?;
     let spec = spec.with_stop(session.stop.clone());
     let comparison = compare_scenarios(
         scenarios,
@@ -81,6 +93,9 @@ fn emit(scenarios: &[Arc<Scenario>], language: Emit) -> Result<(), Error> {
             scenarios.len()
         )));
     };
+    if let Some(why) = Emit::refuses(scenario) {
+        return Err(Error::Usage(why));
+    }
     let mut out = std::io::stdout().lock();
     out.write_all(language.program(scenario).as_bytes())?;
     out.flush()?;

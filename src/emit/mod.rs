@@ -37,6 +37,16 @@ pub enum Emit {
 
 impl Emit {
     /// The program for `scenario`, in this language.
+    /// Why `scenario` has no program to emit: a command leaf runs a real
+    /// program, which a script of sleeps cannot stand for.
+    pub fn refuses(scenario: &Scenario) -> Option<String> {
+        scenario.runs_commands().then(|| {
+            "--emit writes a program of sleeps, and this scenario runs real commands (sh, exec): \
+             run it instead"
+                .to_owned()
+        })
+    }
+
     pub fn program(self, scenario: &Scenario) -> String {
         match self {
             Emit::Python => python(scenario),

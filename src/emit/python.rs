@@ -457,7 +457,8 @@ impl Python<'_> {
 /// What a pair does, called with `args`.
 fn call(action: Action, args: &str) -> String {
     match action {
-        Action::Say => format!("say_after({args})"),
+        // Refused before emitting (see `Emit::refuses`): never reached.
+        Action::Say | Action::Command => format!("say_after({args})"),
         Action::Fail => format!("fail_after({args})"),
         Action::Block => format!("blocking_say_after({args})"),
         Action::SpawnBlocking => format!("asyncio.to_thread(sleep_then_say, {args})"),

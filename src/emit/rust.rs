@@ -730,7 +730,8 @@ fn top_level_links(chain: &str) -> Vec<&str> {
 /// The helper that runs a pair doing `action`.
 fn pair_fn(action: Action) -> &'static str {
     match action {
-        Action::Say => "say_after",
+        // Refused before emitting (see `Emit::refuses`): never reached.
+        Action::Say | Action::Command => "say_after",
         Action::Fail => "fail_after",
         Action::Block => "blocking_say_after",
         Action::SpawnBlocking => "say_after_on_pool",

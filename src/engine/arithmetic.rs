@@ -12,6 +12,14 @@
 //!
 //! `block(...)` pairs are counted as if they slept politely; what blocking
 //! the thread does to the rest is what running them shows.
+//!
+//! A command leaf (`sh('make')`) takes as long as it takes: before it has
+//! run its length is unknown ([`UNKNOWN`], written `?`), and after a run
+//! the arithmetic is worked out again from what each command measured
+//! (see [`Scenario::with_measured`]), saying so:
+//! `expected 1.004s = max(sh 'sleep 1' 1.004s measured, b 500ms)`. A
+//! command cut off before it ended stays unknown: it would have taken
+//! longer than whatever cut it.
 
 use std::time::Duration;
 
@@ -19,6 +27,17 @@ use crate::engine::record::End;
 use crate::scenario::tree::{Action, GroupKind, Node, Scenario};
 use crate::scenario::units::human;
 use crate::simulate::why;
+
+pub use crate::simulate::UNKNOWN;
+
+/// A time of the arithmetic for people: [`human`], or `?` when it depends
+/// on a command not yet measured.
+pub fn human_or_unknown(d: Duration) -> String {
+    match d >= UNKNOWN {
+        true => "?".to_owned(),
+        false => human(d),
+    }
+}
 
 pub use crate::simulate::Expected;
 
@@ -126,8 +145,8 @@ impl Schedule {
         };
         if wall == self.polite_wall {
             return match root {
-                Node::Group(_) => format!("expected {} = {rule}", human(wall)),
-                Node::Pair { .. } => format!("expected {}: {rule}", human(wall)),
+                Node::Group(_) => format!("expected {} = {rule}", human_or_unknown(wall)),
+                Node::Pair { .. } => format!("expected {}: {rule}", human_or_unknown(wall)),
             };
         }
         let cause = match self.waits.is_empty() {
@@ -136,8 +155,8 @@ impl Schedule {
         };
         format!(
             "expected {}, not the {} of {rule}: {cause}",
-            human(wall),
-            human(self.polite_wall)
+            human_or_unknown(wall),
+            human_or_unknown(self.polite_wall)
         )
     }
 
@@ -192,19 +211,25 @@ struct Term {
     /// Under a limit: how long it waited for a permit.
     wait: Duration,
     is_pair: bool,
+    /// A command leaf: its length was measured (or is unknown).
+    is_command: bool,
 }
 
 impl Term {
     fn render(&self, bare: bool, in_sum: bool) -> String {
-        let length = human(self.length);
-        let mut text = match (&self.inner, self.is_pair && bare) {
+        let length = match (self.is_command, self.length >= UNKNOWN) {
+            (_, true) => "?".to_owned(),
+            (true, false) => format!("{} measured", human(self.length)),
+            (false, false) => human(self.length),
+        };
+        let mut text = match (&self.inner, self.is_pair && bare && !self.is_command) {
             (_, true) => length,
             (Some(inner), _) if in_sum => format!("({} {inner} = {length})", self.label),
             (Some(inner), _) => format!("{} {inner} = {length}", self.label),
             (None, _) => format!("{} {length}", self.label),
         };
         if !self.wait.is_zero() {
-            text = format!("{} + {text}", human(self.wait));
+            text = format!("{} + {text}", human_or_unknown(self.wait));
         }
         text
     }
@@ -237,7 +262,7 @@ fn render(shape: &Shape, terms: &[Term], total: usize, bare: bool) -> String {
             cancelled,
         } => format!(
             "first failure: {failed} at {}; {cancelled} cancelled",
-            human(*at)
+            human_or_unknown(*at)
         ),
         Shape::Permits(n) => format!("{n} at a time: max({})", list(false, ", ")),
         Shape::Deadline { limit, hit } => {
@@ -256,11 +281,8 @@ impl Planner<'_> {
     fn node(&mut self, node: Node, start: Duration) -> (Duration, End) {
         match node {
             Node::Pair { index, action } => {
-                let delay = self.scenario.plan().pairs()[index as usize].delay;
-                let end = match action {
-                    Action::Fail => End::Failed,
-                    _ => End::Done,
-                };
+                let delay = self.scenario.delay(index as usize).unwrap_or(UNKNOWN);
+                let end = failed_if(self.scenario.leaf_fails(index as usize, action));
                 let end_at = start.saturating_add(delay);
                 self.schedule.pairs[index as usize] = Expected {
                     start: Some(start),
@@ -277,7 +299,10 @@ impl Planner<'_> {
                     end_at,
                     end,
                 };
-                self.schedule.natural[i] = end_at.saturating_sub(start);
+                self.schedule.natural[i] = match end_at >= UNKNOWN {
+                    true => UNKNOWN,
+                    false => end_at.saturating_sub(start),
+                };
                 self.schedule.formulas[i] = render(&shape, &terms, total, false);
                 self.schedule.bare[i] = render(&shape, &terms, total, true);
                 (end_at, end)
@@ -396,7 +421,7 @@ impl Planner<'_> {
         let starts = crate::engine::schedule::starts(ends.iter().map(|e| e.0), permits);
         let mut end_at = start;
         for (&child, &offset) in children.iter().zip(&starts) {
-            self.shift(child, start + offset);
+            self.shift(child, start.saturating_add(offset));
             end_at = end_at.max(self.schedule_of(child).end_at);
         }
         let failed = ends.iter().any(|e| e.1.failed());
@@ -425,8 +450,8 @@ impl Planner<'_> {
     fn shift(&mut self, node: Node, by: Duration) {
         let (pairs, groups) = self.scenario.span(node);
         let moved = |e: &mut Expected| {
-            e.start = e.start.map(|s| s + by);
-            e.end_at += by;
+            e.start = e.start.map(|s| s.saturating_add(by));
+            e.end_at = e.end_at.saturating_add(by);
         };
         groups.for_each(|g| moved(&mut self.schedule.groups[g as usize]));
         pairs.for_each(|p| moved(&mut self.schedule.pairs[p as usize]));
@@ -457,7 +482,7 @@ impl Planner<'_> {
             .collect();
         if children.len() > TERMS {
             let longest = (0..children.len())
-                .max_by_key(|&i| wait(i) + self.length(children[i]))
+                .max_by_key(|&i| wait(i).saturating_add(self.length(children[i])))
                 .unwrap_or(0);
             if longest >= TERMS {
                 terms.push(self.term(children[longest], wait(longest)));
@@ -469,7 +494,7 @@ impl Planner<'_> {
     /// How long `node` takes if nothing cuts it short.
     fn length(&self, node: Node) -> Duration {
         match node {
-            Node::Pair { index, .. } => self.scenario.plan().pairs()[index as usize].delay,
+            Node::Pair { index, .. } => self.scenario.delay(index as usize).unwrap_or(UNKNOWN),
             Node::Group(g) => self.schedule.natural[g as usize],
         }
     }
@@ -487,6 +512,13 @@ impl Planner<'_> {
             inner,
             wait,
             is_pair: matches!(child, Node::Pair { .. }),
+            is_command: matches!(
+                child,
+                Node::Pair {
+                    action: Action::Command,
+                    ..
+                }
+            ),
         }
     }
 

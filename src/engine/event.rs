@@ -8,6 +8,7 @@ use std::time::Duration;
 use jiff::ZonedDateTime;
 
 use crate::engine::clock::Clock;
+use crate::engine::command_run::CommandRun;
 use crate::engine::stop::StopReason;
 use crate::scenario::mode::Mode;
 use crate::scenario::tree::Scenario;
@@ -35,6 +36,12 @@ pub enum Event {
     /// Pair `index` will never start: an earlier sibling in its serial
     /// group failed.
     Skipped { index: usize, at: Duration },
+    /// Command leaf `index` ended: how, and what it printed. Sent just
+    /// before its `Said` (exit 0) or `Failed`.
+    Exited { index: usize, run: Arc<CommandRun> },
+    /// A line command leaf `index` printed (on stdout or stderr, which
+    /// share one pipe), without its newline (`--show-output` only).
+    Output { index: usize, line: String },
     /// Every pair is done: the `finished at` line.
     Finished { at: ZonedDateTime, wall: Duration },
     /// The run was stopped early (Ctrl-C, SIGTERM, closed output): the last

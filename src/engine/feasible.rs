@@ -43,6 +43,10 @@ pub enum SpecError {
         "the scenario blocks a thread (block, spawn_blocking or threads), which the virtual clock cannot skip: run it without --virtual-time"
     )]
     BlockingScenarioOnVirtualClock,
+    #[error(
+        "the scenario runs real commands (sh, exec), which take real time: the virtual clock cannot skip them (drop --virtual-time)"
+    )]
+    CommandsOnVirtualClock,
     #[error("--{option} shapes the pairs of a flat mode; in a scenario, write it in: {hint}")]
     NotForScenarios {
         option: &'static str,
@@ -54,7 +58,10 @@ impl RunSpec {
     /// Whether `scenario` can run with this spec's clock and runtime. The
     /// spec's mode is not used, and the options that shape a flat mode's
     /// pairs are refused: a scenario says them itself.
-    pub fn check_scenario(&self, _scenario: &Scenario) -> Result<(), SpecError> {
+    pub fn check_scenario(&self, scenario: &Scenario) -> Result<(), SpecError> {
+        if self.clock == Clock::Virtual && scenario.runs_commands() {
+            return Err(SpecError::CommandsOnVirtualClock);
+        }
         self.check_runtime()?;
         let refused = [
             (

@@ -6,8 +6,10 @@
 
 pub mod arithmetic;
 pub mod clock;
+pub mod command_run;
 pub mod event;
 pub mod feasible;
+pub mod process_group;
 pub mod record;
 pub mod run_error;
 pub mod runtime;

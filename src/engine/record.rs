@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::engine::command_run::CommandRun;
 use crate::engine::event::{Event, EventSink};
 /// How a node's wait ended: the vocabulary is the scenario's (a `fail`
 /// leaf fails, a `timeout` group times out), so it lives there.
@@ -36,6 +37,13 @@ struct Shared {
     /// of its own rather than a field in every slot: only joinset and race
     /// collect, and a million slots would carry 8 MB for nothing.
     collected: Mutex<Vec<usize>>,
+    /// What each command leaf left, in command order (see
+    /// [`Scenario::commands`](crate::scenario::tree::Scenario::commands));
+    /// empty without any.
+    commands: Mutex<Vec<Option<CommandRun>>>,
+    /// Pair indices of the command leaves, in order (to find a pair's
+    /// entry in `commands`).
+    command_pairs: Box<[u32]>,
 }
 
 /// Offsets from the start in nanoseconds, plus one; 0 means "not yet".
@@ -72,6 +80,17 @@ impl Timing {
 impl Recorder {
     /// A record for `pairs` pairs and `groups` groups, starting now.
     pub fn new(pairs: usize, groups: usize, sink: Arc<dyn EventSink>) -> Recorder {
+        Recorder::with_commands(pairs, groups, Box::new([]), sink)
+    }
+
+    /// A record that also keeps what each command leaf left; `commands`
+    /// are their pair indices, in order.
+    pub fn with_commands(
+        pairs: usize,
+        groups: usize,
+        commands: Box<[u32]>,
+        sink: Arc<dyn EventSink>,
+    ) -> Recorder {
         let slots = (0..pairs).map(|_| Slot::default()).collect();
         Recorder(Arc::new(Shared {
             start: Instant::now(),
@@ -79,7 +98,49 @@ impl Recorder {
             groups: (0..groups).map(|_| Slot::default()).collect(),
             sink: RwLock::new(Some(sink)),
             collected: Mutex::new(Vec::new()),
+            commands: Mutex::new(vec![None; commands.len()]),
+            command_pairs: commands,
         }))
+    }
+
+    /// Command leaf `index` ended at `at` as `run` says: done on exit 0,
+    /// failed otherwise (unless it was already cut off).
+    pub fn end_command(&self, index: usize, at: Duration, run: CommandRun) {
+        let end = match run.failed() {
+            true => End::Failed,
+            false => End::Done,
+        };
+        let shared = Arc::new(run.clone());
+        self.keep_command(index, run);
+        if store_end(&self.0.slots[index].ended, at, end) {
+            self.send(Event::Exited { index, run: shared });
+            self.send(match end {
+                End::Failed => Event::Failed { index, at },
+                _ => Event::Said { index, at },
+            });
+        }
+    }
+
+    /// Keeps what command leaf `index` left, saying nothing (a command
+    /// cut off: its cancellation is recorded by whoever cut it).
+    pub fn keep_command(&self, index: usize, run: CommandRun) {
+        let Ok(slot) = self.0.command_pairs.binary_search(&(index as u32)) else {
+            return;
+        };
+        let mut commands = self.0.commands.lock().unwrap_or_else(|e| e.into_inner());
+        commands[slot] = Some(run);
+    }
+
+    /// A line command leaf `index` printed (`--show-output`).
+    pub fn output_line(&self, index: usize, line: String) {
+        self.send(Event::Output { index, line });
+    }
+
+    /// What each command leaf left, in command order (`None`: it never
+    /// started).
+    pub fn command_runs(&self) -> Vec<Option<CommandRun>> {
+        let commands = self.0.commands.lock().unwrap_or_else(|e| e.into_inner());
+        commands.clone()
     }
 
     pub fn start(&self) -> Instant {
@@ -91,9 +152,23 @@ impl Recorder {
         self.0.start.elapsed()
     }
 
-    /// Pair `index` begins waiting now.
-    pub fn begin(&self, index: usize) {
-        store(&self.0.slots[index].began, self.elapsed(), 0);
+    /// Pair `index` begins waiting now; returns that instant, so a pair
+    /// can count its sleep from it without reading the clock again.
+    pub fn begin(&self, index: usize) -> Instant {
+        let now = Instant::now();
+        store(
+            &self.0.slots[index].began,
+            now.saturating_duration_since(self.0.start),
+            0,
+        );
+        now
+    }
+
+    /// Pair `index` begins now; returns when, from the start.
+    pub fn begin_now(&self, index: usize) -> Duration {
+        let at = self.elapsed();
+        store(&self.0.slots[index].began, at, 0);
+        at
     }
 
     /// Pair `index` has waited its delay: note the time and say it.

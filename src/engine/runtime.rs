@@ -74,8 +74,10 @@ impl fmt::Display for RuntimeInfo {
 /// A runtime for `spec`: its flavour and workers, on its clock.
 ///
 /// tokio can only pause time on a current-thread runtime; [`RunSpec::check`]
-/// refuses the other combination before this is called.
-pub fn build(spec: &RunSpec) -> io::Result<Runtime> {
+/// refuses the other combination before this is called. `io` adds the IO
+/// driver, which command leaves read their pipes on (a run of sleeps does
+/// without it).
+pub fn build(spec: &RunSpec, io: bool) -> io::Result<Runtime> {
     let mut builder = match spec.runtime {
         Flavor::CurrentThread => Builder::new_current_thread(),
         Flavor::MultiThread => {
@@ -87,6 +89,9 @@ pub fn build(spec: &RunSpec) -> io::Result<Runtime> {
         }
     };
     builder.enable_time();
+    if io {
+        builder.enable_io();
+    }
     if spec.clock == Clock::Virtual {
         builder.start_paused(true);
     }

@@ -50,6 +50,27 @@ pub struct RunSpec {
     pub workers: Option<NonZeroUsize>,
     /// How serial counts its sleeps (`--deadlines`).
     pub deadlines: Deadlines,
+    /// How command leaves run (`--kill-after`, `--show-output`).
+    pub commands: CommandOptions,
+}
+
+/// How a run treats its command leaves (`--kill-after`, `--show-output`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CommandOptions {
+    /// How long a cancelled command's process group has between SIGTERM
+    /// and SIGKILL.
+    pub kill_after: Duration,
+    /// Pass every line a command prints on, as it arrives.
+    pub show_output: bool,
+}
+
+impl Default for CommandOptions {
+    fn default() -> CommandOptions {
+        CommandOptions {
+            kill_after: Duration::from_secs(2),
+            show_output: false,
+        }
+    }
 }
 
 impl RunSpec {
@@ -71,6 +92,7 @@ impl RunSpec {
             runtime: Flavor::CurrentThread,
             workers: None,
             deadlines: Deadlines::Relative,
+            commands: CommandOptions::default(),
         }
     }
 

@@ -38,6 +38,8 @@ pub enum Topic {
     Fail,
     /// `block(PAIR)`: the blocking mistake, inside a scenario.
     Block,
+    /// `sh('COMMAND')`, `exec('prog', ...)`: real commands as leaves.
+    Sh,
     /// Two timers due at once: who goes first, and tokio's 1 ms steps.
     Ties,
 }
@@ -74,6 +76,7 @@ impl Topic {
             Topic::Group,
             Topic::Fail,
             Topic::Block,
+            Topic::Sh,
             Topic::Ties,
         ])
     }
@@ -93,6 +96,7 @@ impl Topic {
             Topic::Group => "group",
             Topic::Fail => "fail",
             Topic::Block => "block",
+            Topic::Sh => "sh",
             Topic::Ties => "ties",
         }
     }
@@ -113,6 +117,7 @@ impl Topic {
             Topic::Group => "group(...): a task group, the first failure cancels the rest",
             Topic::Fail => "fail(PAIR): a pair that fails after its sleep",
             Topic::Block => "block(PAIR): the blocking mistake inside a scenario",
+            Topic::Sh => "sh('make test'), exec('cargo', 'build'): real commands as leaves",
             Topic::Ties => "two timers due at once, and tokio's 1 ms timer steps",
         }
     }
@@ -139,6 +144,7 @@ impl Topic {
             Topic::Group => GROUP,
             Topic::Fail => FAIL,
             Topic::Block => BLOCK,
+            Topic::Sh => SH,
             Topic::Ties => TIES,
         };
         Lesson {
@@ -232,6 +238,7 @@ impl Lesson {
             Topic::Group => "pub async fn run(",
             Topic::Fail => "pub async fn fail_after(",
             Topic::Block => "pub async fn run(",
+            Topic::Sh => "pub async fn run(",
             Topic::Ties => "fn drive(",
         }
     }
@@ -475,6 +482,32 @@ const FAIL: Parts = (
      skipped.",
 );
 
+const SH: Parts = (
+    "`sh('make test')` runs its text with `sh -c`; `exec('cargo', 'build')` runs a\n\
+     program without a shell; `name: unit` labels either. A command is a leaf like\n\
+     a pair, anywhere in the tree, and it runs off the thread: the task awaits its\n\
+     child process, and the runtime's thread stays free for every other task, as\n\
+     with spawn_blocking. Exit 0 is done; any other exit (or a signal, or a program\n\
+     that cannot start) fails the leaf, with the language's failure rules: serial\n\
+     skips the rest, group cancels its siblings. Cancelling a command (a lost race,\n\
+     a timeout, a failing sibling, Ctrl-C) ends its whole process group: SIGTERM,\n\
+     then SIGKILL after --kill-after (2 s). Its stdin is /dev/null; its output is\n\
+     kept (the last 8 KiB) and shown under it when it fails, or streamed with\n\
+     --show-output. Real clock only.",
+    "src/mode/command.rs",
+    include_str!("../mode/command.rs"),
+    "proc = await asyncio.create_subprocess_shell(\n\
+     \x20   'make test', stdin=asyncio.subprocess.DEVNULL,\n\
+     \x20   stdout=PIPE, stderr=STDOUT, start_new_session=True)\n\
+     output, _ = await proc.communicate()\n\
+     if proc.returncode != 0:\n\
+     \x20   raise RuntimeError(f'exit {proc.returncode}')",
+    "What the commands measured: a command's time is unknown until it has run\n\
+     (`--dry-run` writes it `?`), so the arithmetic is worked out after the run from\n\
+     each one's measured time: `gather(sh('sleep 0.2'), sh('sleep 0.3'))` expects\n\
+     `max(sh 'sleep 0.2' 201ms measured, sh 'sleep 0.3' 302ms measured)`.",
+);
+
 const BLOCK: Parts = (
     "`block(1:x)` is the blocking mistake inside a scenario: the pair runs in an\n\
      async task but sleeps with `std::thread::sleep`, which holds the thread\n\
@@ -661,6 +694,7 @@ mod tests {
             Topic::Group => "set.abort_all()",
             Topic::Fail => "recorder.fail(index)",
             Topic::Block => "std::thread::sleep(delay)",
+            Topic::Sh => "leader.wait()",
             Topic::Ties => "self.fire(target, timer::at_step(step))",
         };
         for topic in Topic::all() {

@@ -10,6 +10,7 @@ use jiff::{SignedDuration, ZonedDateTime};
 
 use crate::engine::arithmetic::Schedule;
 use crate::engine::clock::Clock;
+use crate::engine::command_run::CommandRun;
 use crate::engine::record::{End, Timing};
 use crate::engine::runtime::RuntimeInfo;
 use crate::engine::stop::StopReason;
@@ -58,6 +59,10 @@ pub struct Report {
     pub limit: Option<NonZeroUsize>,
     /// How serial counted its sleeps.
     pub deadlines: Deadlines,
+    /// What each command leaf left, in command order (see
+    /// [`Scenario::commands`]); `None` for one that never started. Empty
+    /// without commands.
+    pub commands: Vec<Option<CommandRun>>,
 }
 
 /// How a node's wait ended.
@@ -196,6 +201,13 @@ impl Report {
             }
         }
         drift
+    }
+
+    /// What command leaf `index` (a pair index) left, if it is one and
+    /// started.
+    pub fn command_run(&self, index: usize) -> Option<&CommandRun> {
+        let slot = self.scenario.command_slot(index)?;
+        self.commands.get(slot)?.as_ref()
     }
 
     /// Every pair with its timing, in argument order.

@@ -15,6 +15,7 @@ use tokio::runtime::Handle;
 
 use crate::engine::arithmetic::Schedule;
 use crate::engine::clock::Clock;
+use crate::engine::command_run::{CommandRun, Exit};
 use crate::engine::event::{Event, EventSink};
 use crate::engine::record::{End, Recorder, Timing};
 use crate::engine::run_error::RunError;
@@ -24,6 +25,7 @@ use crate::engine::spec::RunSpec;
 use crate::engine::wall_clock;
 use crate::measure::report::Report;
 use crate::mode::{Work, simulated};
+use crate::scenario::command::Measured;
 use crate::scenario::mode::{Deadlines, Mode};
 use crate::scenario::plan::Plan;
 use crate::scenario::tree::Scenario;
@@ -36,7 +38,7 @@ pub fn run(plan: Arc<Plan>, spec: &RunSpec, sink: Arc<dyn EventSink>) -> Result<
     refuse_nesting()?;
     spec.check()?;
     let scenario = Arc::new(Scenario::flat(spec.mode, plan));
-    block_on(spec, run_tree(scenario, spec, sink, Some(spec.mode)))
+    block_on(spec, false, run_tree(scenario, spec, sink, Some(spec.mode)))
 }
 
 /// Runs `scenario` on a new runtime, blocking until done; `spec` gives the
@@ -49,7 +51,8 @@ pub fn run_scenario(
 ) -> Result<Report, RunError> {
     refuse_nesting()?;
     spec.check_scenario(&scenario)?;
-    block_on(spec, run_tree(scenario, spec, sink, None))
+    let io = scenario.runs_commands();
+    block_on(spec, io, run_tree(scenario, spec, sink, None))
 }
 
 /// `block_on` inside a runtime would panic ("Cannot start a runtime from
@@ -63,9 +66,10 @@ fn refuse_nesting() -> Result<(), RunError> {
 
 fn block_on(
     spec: &RunSpec,
+    io: bool,
     run: impl Future<Output = Result<Report, RunError>>,
 ) -> Result<Report, RunError> {
-    let runtime = runtime::build(spec)?;
+    let runtime = runtime::build(spec, io)?;
     let report = runtime.block_on(run);
     // After a stop (Ctrl-C), blocking sleeps may still be running on their
     // threads; dropping the runtime would wait for them. The report is
@@ -89,7 +93,9 @@ pub async fn run_async(
     run_tree(scenario, spec, sink, Some(spec.mode)).await
 }
 
-/// Runs `scenario` on the current tokio runtime; see [`run_async`].
+/// Runs `scenario` on the current tokio runtime; see [`run_async`]. A
+/// scenario with command leaves needs the runtime's IO driver (built with
+/// `enable_io` or `enable_all`): its commands' pipes are read on it.
 pub async fn run_scenario_async(
     scenario: Arc<Scenario>,
     spec: &RunSpec,
@@ -123,8 +129,14 @@ async fn run_tree(
         }
     };
     let started_at = wall_clock::now();
-    let recorder = Recorder::new(plan.len(), scenario.groups().len(), sink);
+    let command_pairs = scenario.commands().iter().map(|c| c.pair).collect();
+    let recorder =
+        Recorder::with_commands(plan.len(), scenario.groups().len(), command_pairs, sink);
     let work = Work::new(scenario.clone(), recorder.clone(), spec);
+    let (_, reaper) = work.commands();
+    if scenario.runs_commands() {
+        crate::engine::process_group::adopt_orphans();
+    }
     // What blocks cannot sleep on the virtual clock: the model plays it.
     let work = match clock == Clock::Virtual && scenario.blocks() {
         true => Either::Left(async move { simulated::run(&work).await }),
@@ -156,6 +168,10 @@ async fn run_tree(
         Err(reason) => Some(reason),
     };
     let wall = recorder.elapsed();
+    // Every process group a command left is gone before the report: a
+    // cancelled command had SIGTERM, and gets SIGKILL at the end of its
+    // grace.
+    reaper.finish().await;
     let finished_at = after(&started_at, wall);
     recorder.emit(match interrupted {
         None => Event::Finished {
@@ -170,7 +186,25 @@ async fn run_tree(
     });
     recorder.close();
     let stopped = interrupted.map(|_| wall);
+    let commands = recorder.command_runs();
+    // A command's length is known now: the arithmetic is worked out
+    // again from what each one measured.
+    let (scenario, plan, expected, schedule) = match scenario.runs_commands() {
+        false => (scenario, plan, expected, schedule),
+        true => {
+            let measured = measured(&commands, stopped);
+            let scenario = Arc::new(scenario.with_measured(&measured));
+            let schedule = Schedule::of(&scenario);
+            let expected = Expectation {
+                wall: schedule.wall(&scenario),
+                rule: schedule.rule(&scenario),
+            };
+            let plan = scenario.plan().clone();
+            (scenario, plan, expected, Some(Arc::new(schedule)))
+        }
+    };
     Ok(Report {
+        commands,
         mode,
         clock,
         started_at,
@@ -213,6 +247,23 @@ fn flat_expectation(scenario: &Scenario, spec: &RunSpec, runtime: RuntimeInfo) -
         }
     }
     expected
+}
+
+/// What each command measured, for the arithmetic: those that ran to
+/// their end (and, in a stopped run, ended before the stop).
+fn measured(runs: &[Option<CommandRun>], stopped: Option<Duration>) -> Vec<Option<Measured>> {
+    runs.iter()
+        .map(|run| {
+            let run = run.as_ref()?;
+            if run.exit == Exit::Cancelled || stopped.is_some_and(|stop| run.took > stop) {
+                return None;
+            }
+            Some(Measured {
+                took: run.took,
+                failed: run.failed(),
+            })
+        })
+        .collect()
 }
 
 /// The record as of `stop`, when the run was stopped: on a multi-thread

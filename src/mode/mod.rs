@@ -12,6 +12,7 @@
 //! recorder; the runner that runs them is above, in `src/measure/run.rs`.
 
 mod blocking;
+pub mod command;
 mod gather;
 mod group;
 mod joinset;

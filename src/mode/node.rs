@@ -13,8 +13,8 @@ use tokio::task::JoinSet;
 use crate::engine::record::End;
 use crate::engine::run_error::RunError;
 use crate::mode::{
-    Work, blocking, gather, group, joinset, limit, race, serial, spawn_blocking, tasks, threads,
-    timeout,
+    Work, blocking, command, gather, group, joinset, limit, race, serial, spawn_blocking, tasks,
+    threads, timeout,
 };
 use crate::scenario::tree::{Action, GroupKind, Node};
 
@@ -51,6 +51,10 @@ impl Work {
                 index,
                 action: Action::SpawnBlocking,
             } => Either::Right(Box::pin(spawn_blocking::run(self, index as usize))),
+            Node::Pair {
+                index,
+                action: Action::Command,
+            } => Either::Right(Box::pin(command::run(self, index as usize))),
             Node::Group(index) => Either::Right(Box::pin(self.group(index))),
         }
     }

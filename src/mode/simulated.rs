@@ -29,7 +29,9 @@ pub async fn run(work: &Work) -> NodeResult {
             tokio::time::advance(at - now).await;
         }
         match (node, change) {
-            (Node::Pair { index, .. }, Change::Began) => recorder.begin(index as usize),
+            (Node::Pair { index, .. }, Change::Began) => {
+                recorder.begin(index as usize);
+            }
             (Node::Pair { index, .. }, Change::Ended(end)) => {
                 let index = index as usize;
                 match end {

@@ -11,9 +11,10 @@ use futures_util::FutureExt;
 use futures_util::future::Either;
 use tokio::time::{Instant, sleep_until};
 
+use crate::engine::process_group::Reaper;
 use crate::engine::record::End;
 use crate::engine::record::Recorder;
-use crate::engine::spec::RunSpec;
+use crate::engine::spec::{CommandOptions, RunSpec};
 use crate::mode::limit::Limit;
 use crate::mode::say::{fail_after, say_after, say_at};
 use crate::scenario::mode::Deadlines;
@@ -30,6 +31,8 @@ pub struct Work {
     /// for them.
     guards: Option<Arc<Guards>>,
     deadlines: Deadlines,
+    /// `None` without command leaves: a plain pair pays nothing for them.
+    commands: Option<Arc<(CommandOptions, Reaper)>>,
 }
 
 /// The run's `--limit` and `--timeout`, shared by all its pairs, with the
@@ -61,11 +64,24 @@ impl Work {
                 .and_then(|timeout| recorder.start().checked_add(timeout)),
         };
         let guarded = guards.limit.is_some() || guards.deadline.is_some();
+        let commands = scenario
+            .runs_commands()
+            .then(|| Arc::new((spec.commands, Reaper::default())));
         Work {
             scenario,
             guards: guarded.then(|| Arc::new(guards)),
             deadlines: spec.deadlines,
             recorder,
+            commands,
+        }
+    }
+
+    /// How commands run, and the reaper that sees their process groups
+    /// gone (see [`crate::engine::process_group`]).
+    pub fn commands(&self) -> (CommandOptions, Reaper) {
+        match &self.commands {
+            Some(commands) => (commands.0, commands.1.clone()),
+            None => (CommandOptions::default(), Reaper::default()),
         }
     }
 

@@ -75,6 +75,18 @@ impl GithubActions {
         out.flush()
     }
 
+    /// Prints the `::error` workflow command of a failed command leaf,
+    /// titled with its label.
+    pub fn annotate_command(
+        &self,
+        label: &str,
+        message: &str,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let title = format!("saywhen: {} failed", escape(label));
+        writeln!(out, "{}", error_command(&title, message))
+    }
+
     /// Appends the summary of `results` and `verdicts` to the job summary,
     /// if there is one. A failure is a warning on stderr, like a summary
     /// file that cannot be opened.

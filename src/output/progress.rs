@@ -205,6 +205,7 @@ impl Progress {
                 ..
             } => live.stop_after_echo(),
             Event::Finished { .. } | Event::Interrupted { .. } => live.stop(),
+            Event::Exited { .. } | Event::Output { .. } => {}
         }
     }
 

@@ -28,6 +28,7 @@ use std::time::Duration;
 use jiff::SignedDuration;
 use serde::Serialize;
 
+use crate::engine::arithmetic::UNKNOWN;
 use crate::measure::Measurement;
 use crate::measure::compare::Comparison;
 use crate::measure::report::Report;
@@ -125,7 +126,7 @@ fn io_error(error: csv::Error) -> io::Error {
 }
 
 /// The columns of a scenario's CSV: one row per node.
-pub const TREE_HEADER: [&str; 20] = [
+pub const TREE_HEADER: [&str; 23] = [
     "mode",
     "run",
     "id",
@@ -146,6 +147,9 @@ pub const TREE_HEADER: [&str; 20] = [
     "formula_s",
     "limit",
     "timeout_s",
+    "exit_code",
+    "signal",
+    "output",
 ];
 
 /// Every node of every run of scenarios.
@@ -187,7 +191,7 @@ pub fn write_planned(scenarios: &[&Scenario], out: &mut dyn Write) -> io::Result
 
 /// One node's row, in [`TREE_HEADER`]'s order; what does not apply to it,
 /// or was not measured, is an empty field.
-fn tree_row(mode: &str, run: Option<usize>, node: &NodeRecord<'_>) -> [String; 20] {
+fn tree_row(mode: &str, run: Option<usize>, node: &NodeRecord<'_>) -> [String; 23] {
     let text = |value: Option<String>| value.unwrap_or_default();
     let measured = node.measured;
     [
@@ -205,12 +209,23 @@ fn tree_row(mode: &str, run: Option<usize>, node: &NodeRecord<'_>) -> [String; 2
         text(measured.and_then(|m| m.late).map(plain_signed)),
         text(measured.map(|m| m.status.name().to_owned())),
         text(node.expected.start.map(plain)),
-        plain(node.expected.end_at),
+        text(
+            Some(node.expected.end_at)
+                .filter(|&d| d < UNKNOWN)
+                .map(plain),
+        ),
         node.expected_status().name().to_owned(),
         text(node.formula.map(str::to_owned)),
-        text(node.formula_total.map(plain)),
+        text(node.formula_total.filter(|&d| d < UNKNOWN).map(plain)),
         text(node.limit.map(|n| n.to_string())),
         text(node.timeout.map(plain)),
+        text(node.run.and_then(|r| r.exit.code()).map(|c| c.to_string())),
+        text(
+            node.run
+                .and_then(|r| r.exit.signal())
+                .map(|c| c.to_string()),
+        ),
+        text(node.run.map(|r| r.output.text())),
     ]
 }
 

@@ -13,6 +13,7 @@
 //! what is shown; and cutting reads only as much of a text as it shows, so
 //! a 20 MB message costs the human view what a short one does.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
@@ -35,8 +36,14 @@ pub fn width(text: &str) -> usize {
 /// columns, ending with the style's ellipsis (`…`, `...` in ASCII) when
 /// something was cut.
 pub fn cut(text: &str, max: usize, style: &Style) -> String {
+    cut_borrowed(text, max, style).into_owned()
+}
+
+/// [`cut`], borrowing `text` when it is shown as it is (plain ASCII that
+/// fits): what a live line needs, a million times in a burst.
+pub fn cut_borrowed<'t>(text: &'t str, max: usize, style: &Style) -> Cow<'t, str> {
     if text.len() <= max && text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
-        return text.to_owned();
+        return Cow::Borrowed(text);
     }
     let ellipsis = Some(style.ellipsis())
         .filter(|e| width(e) <= max)
@@ -50,7 +57,7 @@ pub fn cut(text: &str, max: usize, style: &Style) -> String {
         if used + columns > max {
             shown.truncate(within_room);
             shown.push_str(ellipsis);
-            return shown;
+            return Cow::Owned(shown);
         }
         shown.push_str(&grapheme);
         used += columns;
@@ -58,7 +65,7 @@ pub fn cut(text: &str, max: usize, style: &Style) -> String {
             within_room = shown.len();
         }
     }
-    shown
+    Cow::Owned(shown)
 }
 
 /// `text` cut (as by [`cut`]) or padded with spaces to exactly `columns`.

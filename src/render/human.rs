@@ -9,6 +9,7 @@
 //! finished at 10:15:02
 //! ```
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,7 +17,9 @@ use std::time::Duration;
 use comfy_table::CellAlignment;
 
 use crate::engine::clock::Clock;
+use crate::engine::command_run::{CommandRun, Exit};
 use crate::engine::event::Event;
+use crate::escape::escape;
 use crate::measure::Measurement;
 use crate::measure::report::{PairReport, Report, Status};
 use crate::render::style::Style;
@@ -25,7 +28,7 @@ use crate::render::{Renderer, fit, summary, timeline};
 use crate::scenario::mode::Deadlines;
 use crate::scenario::plan::Plan;
 use crate::scenario::tree::Scenario;
-use crate::scenario::units::{human, human_signed, offset};
+use crate::scenario::units::{human, human_signed, offset, write_offset};
 
 /// Renders for people.
 #[derive(Debug, Default)]
@@ -37,6 +40,10 @@ pub struct Human {
     /// Whether live lines came first: the tables then keep a blank line
     /// from them (with `--quiet` there are none, and nothing to keep).
     live_lines: bool,
+    /// Where each live line is built before it is written.
+    line: String,
+    /// Commands that have exited, until their line is written.
+    exited: HashMap<usize, Arc<CommandRun>>,
 }
 
 impl Human {
@@ -45,14 +52,108 @@ impl Human {
             style,
             tree: None,
             live_lines: false,
+            line: String::new(),
+            exited: HashMap::new(),
         }
+    }
+
+    /// The path of pair `index` in a tree (`gather › serial › `).
+    fn path(&self, index: usize) -> String {
+        let Some(tree) = &self.tree else {
+            return String::new();
+        };
+        let separator = if self.style.unicode { " › " } else { " > " };
+        let mut path: Vec<&str> = tree
+            .ancestors_of_pair(index)
+            .map(|g| g.kind.name())
+            .collect();
+        path.reverse();
+        let mut text = path.join(separator);
+        text.push_str(separator);
+        text
+    }
+
+    /// A failed command's line, then the output it left under it, each
+    /// line cut to the width.
+    fn failed_command(
+        &mut self,
+        plan: &Plan,
+        index: usize,
+        at: Duration,
+        run: &CommandRun,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let indent = " ".repeat(OFFSET_WIDTH + 2);
+        let room = self.style.width.saturating_sub(OFFSET_WIDTH + 2 + 2);
+        match &run.exit {
+            // Why it never started is a sentence: a line of its own.
+            Exit::NotStarted(why) => {
+                self.live_line(plan, index, at, " (failed: cannot start)", out)?;
+                let why = fit::cut(&escape(why), room + 2, &self.style);
+                writeln!(out, "{indent}{why}")?;
+            }
+            exit => {
+                let note = format!(" (failed: {exit})");
+                self.live_line(plan, index, at, &note, out)?;
+            }
+        }
+        let style = &self.style;
+        let bar = if style.unicode { "│ " } else { "| " };
+        if run.output.dropped() > 0 {
+            let note = format!(
+                "… {} earlier bytes of output not kept (the last {} are)",
+                run.output.dropped(),
+                run.output.bytes().len()
+            );
+            writeln!(
+                out,
+                "{indent}{}",
+                style.paint(style.dim(), fit::cut(&note, room + 2, style))
+            )?;
+        }
+        for line in run.output.text().lines() {
+            let line = escape(line.trim_end_matches('\r'));
+            writeln!(
+                out,
+                "{indent}{}{}",
+                style.paint(style.dim(), bar),
+                fit::cut(&line, room, style)
+            )?;
+        }
+        Ok(())
+    }
+
+    /// `--show-output`: a line a command printed, after its node.
+    fn output_line(
+        &self,
+        plan: &Plan,
+        index: usize,
+        line: &str,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let style = &self.style;
+        let bar = if style.unicode { " │ " } else { " | " };
+        let node = format!("{}{}", self.path(index), plan.message(index));
+        let room = style.width.saturating_sub(OFFSET_WIDTH + 2);
+        let node = fit::cut(&node, room / 2, style);
+        let line = escape(line.trim_end_matches('\r'));
+        let line = fit::cut(&line, room.saturating_sub(fit::width(&node) + 3), style);
+        writeln!(
+            out,
+            "{:OFFSET_WIDTH$}  {}{}{line}",
+            "",
+            style.paint(style.pair(index), node),
+            style.paint(style.dim(), bar),
+        )
     }
 
     /// One live line: the offset, the message (after its path in a tree),
     /// and how it ended when it did not say its message; the path and the
     /// message are cut to what the width leaves after the offset and note.
+    /// Built in one reused buffer and written at once: a burst is a
+    /// million of these, and the printer must keep up with the run.
     fn live_line(
-        &self,
+        &mut self,
         plan: &Plan,
         index: usize,
         at: Duration,
@@ -60,30 +161,33 @@ impl Human {
         out: &mut dyn Write,
     ) -> io::Result<()> {
         let style = &self.style;
-        let path = match &self.tree {
-            Some(tree) => {
-                let separator = if style.unicode { " › " } else { " > " };
-                let mut path: Vec<&str> = tree
-                    .ancestors_of_pair(index)
-                    .map(|g| g.kind.name())
-                    .collect();
-                path.reverse();
-                let mut text = path.join(separator);
-                text.push_str(separator);
-                text
-            }
-            None => String::new(),
-        };
-        let offset = style.text(offset(at));
-        let used = fit::width(&offset).max(OFFSET_WIDTH) + 2 + note.len();
+        let path = self.path(index);
+        let line = &mut self.line;
+        line.clear();
+        write_offset(line, at);
+        if !style.unicode && !line.is_ascii() {
+            *line = style.text(std::mem::take(line));
+        }
+        let offset_width = fit::width(line);
+        let used = offset_width.max(OFFSET_WIDTH) + 2 + note.len();
         let room = style.width.saturating_sub(used);
-        let path = fit::cut(&path, room, style);
-        let message = fit::cut(plan.message(index), room - fit::width(&path), style);
-        writeln!(
-            out,
-            "{offset:>OFFSET_WIDTH$}  {path}{}{note}",
-            style.paint(style.pair(index), message),
-        )
+        let path = fit::cut_borrowed(&path, room, style);
+        let message = fit::cut_borrowed(plan.message(index), room - fit::width(&path), style);
+        // Right-aligned offset: the padding goes in front of what is there.
+        let padding = OFFSET_WIDTH.saturating_sub(offset_width);
+        line.insert_str(0, &"        "[..padding]);
+        line.push_str("  ");
+        line.push_str(&path);
+        let painted = style.paint(style.pair(index), &*message);
+        if painted.is_plain() {
+            line.push_str(&message);
+        } else {
+            use std::fmt::Write as _;
+            let _ = write!(line, "{painted}");
+        }
+        line.push_str(note);
+        line.push('\n');
+        out.write_all(line.as_bytes())
     }
 }
 
@@ -119,7 +223,17 @@ impl Renderer for Human {
             Event::Cancelled { index, at } => {
                 self.live_line(plan, *index, *at, " (cancelled)", out)
             }
-            Event::Failed { index, at } => self.live_line(plan, *index, *at, " (failed)", out),
+            Event::Failed { index, at } => match self.exited.remove(index) {
+                Some(run) => self.failed_command(plan, *index, *at, &run, out),
+                None => self.live_line(plan, *index, *at, " (failed)", out),
+            },
+            Event::Exited { index, run } => {
+                if run.failed() {
+                    self.exited.insert(*index, run.clone());
+                }
+                Ok(())
+            }
+            Event::Output { index, line, .. } => self.output_line(plan, *index, line, out),
             Event::Skipped { index, at } => self.live_line(plan, *index, *at, " (skipped)", out),
             Event::Finished { at, .. } => {
                 writeln!(out, "finished at {}", at.strftime(CLOCK_TIME))

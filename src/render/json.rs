@@ -75,7 +75,7 @@ struct RunDocument<'a> {
     clock: &'static str,
     started_at: String,
     finished_at: String,
-    expected_s: f64,
+    expected_s: Option<f64>,
     wall_s: f64,
     overhead_s: Option<f64>,
     /// Present only when the run was stopped early: `SIGINT`, `SIGTERM`,
@@ -139,7 +139,7 @@ impl<'a> RunDocument<'a> {
             clock: report.clock.name(),
             started_at: report.started_at.strftime(TIMESTAMP).to_string(),
             finished_at: report.finished_at.strftime(TIMESTAMP).to_string(),
-            expected_s: seconds(report.expected),
+            expected_s: known(report.expected),
             wall_s: seconds(report.wall),
             overhead_s: report.overhead().map(seconds_signed),
             interrupted: report.interrupted.map(|by| by.name()),
@@ -185,12 +185,28 @@ pub(super) struct NodeDocument<'a> {
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     measured: Option<MeasuredDocument>,
     expected_start_s: Option<f64>,
-    expected_finish_s: f64,
+    /// `null` when it waits on a command not yet measured.
+    expected_finish_s: Option<f64>,
     expected_status: &'static str,
     formula: Option<&'a str>,
     formula_s: Option<f64>,
     limit: Option<usize>,
     timeout_s: Option<f64>,
+    /// A command leaf: what it runs and, once it has, how it ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    command: Option<CommandNodeDocument<'a>>,
+}
+
+/// A command leaf's node: what it runs, and what it left.
+#[derive(Serialize)]
+struct CommandNodeDocument<'a> {
+    /// `sh` or `exec`.
+    program: &'static str,
+    /// The program and its arguments as run (`sh -c TEXT` for sh).
+    argv: Vec<&'a str>,
+    name: Option<&'a str>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    run: Option<CommandDocument>,
 }
 
 #[derive(Serialize)]
@@ -219,12 +235,21 @@ impl<'a> From<NodeRecord<'a>> for NodeDocument<'a> {
                 status: m.status.name(),
             }),
             expected_start_s: node.expected.start.map(seconds),
-            expected_finish_s: seconds(node.expected.end_at),
+            expected_finish_s: known(node.expected.end_at),
             expected_status,
             formula: node.formula,
-            formula_s: node.formula_total.map(seconds),
+            formula_s: node.formula_total.and_then(known),
             limit: node.limit,
             timeout_s: node.timeout.map(seconds),
+            command: node.command.map(|command| CommandNodeDocument {
+                program: match command.program {
+                    crate::scenario::command::Program::Shell(_) => "sh",
+                    crate::scenario::command::Program::Exec(_) => "exec",
+                },
+                argv: command.argv(),
+                name: command.name.as_deref(),
+                run: node.run.map(CommandDocument::of),
+            }),
         }
     }
 }
@@ -385,7 +410,7 @@ struct PlannedScenarios<'a> {
 struct PlannedScenario<'a> {
     scenario: String,
     arithmetic: String,
-    expected_s: f64,
+    expected_s: Option<f64>,
     #[serde(serialize_with = "nodes")]
     nodes: Option<Tree<'a>>,
 }
@@ -396,7 +421,7 @@ impl<'a> PlannedScenario<'a> {
         PlannedScenario {
             scenario: tree.text(),
             arithmetic: tree.arithmetic(),
-            expected_s: seconds(tree.expected_wall()),
+            expected_s: known(tree.expected_wall()),
             nodes: Some(tree),
         }
     }
@@ -453,7 +478,7 @@ pub(super) struct ModeDocument {
     warmup: u32,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     asked: Option<Asked>,
-    expected_s: f64,
+    expected_s: Option<f64>,
     expected_rule: String,
     wall_s: WallStats,
     /// Median wall minus expected wall; `None` for a mode stopped early.
@@ -477,7 +502,7 @@ impl ModeDocument {
             runs: m.counted(),
             warmup: m.warmup(),
             asked: Asked::of(m),
-            expected_s: seconds(m.expected()),
+            expected_s: known(m.expected()),
             expected_rule: m.expected_rule().to_owned(),
             wall_s: WallStats::from(m.wall()),
             overhead_s: m.overhead().map(seconds_signed),
@@ -498,4 +523,56 @@ impl ModeDocument {
 /// A ratio rounded to four decimals: `1.5`, not `1.4999999999999998`.
 fn ratio(r: f64) -> f64 {
     (r * 1e4).round() / 1e4
+}
+
+/// Seconds of the arithmetic; `None` for a time that waits on a command
+/// not yet measured.
+pub fn known(d: std::time::Duration) -> Option<f64> {
+    (d < crate::engine::arithmetic::UNKNOWN).then(|| seconds(d))
+}
+
+/// What a command leaf left, in every machine format: how it ended, how
+/// long it ran, and the end of its output (the last
+/// [`OUTPUT_CAP`](crate::engine::command_run::OUTPUT_CAP) bytes).
+#[derive(Debug, Clone, Serialize)]
+pub struct CommandDocument {
+    /// `exited`, `signalled`, `not started` or `cancelled`.
+    pub exit: &'static str,
+    /// Its exit status, when it exited.
+    pub exit_code: Option<i32>,
+    /// The signal that killed it, when one did.
+    pub signal: Option<i32>,
+    /// Why it never started.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// From its start to its exit (or to when it was cut off).
+    pub duration_s: f64,
+    /// The last bytes of its stdout and stderr, interleaved as they came.
+    pub output: String,
+    /// How many bytes it printed in all.
+    pub output_bytes: u64,
+    /// Whether `output` is only the end of it.
+    pub output_truncated: bool,
+}
+
+impl CommandDocument {
+    pub fn of(run: &crate::engine::command_run::CommandRun) -> CommandDocument {
+        use crate::engine::command_run::Exit;
+        let (exit, error) = match &run.exit {
+            Exit::Code(_) => ("exited", None),
+            Exit::Signal(_) => ("signalled", None),
+            Exit::NotStarted(why) => ("not started", Some(why.clone())),
+            Exit::Cancelled => ("cancelled", None),
+        };
+        CommandDocument {
+            exit,
+            exit_code: run.exit.code(),
+            signal: run.exit.signal(),
+            error,
+            duration_s: seconds(run.took),
+            output: run.output.text(),
+            output_bytes: run.output.total(),
+            output_truncated: run.output.dropped() > 0,
+        }
+    }
 }

@@ -95,9 +95,25 @@ enum Line<'a> {
         clock: &'static str,
         at: String,
         pairs: usize,
-        expected_s: f64,
+        expected_s: Option<f64>,
     },
     Said(PairLine<'a>),
+    /// A command leaf's end, just before its said or failed line.
+    Exited {
+        #[serde(flatten)]
+        pair: PairLine<'a>,
+        #[serde(flatten)]
+        run: super::json::CommandDocument,
+    },
+    /// A line a command printed (`--show-output`).
+    Output {
+        schema: u32,
+        mode: &'a str,
+        index: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        line: &'a str,
+    },
     Cancelled(PairLine<'a>),
     Failed(PairLine<'a>),
     Skipped(PairLine<'a>),
@@ -119,7 +135,7 @@ enum Line<'a> {
         mode: &'a str,
         scenario: String,
         arithmetic: String,
-        expected_s: f64,
+        expected_s: Option<f64>,
         nodes: usize,
     },
     Summary {
@@ -156,7 +172,7 @@ fn write_tree(tree: &Tree<'_>, out: &mut dyn Write) -> io::Result<()> {
             mode: &mode,
             scenario: tree.text(),
             arithmetic: tree.arithmetic(),
-            expected_s: seconds(tree.expected_wall()),
+            expected_s: super::json::known(tree.expected_wall()),
             nodes: tree.scenario.node_count(),
         },
         out,
@@ -215,7 +231,7 @@ impl Renderer for Jsonl {
                 clock: clock.name(),
                 at: at.strftime(TIMESTAMP).to_string(),
                 pairs: *pairs,
-                expected_s: seconds(*expected),
+                expected_s: super::json::known(*expected),
             },
             Event::Said { index, at }
             | Event::Cancelled { index, at }
@@ -236,6 +252,24 @@ impl Renderer for Jsonl {
                     _ => Line::Skipped(pair),
                 }
             }
+            Event::Exited { index, run } => Line::Exited {
+                pair: PairLine {
+                    schema: SCHEMA,
+                    mode,
+                    index: *index,
+                    id: self.id(*index),
+                    message: plan.message(*index),
+                    at_s: seconds(run.took),
+                },
+                run: super::json::CommandDocument::of(run),
+            },
+            Event::Output { index, line } => Line::Output {
+                schema: SCHEMA,
+                mode,
+                index: *index,
+                id: self.id(*index),
+                line,
+            },
             Event::Finished { at, wall } => Line::Finished {
                 schema: SCHEMA,
                 mode,

@@ -10,6 +10,12 @@
 //! expected and what was measured; a mode stopped early (Ctrl-C) holds an
 //! `<error>` instead, since nothing was really judged.
 //!
+//! A scenario's command leaves (`sh('make test')`) are test cases too, one
+//! each: `classname` the scenario, `name` the command's label, `time` how
+//! long it ran; a failing one holds a `<failure>` whose `message` is how it
+//! ended (`exit 2`) and whose text is the end of its output; one that did
+//! not run to its end (cancelled, skipped) is `<skipped>`.
+//!
 //! The layout satisfies the strictest schema in use (the Ant JUnit XSD
 //! that Jenkins documents): a bare `<testsuites>` root, one `<testsuite>` with
 //! `name`, `package`, `id`, `timestamp` (no offset), `hostname`, `tests`,
@@ -38,13 +44,18 @@ pub fn write(
     verdicts: &[Verdict],
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let commands = commands(measurements);
     let failures = verdicts
         .iter()
         .filter(|v| v.interrupted.is_none() && v.failure.is_some())
-        .count();
+        .count()
+        + commands
+            .iter()
+            .filter(|c| c.outcome == Outcome::Failed)
+            .count();
     let errors = verdicts.iter().filter(|v| v.interrupted.is_some()).count();
     let time = seconds(total_wall(measurements));
-    let tests = verdicts.len();
+    let tests = verdicts.len() + commands.len();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     // The root carries no attributes: the Ant schema allows none there, and
     // every reader takes the counts from the suite.
@@ -67,6 +78,9 @@ pub fn write(
     properties(measurements, out)?;
     for verdict in verdicts {
         testcase(verdict, out)?;
+    }
+    for command in &commands {
+        command_case(command, out)?;
     }
     writeln!(out, "    <system-out/>")?;
     writeln!(out, "    <system-err/>")?;
@@ -125,6 +139,93 @@ fn testcase(verdict: &Verdict, out: &mut dyn Write) -> io::Result<()> {
         xml(&failure.to_string())
     )?;
     writeln!(out, "    </testcase>")
+}
+
+/// How a command leaf's test case came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Passed,
+    Failed,
+    /// Cancelled, skipped, or cut off by a stop: it did not run to its end.
+    Skipped(&'static str),
+}
+
+/// One command leaf of a scenario's first counted run, as a test case.
+struct CommandCase {
+    /// The scenario, as its report labels it.
+    classname: String,
+    name: String,
+    time: Duration,
+    outcome: Outcome,
+    /// What it ended with: `exit 2`, `killed by signal 9 (SIGKILL)`.
+    exit: String,
+    output: String,
+}
+
+/// One test case per command leaf, in order, of each measurement's first
+/// counted run (only scenarios have them).
+fn commands(measurements: &[Measurement]) -> Vec<CommandCase> {
+    let mut cases = Vec::new();
+    for m in measurements {
+        let report = m.first();
+        let classname = report.label().into_owned();
+        for (command, run) in report.scenario.commands().iter().zip(&report.commands) {
+            let timing = report
+                .timings
+                .get(command.pair as usize)
+                .copied()
+                .unwrap_or_default();
+            let status = crate::measure::report::Status::of(timing);
+            let outcome = match (run, status) {
+                (Some(run), _) if run.failed() => Outcome::Failed,
+                (Some(_), crate::measure::report::Status::Done) => Outcome::Passed,
+                (_, status) => Outcome::Skipped(status.name()),
+            };
+            cases.push(CommandCase {
+                classname: classname.clone(),
+                name: command.label(),
+                time: run.as_ref().map_or(Duration::ZERO, |run| run.took),
+                outcome,
+                exit: run
+                    .as_ref()
+                    .map_or_else(String::new, |run| run.exit.to_string()),
+                output: run
+                    .as_ref()
+                    .map_or_else(String::new, |run| run.output.text()),
+            });
+        }
+    }
+    cases
+}
+
+/// A command's test case: its output goes with a failure.
+fn command_case(case: &CommandCase, out: &mut dyn Write) -> io::Result<()> {
+    let open = format!(
+        r#"    <testcase name="{}" classname="{}" time="{}""#,
+        xml(&case.name),
+        xml(&case.classname),
+        seconds(case.time)
+    );
+    match case.outcome {
+        Outcome::Passed => writeln!(out, "{open}/>"),
+        Outcome::Skipped(why) => {
+            writeln!(out, "{open}>")?;
+            writeln!(out, r#"      <skipped message="{}"/>"#, xml(why))?;
+            writeln!(out, "    </testcase>")
+        }
+        Outcome::Failed => {
+            writeln!(out, "{open}>")?;
+            writeln!(
+                out,
+                r#"      <failure message="{}" type="command">{}</failure>"#,
+                xml(&case.exit),
+                // Line by line: the line breaks stay, control characters
+                // inside a line are escaped.
+                case.output.lines().map(xml).collect::<Vec<_>>().join("\n")
+            )?;
+            writeln!(out, "    </testcase>")
+        }
+    }
 }
 
 /// The failure's `type`: which kind of expectation failed.

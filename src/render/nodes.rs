@@ -13,7 +13,9 @@ use std::time::Duration;
 use jiff::SignedDuration;
 
 use crate::engine::arithmetic::{Expected, Schedule};
+use crate::engine::command_run::CommandRun;
 use crate::measure::report::{PairReport, Report, Status};
+use crate::scenario::command::Command;
 use crate::scenario::tree::{Action, GroupKind, Node, Scenario};
 
 /// The path id of every node, worked out in one walk of the tree (asking
@@ -95,6 +97,7 @@ pub fn kind(scenario: &Scenario, node: Node) -> &'static str {
             Action::Fail => "fail",
             Action::Block => "block",
             Action::SpawnBlocking => "spawn_blocking",
+            Action::Command => "command",
         },
     }
 }
@@ -138,6 +141,10 @@ pub struct NodeRecord<'a> {
     pub limit: Option<usize>,
     /// `timeout(D, ...)`: D.
     pub timeout: Option<Duration>,
+    /// A command leaf: what it runs.
+    pub command: Option<&'a Command>,
+    /// A command leaf that started: how it ended, and its output.
+    pub run: Option<&'a CommandRun>,
 }
 
 impl NodeRecord<'_> {
@@ -220,6 +227,8 @@ impl<'a> Tree<'a> {
             formula_total: None,
             limit: None,
             timeout: None,
+            command: None,
+            run: None,
         };
         match node {
             Node::Pair { index, .. } => {
@@ -227,7 +236,10 @@ impl<'a> Tree<'a> {
                 let pair = &scenario.plan().pairs()[index];
                 record.index = Some(index);
                 record.message = Some(&pair.message);
-                record.delay = Some(pair.delay);
+                record.delay = scenario.delay(index);
+                record.command = scenario.command(index);
+                record.run = self.report.and_then(|report| report.command_run(index));
+                let is_command = record.command.is_some();
                 record.measured = self.report.map(|report| {
                     let pair = PairReport {
                         index,
@@ -238,7 +250,7 @@ impl<'a> Tree<'a> {
                         started: pair.began(),
                         finished: pair.ended(),
                         status: pair.status(),
-                        late: pair.late(),
+                        late: pair.late().filter(|_| !is_command),
                     }
                 });
             }

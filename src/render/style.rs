@@ -200,6 +200,13 @@ pub struct Painted<T> {
     text: T,
 }
 
+impl<T> Painted<T> {
+    /// Whether it is shown without any colour: the text as it is.
+    pub fn is_plain(&self) -> bool {
+        self.style == anstyle::Style::new()
+    }
+}
+
 impl<T: fmt::Display> fmt::Display for Painted<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.style == anstyle::Style::new() {

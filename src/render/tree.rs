@@ -19,13 +19,14 @@ use std::io::{self, Write};
 
 use comfy_table::{Table, presets};
 
-use crate::engine::arithmetic::{Expected, Schedule};
+use crate::engine::arithmetic::{Expected, Schedule, UNKNOWN, human_or_unknown};
 use crate::engine::record::Timing;
 use crate::measure::report::{Report, Status, signed};
 use crate::render::fit;
 use crate::render::style::Style;
 use crate::scenario::tree::{Action, Node, Scenario};
 use crate::scenario::units::{human, human_signed, offset};
+use std::time::Duration;
 
 /// Below this width the table keeps only its essential columns.
 const WIDE: usize = 72;
@@ -103,10 +104,13 @@ fn write_arithmetic(
                 "  {id} {}: {} = {}",
                 group.kind,
                 schedule.formulas[g],
-                human(schedule.natural[g])
+                human_or_unknown(schedule.natural[g])
             );
             if let Some(status) = cut_short(expected) {
-                line.push_str(&format!(", {status} at {}", offset(expected.end_at)));
+                line.push_str(&format!(
+                    ", {status} at {}",
+                    offset_or_unknown(expected.end_at)
+                ));
             }
             writeln!(out, "{}", style.text(fit(&line, style)))?;
         }
@@ -115,6 +119,15 @@ fn write_arithmetic(
         writeln!(out, "{}", style.text(fit(&format!("  {reason}"), style)))?;
     }
     Ok(())
+}
+
+/// An offset of the arithmetic: `+1s`, or `?` when it waits on a command
+/// not yet measured.
+fn offset_or_unknown(at: Duration) -> String {
+    match at >= UNKNOWN {
+        true => "?".to_owned(),
+        false => offset(at),
+    }
 }
 
 /// How a node was expected to be cut short, if it was.
@@ -204,7 +217,9 @@ fn nodes_table(
         let mut row = vec![
             name,
             match node {
-                Node::Pair { index, .. } => human(scenario.plan().pairs()[index as usize].delay),
+                Node::Pair { index, .. } => scenario
+                    .delay(index as usize)
+                    .map_or_else(|| "?".to_owned(), human),
                 Node::Group(_) => String::new(),
             },
         ];
@@ -267,7 +282,7 @@ fn label(scenario: &Scenario, node: Node, style: &Style) -> String {
             let message = &scenario.plan().pairs()[index as usize].message;
             let text = fit::cut(message, 40, style);
             match action {
-                Action::Say => text,
+                Action::Say | Action::Command => text,
                 Action::Fail => format!("fail: {text}"),
                 Action::Block => format!("block: {text}"),
                 Action::SpawnBlocking => format!("spawn_blocking: {text}"),
@@ -278,8 +293,10 @@ fn label(scenario: &Scenario, node: Node, style: &Style) -> String {
 
 fn expected_cells(expected: Expected) -> [String; 3] {
     [
-        expected.start.map_or_else(|| "-".to_owned(), offset),
-        offset(expected.end_at),
+        expected
+            .start
+            .map_or_else(|| "-".to_owned(), offset_or_unknown),
+        offset_or_unknown(expected.end_at),
         crate::measure::report::Status::from(expected.end)
             .name()
             .to_owned(),
@@ -294,6 +311,14 @@ fn measured_cells(
 ) -> [String; 5] {
     let status = Status::of(timing);
     let late = match (node, status) {
+        // A command takes as long as it takes: it is never late.
+        (
+            Node::Pair {
+                action: Action::Command,
+                ..
+            },
+            _,
+        ) => String::new(),
         (Node::Pair { index, .. }, Status::Done | Status::Failed) => {
             let delay = scenario.plan().pairs()[index as usize].delay;
             match (timing.began, timing.ended) {
@@ -312,7 +337,7 @@ fn measured_cells(
         false => format!("{} (expected {})", status.name(), expected_status.name()),
     };
     [
-        offset(expected.end_at),
+        offset_or_unknown(expected.end_at),
         timing.began.map_or_else(|| "-".to_owned(), offset),
         match (status, timing.ended) {
             (Status::Skipped, _) | (_, None) => "-".to_owned(),

@@ -4,6 +4,7 @@
 //! is a one-level tree) with serial's `--deadlines`, and how a node can end.
 //! The bottom of the pipeline: only escaping user text is below it.
 
+pub mod command;
 pub mod end;
 pub mod mode;
 pub mod pair;

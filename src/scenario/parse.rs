@@ -8,7 +8,13 @@
 //! wrapper  = fail | block | spawn_blocking
 //! group    = serial | tasks | gather | joinset | race | group | threads
 //! nodes    = node ("," node)* [","]
+//! command  = "sh" "(" STRING ["," label] ")"     (run with sh -c)
+//!          | "exec" "(" STRING ("," STRING)* ["," label] ")"   (no shell)
+//! label    = "name" ":" message
 //! ```
+//!
+//! A command (see [`crate::scenario::command`]) is a leaf like a pair,
+//! anywhere a pair may stand.
 //!
 //! Whitespace and newlines may stand between any two tokens; in a file, `#`
 //! starts a comment that runs to the end of the line. A backslash in a
@@ -29,6 +35,7 @@ use std::sync::Arc;
 use unicode_width::UnicodeWidthStr;
 
 use crate::escape::escape;
+use crate::scenario::command::Program;
 use crate::scenario::pair::{Pair, parse_delay};
 use crate::scenario::plan::Plan;
 use crate::scenario::tree::{Action, Builder, GroupKind, MAX_DEPTH, Scenario};
@@ -152,6 +159,8 @@ const NAMES: &[&str] = &[
     "fail",
     "block",
     "spawn_blocking",
+    "sh",
+    "exec",
 ];
 
 struct Parser<'a> {
@@ -216,6 +225,7 @@ impl<'a> Parser<'a> {
             "fail" => self.wrapped(Action::Fail, name),
             "block" => self.wrapped(Action::Block, name),
             "spawn_blocking" => self.wrapped(Action::SpawnBlocking, name),
+            "sh" | "exec" => self.command(name),
             "serial" => self.group(GroupKind::Serial, open),
             "tasks" => self.group(GroupKind::Tasks, open),
             "gather" => self.group(GroupKind::Gather, open),
@@ -246,6 +256,87 @@ impl<'a> Parser<'a> {
         self.pair(action)?;
         self.skip_space();
         self.expect(')', &format!("expected ')' to close {name}(...)"))
+    }
+
+    /// `sh('TEXT'[, name: LABEL])`, `exec('PROG', 'ARG'...[, name: LABEL])`.
+    fn command(&mut self, name: &str) -> Result<(), SyntaxError> {
+        let example = match name {
+            "sh" => "sh('make test') or sh('make test', name: unit)",
+            _ => "exec('cargo', 'build') or exec('cargo', 'test', name: unit)",
+        };
+        let mut argv = Vec::new();
+        let mut label = None;
+        loop {
+            self.skip_space();
+            let start = self.at;
+            match self.peek() {
+                Some(quote @ ('\'' | '"')) if label.is_none() => argv.push(self.quoted(quote)?),
+                Some(')') if argv.is_empty() => {
+                    return Err(self.error(&format!("{name}() needs a command, as in {example}")));
+                }
+                Some(_) if self.word() == "name" => {
+                    self.skip_space();
+                    if label.is_some() || argv.is_empty() || self.peek() != Some(':') {
+                        self.at = start;
+                        return Err(
+                            self.error(&format!("expected a quoted string here, as in {example}"))
+                        );
+                    }
+                    self.at += 1;
+                    let text = self.message("name:")?;
+                    if text.trim().is_empty() {
+                        return Err(self.error_at(start, "name: needs a label, as in name: unit"));
+                    }
+                    label = Some(text);
+                }
+                _ => {
+                    self.at = start;
+                    return Err(
+                        self.error(&format!("expected a quoted string here, as in {example}"))
+                    );
+                }
+            }
+            self.skip_space();
+            match self.peek() {
+                Some(',') => self.at += 1,
+                Some(')') => {
+                    self.at += 1;
+                    break;
+                }
+                _ => {
+                    return Err(self.error(&format!(
+                        "expected ',' or ')' in {name}(...), as in {example}"
+                    )));
+                }
+            }
+        }
+        let program = match name {
+            "sh" => {
+                let [text] = <[String; 1]>::try_from(argv).map_err(|_| {
+                    self.error("sh(...) runs one command text: join it into one string, or use exec('prog', 'arg', ...)")
+                })?;
+                if text.trim().is_empty() {
+                    return Err(self.error("sh('') has no command to run"));
+                }
+                Program::Shell(text)
+            }
+            _ => {
+                if argv[0].is_empty() {
+                    return Err(self.error("exec('') has no program to run"));
+                }
+                Program::Exec(argv)
+            }
+        };
+        let command = crate::scenario::command::Command {
+            pair: 0,
+            program,
+            name: label,
+            measured: None,
+        };
+        self.pairs
+            .push(Pair::new(std::time::Duration::ZERO, command.label()));
+        self.builder.command(command.program, command.name);
+        Ok(())
     }
 
     fn enter(&mut self, kind: GroupKind, open: usize) -> Result<(), SyntaxError> {
@@ -591,7 +682,7 @@ fn unknown_name(name: &str) -> String {
             escape(&cut(name))
         ),
         None => format!(
-            "unknown name '{}' (try serial, tasks, gather, joinset, race, group, limit, timeout, threads, fail, block or spawn_blocking)",
+            "unknown name '{}' (try serial, tasks, gather, joinset, race, group, limit, timeout, threads, fail, block, spawn_blocking, sh or exec)",
             escape(&cut(name))
         ),
     }

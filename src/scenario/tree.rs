@@ -16,6 +16,7 @@ use std::ops::Range;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::scenario::command::{Command, Measured};
 use crate::scenario::mode::Mode;
 use crate::scenario::plan::Plan;
 use crate::scenario::units::human;
@@ -37,6 +38,10 @@ pub enum Action {
     /// `spawn_blocking(1:a)`: the fix: the blocking sleep on tokio's
     /// blocking pool.
     SpawnBlocking,
+    /// `sh('make test')`, `exec('cargo', 'build')`: a real command, whose
+    /// text is the scenario's [`Command`] for this pair (see
+    /// [`Scenario::command`]); it takes as long as it takes.
+    Command,
 }
 
 /// How a group runs its children.
@@ -135,6 +140,9 @@ pub struct Scenario {
     root: Node,
     groups: Vec<Group>,
     spans: Vec<Span>,
+    /// The command leaves, in pair order; empty without any (a plain
+    /// pair pays nothing for them).
+    commands: Vec<Command>,
 }
 
 impl Scenario {
@@ -243,6 +251,71 @@ impl Scenario {
                 (group.pairs.clone(), group.groups.clone())
             }
         }
+    }
+
+    /// The command leaves, in pair order.
+    pub fn commands(&self) -> &[Command] {
+        &self.commands
+    }
+
+    /// Whether any leaf is a real command (and so needs the real clock).
+    pub fn runs_commands(&self) -> bool {
+        !self.commands.is_empty()
+    }
+
+    /// Where pair `index`'s command sits in [`Scenario::commands`], if the
+    /// pair is one: a binary search, the list being in pair order.
+    pub fn command_slot(&self, index: usize) -> Option<usize> {
+        if self.commands.is_empty() {
+            return None;
+        }
+        self.commands
+            .binary_search_by_key(&(index as u32), |c| c.pair)
+            .ok()
+    }
+
+    /// The command pair `index` runs, if it is a command leaf.
+    pub fn command(&self, index: usize) -> Option<&Command> {
+        self.command_slot(index).map(|slot| &self.commands[slot])
+    }
+
+    /// How long leaf `index` takes: a pair's delay; a command's measured
+    /// duration, `None` until it has run to its end.
+    pub fn delay(&self, index: usize) -> Option<Duration> {
+        match self.command(index) {
+            Some(command) => command.measured.map(|m| m.took),
+            None => Some(self.plan.pairs()[index].delay),
+        }
+    }
+
+    /// Whether leaf `index` fails when it ends: a `fail(...)` pair, or a
+    /// command measured failing.
+    pub fn leaf_fails(&self, index: usize, action: Action) -> bool {
+        match action {
+            Action::Fail => true,
+            Action::Command => self
+                .command(index)
+                .and_then(|c| c.measured)
+                .is_some_and(|m| m.failed),
+            _ => false,
+        }
+    }
+
+    /// The same scenario with what a run measured of each command (one
+    /// entry per command, in order): the arithmetic then uses the measured
+    /// durations, and each command's pair in the plan says its duration
+    /// as its delay.
+    pub fn with_measured(&self, measured: &[Option<Measured>]) -> Scenario {
+        let mut scenario = self.clone();
+        let mut pairs = self.plan.pairs().to_vec();
+        for (command, measured) in scenario.commands.iter_mut().zip(measured) {
+            command.measured = *measured;
+            pairs[command.pair as usize].delay = measured.map_or(Duration::ZERO, |m| m.took);
+        }
+        if let Ok(plan) = Plan::new(pairs) {
+            scenario.plan = Arc::new(plan);
+        }
+        scenario
     }
 
     /// Whether any pair blocks its thread (and so needs the real clock).
@@ -376,6 +449,14 @@ impl Scenario {
             return;
         }
         match node {
+            Node::Pair {
+                index,
+                action: Action::Command,
+            } => {
+                if let Some(command) = self.command(index as usize) {
+                    write_command(out, command);
+                }
+            }
             Node::Pair { index, action } => {
                 let pair = &self.plan.pairs()[index as usize];
                 let wrapper = match action {
@@ -383,6 +464,7 @@ impl Scenario {
                     Action::Fail => Some("fail("),
                     Action::Block => Some("block("),
                     Action::SpawnBlocking => Some("spawn_blocking("),
+                    Action::Command => None,
                 };
                 out.extend(wrapper);
                 out.push_str(&crate::scenario::pair::exact_seconds(pair.delay));
@@ -416,6 +498,27 @@ impl Scenario {
             }
         }
     }
+}
+
+/// `sh('make test', name: unit)`, `exec('cargo', 'build')`.
+fn write_command(out: &mut String, command: &Command) {
+    use crate::scenario::command::{Program, quote};
+    match &command.program {
+        Program::Shell(text) => {
+            out.push_str("sh(");
+            out.push_str(&quote(text));
+        }
+        Program::Exec(argv) => {
+            out.push_str("exec(");
+            let args: Vec<String> = argv.iter().map(|a| quote(a)).collect();
+            out.push_str(&args.join(", "));
+        }
+    }
+    if let Some(name) = &command.name {
+        out.push_str(", name: ");
+        out.push_str(&quote_message(name));
+    }
+    out.push(')');
 }
 
 /// A message as the language reads it back: bare when it holds nothing the
@@ -522,6 +625,7 @@ pub struct Builder {
     spans: Vec<Span>,
     pairs: u32,
     root: Option<Node>,
+    commands: Vec<Command>,
 }
 
 impl Builder {
@@ -556,6 +660,18 @@ impl Builder {
         let index = self.pairs;
         self.pairs += 1;
         self.place(Node::Pair { index, action });
+    }
+
+    /// Adds the next pair as a command leaf running `program` (the plan
+    /// holds a pair in its place, added in the same order).
+    pub fn command(&mut self, program: crate::scenario::command::Program, name: Option<String>) {
+        self.commands.push(Command {
+            pair: self.pairs,
+            program,
+            name,
+            measured: None,
+        });
+        self.pair(Action::Command);
     }
 
     /// Closes the innermost open group; returns how many children it has.
@@ -613,6 +729,7 @@ impl Builder {
             root: self.root.unwrap_or(Node::Group(0)),
             groups: self.groups,
             spans: self.spans,
+            commands: self.commands,
         }
     }
 }

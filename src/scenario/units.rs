@@ -5,34 +5,53 @@ use std::time::Duration;
 
 use jiff::SignedDuration;
 
-const MICRO: u128 = 1_000;
-const MILLI: u128 = 1_000_000;
-const SECOND: u128 = 1_000_000_000;
-const MINUTE: u128 = 60 * SECOND;
+// u64, not u128: u128 division is a library call, and a burst of live
+// lines divides a million offsets. Below a minute every value fits.
+const MICRO: u64 = 1_000;
+const MILLI: u64 = 1_000_000;
+const SECOND: u64 = 1_000_000_000;
+const MINUTE: u64 = 60 * SECOND;
 
 /// A duration for people: four significant digits below a second
 /// (`250ms`, `1.235ms`), milliseconds below a minute (`1.001s`), then
 /// `1m30s`, `2h`, `1d2h`; trailing zeros trimmed.
 pub fn human(d: Duration) -> String {
-    let nanos = d.as_nanos();
+    let mut text = String::with_capacity(16);
+    write_human(&mut text, d);
+    text
+}
+
+/// [`human`], appended to `out` without allocating: the live lines write
+/// a million of these in a burst.
+pub fn write_human(out: &mut String, d: Duration) {
+    let nanos = match u64::try_from(d.as_nanos()) {
+        Ok(nanos) if nanos < MINUTE => nanos,
+        _ => {
+            return compound(
+                out,
+                (d.as_nanos() + u128::from(MILLI / 2)) / u128::from(MILLI),
+            );
+        }
+    };
     if nanos == 0 {
-        return "0s".to_owned();
+        return out.push_str("0s");
     }
     if nanos < MICRO {
-        return format!("{nanos}ns");
+        write_integer(out, nanos);
+        return out.push_str("ns");
     }
     if nanos < MILLI {
-        return significant(nanos, MICRO, "µs");
+        return significant(out, nanos, MICRO, "µs");
     }
     let micros = round(nanos, MICRO);
     if micros < SECOND / MICRO {
-        return significant(micros * MICRO, MILLI, "ms");
+        return significant(out, micros * MICRO, MILLI, "ms");
     }
     let millis = round(nanos, MILLI);
     if millis * MILLI < MINUTE {
-        return decimal(millis, 1_000, "s");
+        return decimal(out, millis, "s");
     }
-    compound(millis)
+    compound(out, u128::from(millis))
 }
 
 /// A signed duration for people: `+1.2ms`, `-3ms`, `0s`.
@@ -47,13 +66,21 @@ pub fn human_signed(d: SignedDuration) -> String {
 
 /// An offset from the start of a run: `+1.001s`.
 pub fn offset(d: Duration) -> String {
-    format!("+{}", human(d))
+    let mut text = String::with_capacity(16);
+    write_offset(&mut text, d);
+    text
+}
+
+/// [`offset`], appended to `out` without allocating.
+pub fn write_offset(out: &mut String, d: Duration) {
+    out.push('+');
+    write_human(out, d);
 }
 
 /// Seconds for machines, rounded to the microsecond (no float noise such as
 /// 1.0010000000000001 for 1.001 s).
 pub fn seconds(d: Duration) -> f64 {
-    round(d.as_nanos(), MICRO) as f64 / 1e6
+    ((d.as_nanos() + u128::from(MICRO / 2)) / u128::from(MICRO)) as f64 / 1e6
 }
 
 /// Signed seconds for machines, rounded to the microsecond.
@@ -68,55 +95,73 @@ pub fn seconds_signed(d: SignedDuration) -> f64 {
 
 /// `nanos` in `unit`, to four significant digits (`312.5µs`, `12.35ms`,
 /// `1.235ms`); a value that rounds up to 1000 units moves to the next unit.
-fn significant(nanos: u128, unit: u128, unit_name: &str) -> String {
+fn significant(out: &mut String, nanos: u64, unit: u64, unit_name: &str) {
     let decimals: u32 = match nanos / unit {
         0..=9 => 3,
         10..=99 => 2,
         _ => 1,
     };
-    let step = unit / 10u128.pow(decimals);
+    let step = unit / 10u64.pow(decimals);
     let steps = round(nanos, step);
     if steps * step >= 1_000 * unit {
-        return human(Duration::from_nanos((steps * step) as u64));
+        return write_human(out, Duration::from_nanos(steps * step));
     }
-    decimal(steps * 10u128.pow(3 - decimals), 1_000, unit_name)
+    decimal(out, steps * 10u64.pow(3 - decimals), unit_name)
 }
 
 /// `value / unit`, rounded half up.
-fn round(value: u128, unit: u128) -> u128 {
+fn round(value: u64, unit: u64) -> u64 {
     (value + unit / 2) / unit
 }
 
-/// `scaled` holds thousandths of `unit_name`: writes `12.345ms`, `250ms`.
-fn decimal(scaled: u128, per_unit: u128, unit_name: &str) -> String {
-    let whole = scaled / per_unit;
-    let fraction = scaled % per_unit;
-    if fraction == 0 {
-        return format!("{whole}{unit_name}");
+/// `thousandths` of `unit_name`: writes `12.345ms`, `250ms`.
+fn decimal(out: &mut String, thousandths: u64, unit_name: &str) {
+    write_integer(out, thousandths / 1_000);
+    let fraction = (thousandths % 1_000) as u16;
+    if fraction != 0 {
+        let digits = [fraction / 100, fraction / 10 % 10, fraction % 10];
+        let shown = 3 - digits.iter().rev().take_while(|&&d| d == 0).count();
+        out.push('.');
+        out.extend(digits[..shown].iter().map(|&d| char::from(b'0' + d as u8)));
     }
-    let digits = format!("{fraction:03}");
-    format!("{whole}.{}{unit_name}", digits.trim_end_matches('0'))
+    out.push_str(unit_name);
 }
 
 /// A whole number of milliseconds of a minute or more: `1m30.5s`, `2h`,
 /// `1d1h1s`; zero parts are left out.
-fn compound(millis: u128) -> String {
+fn compound(out: &mut String, millis: u128) {
     let seconds = millis / 1_000;
     let parts = [
         (seconds / 86_400, "d"),
         (seconds / 3_600 % 24, "h"),
         (seconds / 60 % 60, "m"),
     ];
-    let mut out: String = parts
-        .iter()
-        .filter(|(count, _)| *count > 0)
-        .map(|(count, unit)| format!("{count}{unit}"))
-        .collect();
-    let rest = millis % 60_000;
-    if rest > 0 {
-        out.push_str(&decimal(rest, 1_000, "s"));
+    for (count, unit) in parts {
+        if count > 0 {
+            // Days of Duration::MAX fit in a u64 many times over.
+            write_integer(out, count as u64);
+            out.push_str(unit);
+        }
     }
-    out
+    let rest = (millis % 60_000) as u64;
+    if rest > 0 {
+        decimal(out, rest, "s");
+    }
+}
+
+/// `n` in decimal digits, without `format!`'s machinery.
+fn write_integer(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 #[cfg(test)]
@@ -140,6 +185,9 @@ mod tests {
         assert_eq!(h(3 * 3_600_000_000_000), "3h");
         assert_eq!(h(90_061_000_000_000), "1d1h1m1s");
         assert_eq!(human(crate::scenario::pair::MAX_DELAY), "365d");
+        assert_eq!(h(59_999_499_999), "59.999s");
+        assert_eq!(h(u64::MAX), "213503d23h34m33.71s");
+        assert_eq!(human(Duration::MAX), "213503982334601d7h16s");
     }
 
     #[test]

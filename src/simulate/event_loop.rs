@@ -17,6 +17,7 @@ use std::time::Duration;
 use crate::scenario::end::End;
 use crate::scenario::tree::{Action, GroupKind, Node, Scenario};
 use crate::simulate::observe::{Observer, State};
+use crate::simulate::UNKNOWN;
 use crate::simulate::timer::{self, EVENT_INTERVAL, SMALL_JOIN};
 
 const STARTED: u8 = 1;
@@ -238,13 +239,18 @@ impl<'a, O: Observer> EventLoop<'a, O> {
         }
         match node {
             Node::Pair {
-                action: Action::SpawnBlocking,
+                action: action @ (Action::SpawnBlocking | Action::Command),
                 ..
             } => {
-                // Said on the pool thread; the task awaiting it learns when
-                // it is next polled.
+                // Said on the pool thread (or the command exited); the task
+                // awaiting it learns when it is next polled.
+                let end = match self.scenario.leaf_fails(index as usize, action) {
+                    true => End::Failed,
+                    false => End::Done,
+                };
                 self.pairs[index as usize].bits |= FIRED | SAID;
-                self.observer.end(node, at, End::Done);
+                self.pairs[index as usize].end = end;
+                self.observer.end(node, at, end);
                 self.wake(node);
             }
             _ => {
@@ -358,8 +364,7 @@ impl<'a, O: Observer> EventLoop<'a, O> {
         }
         flags.bits |= ENDED;
         if flags.has(SAID) {
-            // Told already, when its thread said it.
-            flags.end = End::Done;
+            // Told already, when its thread said it (its end is kept).
             return;
         }
         flags.end = end;
@@ -386,10 +391,10 @@ impl<'a, O: Observer> EventLoop<'a, O> {
 
     fn poll_pair(&mut self, index: u32, action: Action, flags: Flags) -> Option<End> {
         let node = Node::Pair { index, action };
-        let delay = self.scenario.plan().pairs()[index as usize].delay;
-        let ends = match action {
-            Action::Fail => End::Failed,
-            _ => End::Done,
+        let delay = self.delay(index);
+        let ends = match self.scenario.leaf_fails(index as usize, action) {
+            true => End::Failed,
+            false => End::Done,
         };
         if flags.has(STARTED) {
             return match flags.has(FIRED) {
@@ -422,12 +427,20 @@ impl<'a, O: Observer> EventLoop<'a, O> {
                 self.now = until;
                 self.end(node, End::Done)
             }
-            Action::SpawnBlocking => {
+            // A command runs in a process of its own; its task awaits it,
+            // like a sleep on the blocking pool.
+            Action::SpawnBlocking | Action::Command => {
                 self.state(node, State::Offloaded);
                 self.offload(index, delay);
                 None
             }
         }
+    }
+
+    /// How long leaf `index` takes: a pair's delay, a command's measured
+    /// time ([`UNKNOWN`] before it ran).
+    fn delay(&self, index: u32) -> Duration {
+        self.scenario.delay(index as usize).unwrap_or(UNKNOWN)
     }
 
     fn poll_group(&mut self, g: u32, flags: Flags) -> Option<End> {
@@ -500,7 +513,7 @@ impl<'a, O: Observer> EventLoop<'a, O> {
                     };
                     self.begin(child);
                     self.state(child, State::Offloaded);
-                    let delay = self.scenario.plan().pairs()[index as usize].delay;
+                    let delay = self.delay(index);
                     self.offload(index, delay);
                 }
             }
@@ -747,8 +760,18 @@ impl<'a, O: Observer> EventLoop<'a, O> {
                 continue;
             }
             let said = self.pairs[index as usize].has(SAID);
+            // A command is killed when cut; a blocking sleep runs on.
+            let unstoppable = !matches!(
+                node,
+                Node::Pair {
+                    action: Action::Command,
+                    ..
+                }
+            );
             match self.offloaded_ends.get(&index) {
-                Some(&at) if said || at <= self.now => self.end_at(node, End::Done, at),
+                Some(&at) if said || (unstoppable && at <= self.now) => {
+                    self.end_at(node, End::Done, at)
+                }
                 _ => self.end_at(node, end, self.now),
             }
         }

@@ -26,6 +26,11 @@ pub use observe::{
 use crate::scenario::tree::Scenario;
 use event_loop::EventLoop;
 
+/// The length of a command that has not run to its end: longer than any
+/// known time, so that whatever cuts it off (a race's winner, a deadline,
+/// a sibling's failure) decides, and written `?`.
+pub const UNKNOWN: Duration = Duration::MAX;
+
 /// Runs `scenario` through the model, telling `observer`; returns when it
 /// ends, and the observer.
 pub fn simulate<O: Observer>(scenario: &Scenario, observer: O) -> (Duration, O) {
