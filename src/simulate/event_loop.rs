@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use crate::scenario::end::End;
 use crate::scenario::tree::{Action, GroupKind, Node, Scenario};
-use crate::simulate::observe::{Observer, State};
 use crate::simulate::UNKNOWN;
+use crate::simulate::observe::{Observer, State};
 use crate::simulate::timer::{self, EVENT_INTERVAL, SMALL_JOIN};
 
 const STARTED: u8 = 1;
