@@ -305,10 +305,12 @@ fn scenario_options_that_belong_in_the_tree_are_refused() {
         &["--virtual-time", "run", "gather(1:a)", "--timeout", "1s"],
         "in a scenario, write it in",
     );
-    rejects(
-        &["--virtual-time", "run", "gather(block(1:a))"],
-        "run it without --virtual-time",
-    );
+    // A blocking tree is no longer refused on the virtual clock: the
+    // model plays it (tests/lessons.rs, the simulate unit tests).
+    virtual_run(&["run", "gather(block(1:a), 1:b)"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("played by the event-loop model"));
 }
 
 #[test]

@@ -262,11 +262,11 @@ impl Trace {
         let mut open: Option<(Node, State, Duration)> = None;
         let close =
             |lives: &mut Vec<Life>, open: &mut Option<(Node, State, Duration)>, to: Duration| {
-                if let Some((node, state, from)) = open.take() {
-                    if to > from {
-                        let life = &mut lives[index[&key(node)]];
-                        life.spans.push(Span { state, from, to });
-                    }
+                if let Some((node, state, from)) = open.take()
+                    && to > from
+                {
+                    let life = &mut lives[index[&key(node)]];
+                    life.spans.push(Span { state, from, to });
                 }
             };
         for (node, change, at) in changes {
