@@ -416,3 +416,68 @@ fn ci_sees_each_command() {
     assert_eq!(suite.attribute("tests"), Some("4"));
     assert_eq!(suite.attribute("failures"), Some("1"));
 }
+
+/// With `--runs`, each leaf's median makes the arithmetic; `--baseline`
+/// compares each leaf with the duration it kept.
+#[test]
+fn repeated_runs_and_baselines_go_leaf_by_leaf() {
+    let scenario = "gather(sh('sleep 0.1', name: slow), sh('sleep 0.02', name: quick))";
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base.json");
+    let (output, _) = timed(&[
+        "run",
+        "--runs",
+        "3",
+        "--format",
+        "json",
+        "--export",
+        base.to_str().unwrap(),
+        scenario,
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let document = json(&output);
+    let medians = &document["leaf_medians"];
+    let leaves = medians["leaves"].as_array().unwrap();
+    assert_eq!(leaves.len(), 2);
+    assert_eq!(leaves[0]["message"], "slow");
+    assert_eq!(leaves[0]["runs"], 3);
+    let slow = leaves[0]["median_s"].as_f64().unwrap();
+    assert!((0.1..0.2).contains(&slow), "{slow}");
+    assert_eq!(medians["expected_s"].as_f64(), Some(slow));
+    assert!(
+        medians["arithmetic"]
+            .as_str()
+            .unwrap()
+            .contains("max(slow "),
+        "{medians}"
+    );
+    // Now against the baseline: one row per leaf besides the scenario's.
+    let (output, _) = timed(&[
+        "run",
+        "--no-timeline",
+        "--baseline",
+        base.to_str().unwrap(),
+        scenario,
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let text = String::from_utf8(output.stdout).unwrap();
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("│ 0.0 slow") || l.starts_with("│ 0.1 quick"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    // A leaf that got slower fails --check.
+    let slower = "gather(sh('sleep 0.4', name: slow), sh('sleep 0.02', name: quick))";
+    let (output, _) = timed(&[
+        "run",
+        "-q",
+        "--no-timeline",
+        "--check",
+        "--baseline",
+        base.to_str().unwrap(),
+        slower,
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("0.0 slow"), "{stderr}");
+}

@@ -254,6 +254,16 @@ impl Renderer for Human {
         if m.is_repeated() {
             super::wall_stats::table(m, &self.style).write(&self.style, out)?;
         }
+        if let Some((scenario, schedule)) = m.median_schedule() {
+            // Each command's median, added up as the tree adds them.
+            let line = format!(
+                "leaf medians over {} runs: {}",
+                m.counted(),
+                schedule.summary(&scenario)
+            );
+            let style = &self.style;
+            fit::write_wrapped(out, &style.text(line), style, str::to_owned)?;
+        }
         if let Some(note) = super::wall_stats::series_note(m) {
             let style = &self.style;
             fit::write_wrapped(out, &style.text(note), style, str::to_owned)?;
