@@ -308,7 +308,7 @@ impl Baseline {
         if !scenario.runs_commands() {
             return Vec::new();
         }
-        let ids = crate::render::nodes::Ids::of(scenario);
+        let ids = crate::scenario::ids::Ids::of(scenario);
         scenario
             .commands()
             .iter()
