@@ -17,9 +17,10 @@ use serde_json::Value;
 
 use common::{rejects, saywhen};
 
-/// How much later than what its commands measured a run may end on a
-/// loaded 2-core machine, in seconds (as in tests/real_clock.rs).
-const SLACK_S: f64 = 0.25;
+/// How much later than what its commands measured a run may end, in
+/// seconds, on a loaded 2-core machine: at a load of 50, starting the
+/// debug binary alone takes 200 ms (quiet: a few ms).
+const SLACK_S: f64 = 0.5;
 
 /// One test at a time: the timings are an outside clock's, and a test
 /// starting many processes beside them would be measured with them.
