@@ -91,6 +91,11 @@ impl Schedule {
         schedule
     }
 
+    /// What is expected of every pair, in pair order.
+    pub fn pairs(&self) -> impl ExactSizeIterator<Item = Expected> + '_ {
+        (0..self.pairs.words.len()).map(|index| self.pairs.get(index))
+    }
+
     /// What is expected of pair `index`.
     pub fn pair(&self, index: usize) -> Expected {
         self.pairs.get(index)
