@@ -17,18 +17,22 @@
 //! - [`scenario`]: what to run. One `DELAY:MESSAGE` pair and its exact
 //!   parser, durations and how they are written, the checked plan, pairs
 //!   read from a file or stdin (`--file`), the tree (`tree.rs`) and its
-//!   language (`parse.rs`), the flat modes' names and `--deadlines`
-//!   (`mode.rs`), and how a node can end (`end.rs`).
+//!   language (`parse.rs`), a command leaf's text (`command.rs`: `sh(...)`,
+//!   `exec(...)`), node ids (`ids.rs`), the flat modes' names and
+//!   `--deadlines` (`mode.rs`), and how a node can end (`end.rs`).
 //! - [`engine`]: what a run is made of. The real or virtual clock, the
 //!   current- or multi-thread runtime, a run's spec (`spec.rs`) and which
 //!   specs can run (`feasible.rs`), the recorder modes write into, the
 //!   events a run emits, stopping early (Ctrl-C, SIGTERM, SIGHUP, a closed
 //!   pipe), the expected wall found by simulating a flat mode's schedule,
-//!   and a scenario's arithmetic (`arithmetic.rs`).
+//!   a scenario's arithmetic (`arithmetic.rs`), what a command leaf left
+//!   (`command_run.rs`: its exit, its capped output) and ending a
+//!   command's process group (`process_group.rs`).
 //! - [`mode`]: how each kind of group awaits its children (serial, tasks,
 //!   gather, joinset, race, group, limit, timeout, threads) and how each
-//!   kind of pair sleeps (say, fail, block, spawn_blocking): one file each,
-//!   side by side; `node.rs` runs any node; `work.rs` adds the flat modes'
+//!   kind of leaf runs (say, fail, block, spawn_blocking, and a real
+//!   command: `command.rs`): one file each, side by side; `node.rs` runs
+//!   any node; `work.rs` adds the flat modes'
 //!   `--timeout` and `--limit` to each pair.
 //! - [`measure`](mod@measure): running and what a run measured. The runner
 //!   (`run.rs`: one run, from the `started at` line to the report), the

@@ -253,8 +253,7 @@ fn check_against_arithmetic(python: &str, text: &str) {
     let schedule = Schedule::of(&scenario);
     let pairs = scenario.plan().pairs();
     let mut said: Vec<(&str, Duration)> = schedule
-        .pairs
-        .iter()
+        .pairs()
         .zip(pairs)
         .filter(|(expected, _)| expected.end == End::Done)
         .map(|(expected, pair)| (pair.message.as_str(), expected.end_at))
@@ -264,8 +263,7 @@ fn check_against_arithmetic(python: &str, text: &str) {
     // What the root's failure names: its first cause, a failing pair (by
     // its message) or a deadline (TimeoutError).
     let failing_pairs = schedule
-        .pairs
-        .iter()
+        .pairs()
         .zip(pairs)
         .filter(|(expected, _)| expected.end == End::Failed)
         .map(|(expected, pair)| (expected.end_at, format!("'{}'", pair.message)));

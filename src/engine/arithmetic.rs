@@ -21,6 +21,7 @@
 //! command cut off before it ended stays unknown: it would have taken
 //! longer than whatever cut it.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::engine::record::End;
@@ -44,8 +45,8 @@ pub use crate::simulate::Expected;
 /// The expected schedule of a whole scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {
-    /// One per pair, in pair order.
-    pub pairs: Vec<Expected>,
+    /// One per pair, in pair order (see [`Schedule::pair`]).
+    pairs: Packed,
     /// One per group, in pre-order.
     pub groups: Vec<Expected>,
     /// How each group's time follows from its children's, naming them:
@@ -74,7 +75,7 @@ impl Schedule {
             end: End::Done,
         };
         let mut schedule = Schedule {
-            pairs: vec![unset; scenario.plan().len()],
+            pairs: Packed::new(scenario.plan().len(), unset),
             groups: vec![unset; scenario.groups().len()],
             formulas: vec![String::new(); scenario.groups().len()],
             bare: vec![String::new(); scenario.groups().len()],
@@ -108,6 +109,16 @@ impl Schedule {
         schedule
     }
 
+    /// What is expected of every pair, in pair order.
+    pub fn pairs(&self) -> impl ExactSizeIterator<Item = Expected> + '_ {
+        (0..self.pairs.words.len()).map(|index| self.pairs.get(index))
+    }
+
+    /// What is expected of pair `index`.
+    pub fn pair(&self, index: usize) -> Expected {
+        self.pairs.get(index)
+    }
+
     /// The expected wall: when the root ends.
     pub fn wall(&self, scenario: &Scenario) -> Duration {
         self.of_node(scenario.root()).end_at
@@ -116,7 +127,7 @@ impl Schedule {
     /// What is expected of `node`.
     pub fn of_node(&self, node: Node) -> Expected {
         match node {
-            Node::Pair { index, .. } => self.pairs[index as usize],
+            Node::Pair { index, .. } => self.pair(index as usize),
             Node::Group(g) => self.groups[g as usize],
         }
     }
@@ -169,6 +180,82 @@ impl Schedule {
         }
         lines
     }
+}
+
+/// Every pair's [`Expected`] in 16 bytes rather than 40: a scenario of a
+/// million pairs keeps them all for its report, and 40 MB was a tenth of
+/// the run's memory. A start is its nanoseconds plus one (0: never
+/// starts); an end, its nanoseconds with the [`End`] in the top bits. The
+/// rare pair whose times need more than 60 bits (36 years: a serial of
+/// many long delays) is kept whole on the side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Packed {
+    words: Vec<[u64; 2]>,
+    wide: BTreeMap<usize, Expected>,
+}
+
+/// Where the [`End`] sits in a packed end, and what marks a wide pair.
+const END_SHIFT: u32 = 60;
+const WIDE: u64 = u64::MAX;
+
+impl Packed {
+    fn new(len: usize, value: Expected) -> Packed {
+        let mut packed = Packed {
+            words: vec![pack(value).unwrap_or([WIDE, 0]); len],
+            wide: BTreeMap::new(),
+        };
+        if pack(value).is_none() {
+            (0..len).for_each(|index| packed.set(index, value));
+        }
+        packed
+    }
+
+    fn get(&self, index: usize) -> Expected {
+        match self.words[index] {
+            [WIDE, _] => self.wide[&index],
+            [start, end] => Expected {
+                start: start.checked_sub(1).map(Duration::from_nanos),
+                end_at: Duration::from_nanos(end & ((1 << END_SHIFT) - 1)),
+                end: End::ALL[(end >> END_SHIFT) as usize % End::ALL.len()],
+            },
+        }
+    }
+
+    fn set(&mut self, index: usize, value: Expected) {
+        match pack(value) {
+            Some(words) => {
+                if self.words[index][0] == WIDE {
+                    self.wide.remove(&index);
+                }
+                self.words[index] = words;
+            }
+            None => {
+                self.words[index] = [WIDE, 0];
+                self.wide.insert(index, value);
+            }
+        }
+    }
+
+    fn update(&mut self, index: usize, change: impl Fn(&mut Expected)) {
+        let mut value = self.get(index);
+        change(&mut value);
+        self.set(index, value);
+    }
+}
+
+/// `value` in two words, if its times fit in 60 bits of nanoseconds.
+fn pack(value: Expected) -> Option<[u64; 2]> {
+    let fits = |d: Duration| {
+        u64::try_from(d.as_nanos())
+            .ok()
+            .filter(|&n| n < 1 << END_SHIFT)
+    };
+    let start = match value.start {
+        None => 0,
+        Some(start) => fits(start)? + 1,
+    };
+    let code = End::ALL.iter().position(|&e| e == value.end).unwrap_or(0) as u64;
+    Some([start, fits(value.end_at)? | code << END_SHIFT])
 }
 
 /// How many of a group's children its formula names before it elides.
@@ -284,11 +371,14 @@ impl Planner<'_> {
                 let delay = self.scenario.delay(index as usize).unwrap_or(UNKNOWN);
                 let end = failed_if(self.scenario.leaf_fails(index as usize, action));
                 let end_at = start.saturating_add(delay);
-                self.schedule.pairs[index as usize] = Expected {
-                    start: Some(start),
-                    end_at,
-                    end,
-                };
+                self.schedule.pairs.set(
+                    index as usize,
+                    Expected {
+                        start: Some(start),
+                        end_at,
+                        end,
+                    },
+                );
                 (end_at, end)
             }
             Node::Group(g) => {
@@ -454,7 +544,7 @@ impl Planner<'_> {
             e.end_at = e.end_at.saturating_add(by);
         };
         groups.for_each(|g| moved(&mut self.schedule.groups[g as usize]));
-        pairs.for_each(|p| moved(&mut self.schedule.pairs[p as usize]));
+        pairs.for_each(|p| self.schedule.pairs.update(p as usize, moved));
     }
 
     /// Marks `node`'s subtree skipped at `at`: it never starts.
@@ -466,7 +556,7 @@ impl Planner<'_> {
             end: End::Skipped,
         };
         groups.for_each(|g| self.schedule.groups[g as usize] = skipped);
-        pairs.for_each(|p| self.schedule.pairs[p as usize] = skipped);
+        pairs.for_each(|p| self.schedule.pairs.set(p as usize, skipped));
     }
 
     /// The terms of `children`, the first few and, beyond them, the longest
@@ -569,7 +659,7 @@ impl Planner<'_> {
             cut(&mut self.schedule.groups[g as usize]);
         }
         for p in pairs {
-            cut(&mut self.schedule.pairs[p as usize]);
+            self.schedule.pairs.update(p as usize, cut);
         }
     }
 }
@@ -578,5 +668,55 @@ fn failed_if(failed: bool) -> End {
     match failed {
         true => End::Failed,
         false => End::Done,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Packing loses nothing: every end, a start or none, times that fit
+    /// in 60 bits and times that do not (kept whole on the side, and let
+    /// go when a later value fits again, so equal schedules compare equal).
+    #[test]
+    fn packed_expectations_read_back_exactly() {
+        let huge = Duration::from_secs(400 * 365 * 86_400);
+        let values = End::ALL.into_iter().flat_map(|end| {
+            [
+                Expected {
+                    start: None,
+                    end_at: Duration::ZERO,
+                    end,
+                },
+                Expected {
+                    start: Some(Duration::new(1, 1)),
+                    end_at: Duration::new(2, 5),
+                    end,
+                },
+                Expected {
+                    start: Some(huge),
+                    end_at: huge + Duration::from_nanos(1),
+                    end,
+                },
+                Expected {
+                    start: Some(Duration::ZERO),
+                    end_at: huge,
+                    end,
+                },
+            ]
+        });
+        let unset = Expected {
+            start: None,
+            end_at: Duration::ZERO,
+            end: End::Done,
+        };
+        let mut packed = Packed::new(2, unset);
+        for value in values {
+            packed.set(1, value);
+            assert_eq!(packed.get(1), value);
+            assert_eq!(packed.get(0), unset);
+        }
+        packed.set(1, unset);
+        assert_eq!(packed, Packed::new(2, unset));
     }
 }

@@ -40,6 +40,12 @@ pub struct Baseline {
     /// The plan's pairs: message and delay in seconds (as JSON keeps them).
     pairs: Vec<(String, f64)>,
     pub modes: Vec<BaselineMode>,
+    /// A scenario's command leaves, each named `id label` (`0.2.1 test`): the duration
+    /// kept (the median, with `--runs`).
+    pub leaves: Vec<BaselineMode>,
+    /// The pairs that are command leaves: their delay is what they
+    /// measured, not part of the plan.
+    command_pairs: Vec<usize>,
 }
 
 /// One mode of a baseline.
@@ -148,11 +154,52 @@ impl Baseline {
                 vec![mode_of(doc, walls)?]
             }
         };
+        let nodes = doc["nodes"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let commands = || nodes.iter().filter(|n| n["kind"] == "command");
+        let command_pairs = commands()
+            .filter_map(|n| n["index"].as_u64().map(|i| i as usize))
+            .collect();
+        let leaf = |id: &Value, message: &Value, median: &Value, runs: usize| {
+            Ok::<_, String>(BaselineMode {
+                mode: format!(
+                    "{} {}",
+                    id.as_str().unwrap_or_default(),
+                    message.as_str().unwrap_or_default()
+                ),
+                expected: Duration::ZERO,
+                median: secs(median)?,
+                stddev: None,
+                runs,
+            })
+        };
+        let leaves = match doc["leaf_medians"]["leaves"].as_array() {
+            // Repeated runs: each leaf's median.
+            Some(list) => list
+                .iter()
+                .map(|l| {
+                    let runs = l["runs"].as_u64().unwrap_or(1) as usize;
+                    leaf(&l["id"], &l["message"], &l["median_s"], runs)
+                })
+                .collect::<Result<Vec<_>, String>>()?,
+            // One run: what each command that ran to its end took.
+            None => commands()
+                .filter(|n| {
+                    let command = &n["command"];
+                    command["duration_s"].is_number() && command["exit"] != "cancelled"
+                })
+                .map(|n| leaf(&n["id"], &n["message"], &n["command"]["duration_s"], 1))
+                .collect::<Result<Vec<_>, String>>()?,
+        };
         Ok(Baseline {
             path: path.to_owned(),
             clock: text(doc, "clock")?,
             pairs,
             modes,
+            leaves,
+            command_pairs,
         })
     }
 
@@ -177,13 +224,13 @@ impl Baseline {
                 plan.len()
             )));
         }
-        let differs = self
-            .pairs
-            .iter()
-            .zip(plan.pairs())
-            .position(|((message, delay), pair)| {
-                *message != pair.message || *delay != seconds(pair.delay)
-            });
+        let differs = self.pairs.iter().zip(plan.pairs()).enumerate().position(
+            |(i, ((message, delay), pair))| {
+                // A command's delay is what it measured there.
+                let measured = self.command_pairs.contains(&i);
+                *message != pair.message || (!measured && *delay != seconds(pair.delay))
+            },
+        );
         match differs {
             None => Ok(()),
             Some(i) => {
@@ -212,7 +259,10 @@ impl Baseline {
         for m in measurements {
             let mode = m.label().into_owned();
             let baseline = self.modes.iter().find(|b| b.mode == mode).cloned();
+            // What commands take is measured, not planned: no plan to match.
+            let planned = !m.first().scenario.runs_commands();
             if let Some(b) = &baseline
+                && planned
                 && b.expected != m.expected()
             {
                 return Err(BaselineError::OtherPlan {
@@ -235,6 +285,7 @@ impl Baseline {
                 judged,
                 interrupted: m.interrupted(),
             });
+            rows.extend(self.leaf_rows(m, tolerance));
         }
         if !rows.is_empty() && rows.iter().all(|r| r.baseline.is_none()) {
             let kept: Vec<&str> = self.modes.iter().map(|m| m.mode.as_str()).collect();
@@ -244,6 +295,45 @@ impl Baseline {
             });
         }
         Ok(rows)
+    }
+}
+
+impl Baseline {
+    /// Each command leaf of `m` against the duration the baseline kept
+    /// for the leaf of the same node and label, as a row of its own
+    /// (`0.2.1 test`).
+    fn leaf_rows(&self, m: &Measurement, tolerance: Tolerance) -> Vec<Row> {
+        let report = m.first();
+        let scenario = &report.scenario;
+        if !scenario.runs_commands() {
+            return Vec::new();
+        }
+        let ids = crate::scenario::ids::Ids::of(scenario);
+        scenario
+            .commands()
+            .iter()
+            .zip(m.leaf_stats())
+            .filter_map(|(command, stats)| {
+                let now = stats?;
+                let name = format!(
+                    "{} {}",
+                    ids.pair(scenario, command.pair as usize),
+                    command.label()
+                );
+                let baseline = self.leaves.iter().find(|b| b.mode == name).cloned();
+                let judged = baseline
+                    .as_ref()
+                    .map(|b| judge(b.median, b.stddev, &now, tolerance));
+                Some(Row {
+                    mode: name,
+                    runs: now.count,
+                    now,
+                    baseline,
+                    judged,
+                    interrupted: m.interrupted(),
+                })
+            })
+            .collect()
     }
 }
 

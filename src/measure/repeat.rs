@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use jiff::SignedDuration;
 
+use crate::engine::arithmetic::Schedule;
 use crate::engine::clock::Clock;
 use crate::engine::event::{EventSink, Silent};
 use crate::engine::record::Timing;
@@ -29,6 +30,7 @@ use crate::engine::stop::{Stop, StopReason};
 use crate::measure::report::{Report, Status, signed};
 use crate::measure::run::{run, run_scenario};
 use crate::measure::stats::Stats;
+use crate::scenario::command::Measured;
 use crate::scenario::mode::Mode;
 use crate::scenario::plan::Plan;
 use crate::scenario::tree::Scenario;
@@ -121,6 +123,26 @@ pub struct Measurement {
     wall: Stats,
     /// A stop that ended the series after a run that is not kept.
     stopped: Option<StopReason>,
+    /// A scenario's command leaves, in command order: what each measured
+    /// in every counted run it ran to its end in (see
+    /// [`Measurement::leaf_stats`]). Empty without commands.
+    leaves: Vec<Vec<Duration>>,
+}
+
+/// What each command leaf of `report` measured, added to `leaves`.
+fn add_leaves(leaves: &mut Vec<Vec<Duration>>, report: &Report) {
+    if report.commands.is_empty() {
+        return;
+    }
+    leaves.resize_with(report.commands.len(), Vec::new);
+    for (durations, run) in leaves.iter_mut().zip(&report.commands) {
+        if let Some(run) = run
+            && run.exit != crate::engine::command_run::Exit::Cancelled
+            && report.interrupted.is_none()
+        {
+            durations.push(run.took);
+        }
+    }
 }
 
 /// The counted runs after the first, as kept for the outputs that list
@@ -187,9 +209,13 @@ impl Measurement {
         let mut walls = vec![first.wall];
         walls.extend(rest.iter().map(|r| r.wall));
         let asked = Repeat::new(u32::try_from(walls.len()).unwrap_or(u32::MAX), warmup);
+        let mut leaves = Vec::new();
+        add_leaves(&mut leaves, &first);
+        rest.iter()
+            .for_each(|report| add_leaves(&mut leaves, report));
         let mut others = Kept::default();
         rest.into_iter().for_each(|report| others.push(report));
-        Measurement::of_series(first, others, walls, asked, warmup, None)
+        Measurement::of_series(first, others, walls, asked, warmup, None, leaves)
     }
 
     /// `first`, what was kept of the `others`, the walls of every
@@ -201,9 +227,10 @@ impl Measurement {
         asked: Repeat,
         warmup: u32,
         stopped: Option<StopReason>,
+        leaves: Vec<Vec<Duration>>,
     ) -> Measurement {
         let wall = Stats::of_owned(walls).unwrap_or_else(|| Stats::single(first.wall));
-        Measurement {
+        let mut measurement = Measurement {
             mode: first.mode,
             clock: first.clock,
             expected: first.expected,
@@ -213,7 +240,47 @@ impl Measurement {
             first,
             others,
             stopped,
+            leaves,
+        };
+        // Repeated commands: what one run should take is worked out from
+        // each leaf's median, not from the first run alone.
+        if let Some((scenario, schedule)) = measurement.median_schedule() {
+            measurement.expected = schedule.wall(&scenario);
         }
+        measurement
+    }
+
+    /// Each command leaf's durations over the counted runs it ran to its
+    /// end in, in command order (`None`: in none of them).
+    pub fn leaf_stats(&self) -> Vec<Option<Stats>> {
+        self.leaves
+            .iter()
+            .map(|durations| Stats::of_owned(durations.clone()))
+            .collect()
+    }
+
+    /// With `--runs` and command leaves: the scenario with each command's
+    /// median, and the arithmetic worked out from it (how it fails is the
+    /// first counted run's).
+    pub fn median_schedule(&self) -> Option<(Scenario, Schedule)> {
+        if !self.is_repeated() || self.leaves.is_empty() {
+            return None;
+        }
+        let first = &self.first;
+        let measured: Vec<Option<Measured>> = self
+            .leaf_stats()
+            .into_iter()
+            .zip(&first.commands)
+            .map(|(stats, run)| {
+                Some(Measured {
+                    took: stats?.median,
+                    failed: run.as_ref().is_some_and(|run| run.failed()),
+                })
+            })
+            .collect();
+        let scenario = first.scenario.with_measured(&measured);
+        let schedule = Schedule::of(&scenario);
+        Some((scenario, schedule))
     }
 
     /// The flat mode measured, or `None` for a scenario.
@@ -424,6 +491,8 @@ fn series(
     observe(Phase::Counted { run: 1, of: runs });
     let first = subject.run(spec, live)?;
     let mut walls = vec![first.wall];
+    let mut leaves = Vec::new();
+    add_leaves(&mut leaves, &first);
     let mut others = Kept::default();
     let mut stopped = None;
     if first.interrupted.is_none() {
@@ -439,13 +508,14 @@ fn series(
                 break;
             }
             walls.push(report.wall);
+            add_leaves(&mut leaves, &report);
             if repeat.keep_pairs {
                 others.push(report);
             }
         }
     }
     Ok(Measurement::of_series(
-        first, others, walls, asked, warmups, stopped,
+        first, others, walls, asked, warmups, stopped, leaves,
     ))
 }
 

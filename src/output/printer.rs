@@ -17,7 +17,7 @@ use crate::engine::event::{Event, EventSink};
 use crate::engine::stop::{Stop, StopReason};
 use crate::measure::report::Report;
 use crate::output::progress::Progress;
-use crate::output::queue::{QueueReceiver, QueueSender, Taken, queue};
+use crate::output::queue::{QueueReceiver, QueueSender, Queued, Taken, queue};
 use crate::render::Renderer;
 use crate::scenario::plan::Plan;
 
@@ -116,27 +116,29 @@ fn print_events(
     loop {
         match receiver.take(&mut batch, IDLE_CHECK) {
             Taken::Events => {
-                for event in &batch {
-                    if let Event::Started { scenario, .. } = event {
+                for queued in &batch {
+                    let event = queued.event();
+                    if let Event::Started { scenario, .. } = &event {
                         progress_plan = scenario.plan().clone();
                     }
-                    progress.event(event, &progress_plan);
+                    progress.event(&event, &progress_plan);
                 }
                 // After an interruption nothing more belongs to the run, and
                 // an OS thread still asleep (threads, spawn-blocking) would
                 // keep the queue open: print up to it, then stop.
-                let end = batch
-                    .iter()
-                    .position(|event| matches!(event, Event::Interrupted { .. }));
+                let end = batch.iter().position(
+                    |queued| matches!(queued, Queued::Run(event) if matches!(**event, Event::Interrupted { .. })),
+                );
                 // Every byte of the batch, including any flush the buffer
                 // does on its own, is written while the progress bar is off
                 // the screen.
                 progress.suspend(|| {
-                    for event in batch.iter().take(end.map_or(batch.len(), |at| at + 1)) {
-                        if let Event::Started { scenario, .. } = event {
+                    for queued in batch.iter().take(end.map_or(batch.len(), |at| at + 1)) {
+                        let event = queued.event();
+                        if let Event::Started { scenario, .. } = &event {
                             plan = scenario.plan().clone();
                         }
-                        renderer.event(event, &plan, &mut out)?;
+                        renderer.event(&event, &plan, &mut out)?;
                     }
                     out.flush()
                 })?;

@@ -28,7 +28,7 @@ use crate::render::{Renderer, fit, summary, timeline};
 use crate::scenario::mode::Deadlines;
 use crate::scenario::plan::Plan;
 use crate::scenario::tree::Scenario;
-use crate::scenario::units::{human, human_signed, offset, write_offset};
+use crate::scenario::units::{human, human_signed, offset, shown_as, write_offset};
 
 /// Renders for people.
 #[derive(Debug, Default)]
@@ -42,6 +42,8 @@ pub struct Human {
     live_lines: bool,
     /// Where each live line is built before it is written.
     line: String,
+    /// The last live line's offset, as written.
+    offset: LastOffset,
     /// Commands that have exited, until their line is written.
     exited: HashMap<usize, Arc<CommandRun>>,
 }
@@ -53,6 +55,7 @@ impl Human {
             tree: None,
             live_lines: false,
             line: String::new(),
+            offset: LastOffset::default(),
             exited: HashMap::new(),
         }
     }
@@ -162,20 +165,29 @@ impl Human {
     ) -> io::Result<()> {
         let style = &self.style;
         let path = self.path(index);
+        // A burst says a million lines within a few milliseconds: most
+        // show the offset the line before showed, which is written once.
+        let shown = shown_as(at);
+        if self.offset.shown != Some(shown) {
+            let text = &mut self.offset.text;
+            text.clear();
+            write_offset(text, at);
+            if !style.unicode && !text.is_ascii() {
+                *text = style.text(std::mem::take(text));
+            }
+            self.offset.width = fit::width(text);
+            // Right-aligned: the padding goes in front.
+            let padding = OFFSET_WIDTH.saturating_sub(self.offset.width);
+            text.insert_str(0, &"        "[..padding]);
+            self.offset.shown = Some(shown);
+        }
         let line = &mut self.line;
         line.clear();
-        write_offset(line, at);
-        if !style.unicode && !line.is_ascii() {
-            *line = style.text(std::mem::take(line));
-        }
-        let offset_width = fit::width(line);
-        let used = offset_width.max(OFFSET_WIDTH) + 2 + note.len();
+        line.push_str(&self.offset.text);
+        let used = self.offset.width.max(OFFSET_WIDTH) + 2 + note.len();
         let room = style.width.saturating_sub(used);
         let path = fit::cut_borrowed(&path, room, style);
         let message = fit::cut_borrowed(plan.message(index), room - fit::width(&path), style);
-        // Right-aligned offset: the padding goes in front of what is there.
-        let padding = OFFSET_WIDTH.saturating_sub(offset_width);
-        line.insert_str(0, &"        "[..padding]);
         line.push_str("  ");
         line.push_str(&path);
         let painted = style.paint(style.pair(index), &*message);
@@ -189,6 +201,15 @@ impl Human {
         line.push('\n');
         out.write_all(line.as_bytes())
     }
+}
+
+/// A live line's offset, padded to [`OFFSET_WIDTH`], and what it shows.
+#[derive(Debug, Default)]
+struct LastOffset {
+    text: String,
+    /// Its columns before the padding.
+    width: usize,
+    shown: Option<u128>,
 }
 
 /// Offsets are right-aligned to this width so live lines line up: it fits
@@ -256,6 +277,16 @@ impl Renderer for Human {
         self.tables(m.first(), Some(m), out)?;
         if m.is_repeated() {
             super::wall_stats::table(m, &self.style).write(&self.style, out)?;
+        }
+        if let Some((scenario, schedule)) = m.median_schedule() {
+            // Each command's median, added up as the tree adds them.
+            let line = format!(
+                "leaf medians over {} runs: {}",
+                m.counted(),
+                schedule.summary(&scenario)
+            );
+            let style = &self.style;
+            fit::write_wrapped(out, &style.text(line), style, str::to_owned)?;
         }
         if let Some(note) = super::wall_stats::series_note(m) {
             let style = &self.style;

@@ -47,6 +47,7 @@ impl Renderer for Json {
                 warmup: m.warmup(),
                 asked: Asked::of(m),
                 wall_stats: WallStats::from(m.wall()),
+                leaf_medians: LeafMedians::of(m),
             });
         }
         serde_json::to_writer_pretty(&mut *out, &document)?;
@@ -109,6 +110,56 @@ struct Repeated {
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     asked: Option<Asked>,
     wall_stats: WallStats,
+    /// A scenario's command leaves: each one's median over the runs, and
+    /// the arithmetic worked out from them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    leaf_medians: Option<LeafMedians>,
+}
+
+#[derive(Serialize)]
+struct LeafMedians {
+    arithmetic: String,
+    expected_s: Option<f64>,
+    leaves: Vec<LeafMedian>,
+}
+
+/// One command leaf over the counted runs it ran to its end in.
+#[derive(Serialize)]
+struct LeafMedian {
+    id: String,
+    message: String,
+    runs: usize,
+    median_s: f64,
+    min_s: f64,
+    max_s: f64,
+}
+
+impl LeafMedians {
+    fn of(m: &Measurement) -> Option<LeafMedians> {
+        let (scenario, schedule) = m.median_schedule()?;
+        let ids = crate::render::nodes::Ids::of(&scenario);
+        let leaves = scenario
+            .commands()
+            .iter()
+            .zip(m.leaf_stats())
+            .filter_map(|(command, stats)| {
+                let stats = stats?;
+                Some(LeafMedian {
+                    id: ids.pair(&scenario, command.pair as usize),
+                    message: command.label(),
+                    runs: stats.count,
+                    median_s: seconds(stats.median),
+                    min_s: seconds(stats.min),
+                    max_s: seconds(stats.max),
+                })
+            })
+            .collect();
+        Some(LeafMedians {
+            arithmetic: schedule.summary(&scenario),
+            expected_s: known(schedule.wall(&scenario)),
+            leaves,
+        })
+    }
 }
 
 /// How many runs a series cut short was asked for (`runs` and `warmup`

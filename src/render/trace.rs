@@ -290,7 +290,10 @@ fn pair_events(
         Status::Done => message.into(),
         other => format!("{message} ({})", other.name()).into(),
     };
-    let args = PairArgs::new(pair);
+    let mut args = PairArgs::new(pair);
+    args.command = report
+        .command_run(pair.index)
+        .map(super::json::CommandDocument::of);
     // An interrupted pair waited until the run was stopped.
     let end = pair.ended().or(match status {
         Status::Interrupted => Some(report.wall),
@@ -554,6 +557,10 @@ struct PairArgs<'a> {
     delay_us: f64,
     expected_us: Option<f64>,
     late_by_us: Option<f64>,
+    /// A command leaf: how it ended, how long it ran, the end of its
+    /// output (the keys of JSON's `nodes[].command`).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    command: Option<super::json::CommandDocument>,
 }
 
 impl<'a> PairArgs<'a> {
@@ -577,6 +584,7 @@ impl<'a> PairArgs<'a> {
                     magnitude
                 }
             }),
+            command: None,
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod command;
 pub mod end;
+pub mod ids;
 pub mod mode;
 pub mod pair;
 pub mod pair_file;

@@ -85,6 +85,12 @@ impl fmt::Display for Pair {
 /// Parses one delay: a bare number of seconds, a number with one unit, or a
 /// compound humantime duration. At most [`MAX_DELAY`].
 pub fn parse_delay(text: &str) -> Result<Duration, PairError> {
+    // Plain seconds first, before trimming: they hold no space to trim.
+    if let Some(nanos) = plain_seconds(text)
+        && nanos <= MAX_DELAY.as_nanos() as u64
+    {
+        return Ok(Duration::from_nanos(nanos));
+    }
     let text = text.trim();
     if let Some(nanos) = plain_seconds(text)
         && nanos <= MAX_DELAY.as_nanos() as u64

@@ -465,7 +465,11 @@ impl<'a> Parser<'a> {
         self.skip_space();
         let start = self.at;
         let rest = &self.text[start..];
-        let colon = rest.find([':', ',', '(', ')', '\n']);
+        // Bytes, not chars: the delimiters are ASCII, which no byte of a
+        // multi-byte character can be, and a million pairs are searched.
+        let colon = rest
+            .bytes()
+            .position(|b| matches!(b, b':' | b',' | b'(' | b')' | b'\n'));
         let Some(colon) = colon.filter(|&i| rest[i..].starts_with(':')) else {
             let what = rest
                 .split([',', '(', ')', '\n'])
@@ -503,8 +507,10 @@ impl<'a> Parser<'a> {
         let start = self.at;
         let rest = &self.text[start..];
         let end = rest
-            .find(|c| {
-                matches!(c, ',' | ')' | '\n' | '(' | '\'' | '"') || (self.comments && c == '#')
+            .bytes()
+            .position(|b| {
+                matches!(b, b',' | b')' | b'\n' | b'(' | b'\'' | b'"')
+                    || (self.comments && b == b'#')
             })
             .unwrap_or(rest.len());
         let bare = &rest[..end];
@@ -589,7 +595,18 @@ impl<'a> Parser<'a> {
     fn skip_space(&mut self) {
         loop {
             let rest = &self.text[self.at..];
-            let trimmed = rest.trim_start();
+            // ASCII spaces byte by byte; `trim_start` (Unicode spaces) only
+            // when a non-ASCII character follows them.
+            let bytes = rest.as_bytes();
+            let mut ascii = 0;
+            // `char::is_whitespace` of the ASCII characters.
+            while ascii < bytes.len() && matches!(bytes[ascii], b' ' | b'\t'..=b'\r') {
+                ascii += 1;
+            }
+            let trimmed = match rest.as_bytes().get(ascii) {
+                Some(b) if !b.is_ascii() => rest[ascii..].trim_start(),
+                _ => &rest[ascii..],
+            };
             self.at += rest.len() - trimmed.len();
             if self.comments && trimmed.starts_with('#') {
                 self.at += trimmed.find('\n').unwrap_or(trimmed.len());
@@ -639,6 +656,10 @@ impl<'a> Parser<'a> {
 /// Where a bare message holds a word that starts a pair (`2:b`) or a group
 /// (`gather(`): a missing comma, not a message.
 fn pair_like_word(message: &str) -> Option<usize> {
+    // Most messages hold no ':' at all, and so no pair.
+    if !message.as_bytes().contains(&b':') {
+        return None;
+    }
     let mut offset = 0;
     for word in message.split_inclusive(char::is_whitespace) {
         let at = offset;

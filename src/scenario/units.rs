@@ -54,6 +54,17 @@ pub fn write_human(out: &mut String, d: Duration) {
     compound(out, u128::from(millis))
 }
 
+/// A number that two durations share only if [`human`] writes them
+/// alike: from a second up, what is shown is the milliseconds; below, the
+/// nanoseconds themselves (tagged apart).
+pub fn shown_as(d: Duration) -> u128 {
+    let nanos = d.as_nanos();
+    match (nanos + u128::from(MICRO / 2)) / u128::from(MICRO) >= u128::from(SECOND / MICRO) {
+        true => ((nanos + u128::from(MILLI / 2)) / u128::from(MILLI)) << 1,
+        false => (nanos << 1) | 1,
+    }
+}
+
 /// A signed duration for people: `+1.2ms`, `-3ms`, `0s`.
 pub fn human_signed(d: SignedDuration) -> String {
     let magnitude = d.unsigned_abs();
@@ -199,6 +210,27 @@ mod tests {
         assert_eq!(h(12_345_678), "12.35ms");
         assert_eq!(h(999_960_000), "1s");
         assert_eq!(h(999_960), "1ms");
+    }
+
+    /// Durations with one key are written alike (the live lines write an
+    /// offset only when its key changes).
+    #[test]
+    fn one_key_one_text() {
+        let mut seen = std::collections::HashMap::new();
+        let steps = (0..200_000u64).map(|i| i * 7_919 + 999_000_000);
+        let around = [0, 1, 999, 1_000, 999_499, 999_500, 999_999_499, 999_999_500];
+        let minute = [
+            59_999_499_999,
+            59_999_500_000,
+            60_000_000_000,
+            90_000_400_000,
+        ];
+        let edges = around.into_iter().chain(minute);
+        for nanos in steps.chain(edges).chain(0..3_000) {
+            let d = Duration::from_nanos(nanos);
+            let text = seen.entry(shown_as(d)).or_insert_with(|| human(d));
+            assert_eq!(*text, human(d), "{nanos}");
+        }
     }
 
     #[test]
