@@ -104,7 +104,9 @@ impl Schedule {
             false => crate::simulate::ends(scenario).1,
         };
         schedule.steps = why::steps(scenario, &ends);
-        schedule.pairs = ends.pairs;
+        for (index, &expected) in ends.pairs.iter().enumerate() {
+            schedule.pairs.set(index, expected);
+        }
         schedule.groups = ends.groups;
         schedule
     }
