@@ -252,7 +252,7 @@ fn export_of_a_single_mode_and_bad_export_paths() {
         .code(2)
         .stdout("")
         .stderr(predicates::str::contains(
-            "cannot tell the format of 'out.txt' from its extension (use .json, .jsonl, .csv, .md, .svg, .trace.json or .junit.xml)",
+            "cannot tell the format of 'out.txt' from its extension (use .json, .jsonl, .csv, .md, .svg, .trace.json, .junit.xml or .html)",
         ));
     virtual_run(&["tasks", "1:a", "--export", "/no/such/dir/out.json"])
         .assert()

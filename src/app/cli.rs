@@ -120,7 +120,7 @@ pub struct ReportOptions {
     /// Hide the live lines (and live JSON Lines events): print only the summary
     #[arg(short, long, global = true)]
     pub quiet: bool,
-    /// Also write the report to FILE, in the format its extension names: .json, .jsonl, .csv, .md, .trace.json (for trace viewers), .svg (the timeline as a picture), or .junit.xml (the checks, for CI); may be repeated
+    /// Also write the report to FILE, in the format its extension names: .json, .jsonl, .csv, .md, .trace.json (for trace viewers), .svg (the timeline as a picture), .junit.xml (the checks, for CI), or .html (a lesson page that plays the run back); may be repeated
     #[arg(long, global = true, value_name = "FILE", value_parser = Export::parse)]
     pub export: Vec<Export>,
     /// End Markdown (--format markdown, a .md export) with the timeline as a Mermaid gantt chart, which GitHub draws

@@ -44,7 +44,7 @@ pub fn repeat(options: &Options) -> crate::measure::Repeat {
             .iter()
             .any(|export| match export.kind {
                 ExportKind::Report(format) => csv(format),
-                ExportKind::Svg | ExportKind::Junit => false,
+                ExportKind::Svg | ExportKind::Junit | ExportKind::Lesson => false,
             });
     options.repeat.repeat(lists_every_run)
 }

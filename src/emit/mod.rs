@@ -14,6 +14,7 @@
 //! ([`MAX_DEPTH`](crate::scenario::tree::MAX_DEPTH)) emits as easily as a
 //! flat one; the programs nest by functions, one call deep per level.
 
+pub mod lines;
 mod python;
 mod rust;
 mod rust_layout;

@@ -1,8 +1,10 @@
 //! `--export FILE`: a report written to a file while the terminal shows
 //! the human view, like hyperfine's exports. The file's extension picks
 //! the format: `.json`, `.jsonl`, `.csv`, `.md`, `.trace.json` (the Chrome
-//! Trace Event Format), `.svg` for the timeline as a picture, or `.xml` for
-//! the checks as a JUnit report (`checks.junit.xml`). `--export` may be given more than once.
+//! Trace Event Format), `.svg` for the timeline as a picture, `.xml` for
+//! the checks as a JUnit report (`checks.junit.xml`), or `.html` for the
+//! lesson page that plays the run back step by step. `--export` may be
+//! given more than once.
 //!
 //! An export never loses what was there before. Each file is checked
 //! before anything runs (a mistyped directory fails at once, not after a
@@ -25,7 +27,7 @@ use crate::measure::check::Verdict;
 use crate::measure::compare::Comparison;
 use crate::measure::report::Report;
 use crate::render::style::Style;
-use crate::render::{Format, Renderer, junit, svg};
+use crate::render::{Format, Renderer, junit, lesson, svg};
 
 /// A file to export to, and the format its extension asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +46,8 @@ pub enum ExportKind {
     Svg,
     /// The expectations judged (`--check`, `--max-wall`) as JUnit XML.
     Junit,
+    /// The run as a lesson page that plays it back step by step.
+    Lesson,
 }
 
 /// What a command measured: one mode, or several compared.
@@ -144,6 +148,7 @@ impl ExportKind {
         match extension.as_str() {
             "svg" => Some(ExportKind::Svg),
             "xml" => Some(ExportKind::Junit),
+            "html" | "htm" => Some(ExportKind::Lesson),
             _ => Format::from_extension(&extension).map(ExportKind::Report),
         }
     }
@@ -156,7 +161,7 @@ impl Export {
         let kind = ExportKind::of(&path).ok_or_else(|| {
             format!(
                 "cannot tell the format of '{}' from its extension \
-                 (use .json, .jsonl, .csv, .md, .svg, .trace.json or .junit.xml)",
+                 (use .json, .jsonl, .csv, .md, .svg, .trace.json, .junit.xml or .html)",
                 crate::escape::Quoted(text)
             )
         })?;
@@ -362,6 +367,7 @@ impl ExportFile {
                 results.render(format.export_renderer(style).as_mut(), &mut out)?
             }
             ExportKind::Svg => svg::write(&results.drawn(), style, &mut out)?,
+            ExportKind::Lesson => lesson::write(&results.first_runs(), &mut out)?,
             ExportKind::Junit => {
                 let command = results.command();
                 let hostname = junit::hostname();
@@ -404,13 +410,17 @@ mod tests {
             ("a.trace.jsonl", ExportKind::Report(Format::Jsonl)),
             ("checks.junit.xml", ExportKind::Junit),
             ("report.XML", ExportKind::Junit),
+            ("lesson.html", ExportKind::Lesson),
+            ("Lesson.HTM", ExportKind::Lesson),
         ] {
             assert_eq!(Export::parse(name).map(|e| e.kind), Ok(kind), "{name}");
         }
         for bad in ["out.txt", "out", "json", ".csv.bak", "picture.png"] {
             let err = Export::parse(bad).unwrap_err();
             assert!(
-                err.contains("(use .json, .jsonl, .csv, .md, .svg, .trace.json or .junit.xml)"),
+                err.contains(
+                    "(use .json, .jsonl, .csv, .md, .svg, .trace.json, .junit.xml or .html)"
+                ),
                 "{err}"
             );
         }

@@ -14,6 +14,7 @@ mod human;
 mod json;
 mod jsonl;
 pub mod junit;
+pub mod lesson;
 pub mod markdown;
 pub mod mermaid;
 pub mod nodes;

@@ -44,11 +44,78 @@ pub fn dump_dom(chromium: &str, url: &str, scratch: &Path, budget: Duration) -> 
 
 /// Takes a screenshot of `url` into `png`, after `budget` of virtual time.
 pub fn screenshot(chromium: &str, url: &str, scratch: &Path, budget: Duration, png: &Path) {
+    screenshot_sized(chromium, url, scratch, budget, png, (1200, 800));
+}
+
+/// [`screenshot`] in a `width` × `height` window.
+pub fn screenshot_sized(
+    chromium: &str,
+    url: &str,
+    scratch: &Path,
+    budget: Duration,
+    png: &Path,
+    (width, height): (u32, u32),
+) {
     let args = [
-        "--window-size=1200,800".to_string(),
+        format!("--window-size={width},{height}"),
         format!("--screenshot={}", png.display()),
     ];
     load(chromium, url, scratch, budget, &args, Stdio::null());
+}
+
+/// What a page left once its scripts ran: the DOM, and every line its
+/// console printed (errors, a blocked request, `console.log`).
+pub struct Loaded {
+    pub dom: String,
+    pub console: Vec<String>,
+}
+
+/// Loads `url` in a `width` × `height` window, lets its scripts run for
+/// up to `budget` of virtual time, and returns the DOM and the console.
+pub fn load_logged(
+    chromium: &str,
+    url: &str,
+    scratch: &Path,
+    budget: Duration,
+    (width, height): (u32, u32),
+) -> Loaded {
+    let mut cmd = headless(chromium, scratch);
+    cmd.arg(format!("--virtual-time-budget={}", budget.as_millis()))
+        .args([
+            "--dump-dom",
+            "--enable-logging=stderr",
+            "--v=0",
+            &format!("--window-size={width},{height}"),
+        ])
+        .arg(url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("chromium starts");
+    let stderr = child.stderr.take().map(|mut stderr| {
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut bytes = Vec::new();
+            let _ = stderr.read_to_end(&mut bytes);
+            bytes
+        })
+    });
+    let output = wait(child);
+    assert!(
+        output.status.success(),
+        "chromium failed: {:?}",
+        output.status
+    );
+    let log = stderr
+        .map(|r| r.join().expect("the reader thread"))
+        .unwrap_or_default();
+    Loaded {
+        dom: String::from_utf8(output.stdout).expect("the DOM is UTF-8"),
+        console: String::from_utf8_lossy(&log)
+            .lines()
+            .filter(|line| line.contains(":CONSOLE"))
+            .map(str::to_owned)
+            .collect(),
+    }
 }
 
 /// Loads `url` in headless Chromium with `args`, for up to `budget` of
@@ -66,6 +133,7 @@ fn load(
         .args(args)
         .arg(url)
         .stdout(stdout)
+        .stderr(Stdio::null())
         .spawn()
         .expect("chromium starts");
     let output = wait(child);
@@ -96,8 +164,7 @@ fn headless(chromium: &str, scratch: &Path) -> Command {
     .arg(format!(
         "--user-data-dir={}",
         scratch.join("profile").display()
-    ))
-    .stderr(Stdio::null());
+    ));
     cmd
 }
 
