@@ -210,6 +210,29 @@ fn a_thousand_nodes_stay_under_a_megabyte_and_are_summarised() {
     assert!(note.contains("more than 60 nodes"), "{note}");
 }
 
+/// Past 10,000 pairs a page would be too large to play: refused before
+/// anything runs, with exit 2, and no file.
+#[test]
+fn too_many_pairs_for_a_page_are_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("big.html");
+    let pairs: Vec<String> = (0..10_001).map(|_| "1ms:m".to_owned()).collect();
+    let output = saywhen()
+        .args(["--virtual-time", "gather"])
+        .args(&pairs)
+        .arg("--export")
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("a lesson page plays at most 10000 pairs, and this run has 10001"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty() && !page.exists());
+}
+
 #[test]
 fn an_unknown_extension_names_html_among_the_formats() {
     let output = saywhen()

@@ -20,7 +20,7 @@ use crate::output::github::GithubActions;
 use crate::output::printer::Printer;
 use crate::output::progress::{self, Progress};
 use crate::render::style::Style;
-use crate::render::{Format, Renderer, baseline, fit};
+use crate::render::{Format, Renderer, baseline, fit, lesson};
 use crate::scenario::plan::{Plan, PlanError};
 
 /// The pairs of the command line, then those of each `--file`. With none
@@ -106,6 +106,7 @@ impl Session {
     ) -> Result<Session, Error> {
         let judged = options.check.expectations().any() || commands;
         refuse_mermaid_without_markdown(options)?;
+        refuse_lessons_too_large(plan, options)?;
         let baseline = options
             .check
             .baseline
@@ -388,6 +389,27 @@ fn annotate_commands(
     }
     out.flush()?;
     Ok(())
+}
+
+/// A lesson page holds every node's life and both programs (4.8 MB at
+/// 10,000 pairs): past [`lesson::MAX_PAIRS`] pairs it is refused before
+/// anything runs, not found too large at the end.
+fn refuse_lessons_too_large(plan: &Plan, options: &Options) -> Result<(), Error> {
+    let lesson = options
+        .report
+        .export
+        .iter()
+        .find(|export| export.kind == ExportKind::Lesson);
+    match lesson {
+        Some(export) if plan.len() > lesson::MAX_PAIRS => Err(Error::Usage(format!(
+            "--export {}: a lesson page plays at most {} pairs, and this run has {}; \
+             --export FILE.svg draws a run of any size",
+            crate::escape::Quoted(&export.path.to_string_lossy()),
+            lesson::MAX_PAIRS,
+            plan.len()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// `--mermaid` shapes Markdown; with none asked for it would do nothing,

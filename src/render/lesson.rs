@@ -38,6 +38,10 @@ use crate::scenario::tree::{Node, Scenario};
 use crate::scenario::units::human;
 use crate::simulate::{self, Change, State};
 
+/// The most pairs a lesson page plays: its data holds every node's life
+/// and both programs, 4.8 MB at 10,000 pairs.
+pub const MAX_PAIRS: usize = 10_000;
+
 /// Columns of a label, indentation included, as the SVG allows: how deep
 /// the summarised tree is drawn.
 const LABEL_CHARS: usize = 40;
