@@ -582,7 +582,10 @@
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target;
     const tag = target.tagName;
-    const own = tag === "SELECT" || (tag === "INPUT" && ["ArrowLeft", "ArrowRight", "Home", "End"].includes(event.key));
+    // A control's own keys stay its own: a menu's arrows, the scrub bar's,
+    // a code pane's scrolling.
+    const moves = ["ArrowLeft", "ArrowRight", "Home", "End"].includes(event.key);
+    const own = tag === "SELECT" || ((tag === "INPUT" || tag === "PRE") && moves);
     if (own) return;
     if (tag === "BUTTON" && (event.key === " " || event.key === "Enter")) return;
     const actions = {
