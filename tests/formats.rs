@@ -273,7 +273,7 @@ fn the_json_examples_in_the_docs_parse() {
         assert!(value.is_object());
         blocks += 1;
     }
-    assert_eq!(blocks, 8);
+    assert_eq!(blocks, 9);
     // The JSON Lines example is a console block (tests/readme.rs runs it).
     let jsonl = docs
         .split("--format jsonl 1:hello 2:world\n{\"event\"")
