@@ -6,6 +6,7 @@
 //! A scenario's tree reaches the machine formats as the records of
 //! [`nodes`], so every format says the same of each node.
 
+pub mod at;
 pub mod baseline;
 mod compare_table;
 mod csv;
