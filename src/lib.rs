@@ -51,6 +51,9 @@
 //!   code. [`emit`]: the code behind a scenario (`run --emit`): the asyncio
 //!   script or tokio `main.rs` that does what the tree does, laid out as
 //!   rustfmt would.
+//! - [`play`]: `saywhen play`, a run stepped through full-screen: the
+//!   player's state, its keys and its screen (ratatui), over the steps
+//!   the lesson page plays too (`render/playback.rs`).
 //! - [`error`]: every error and its exit code; [`app`]: the command line
 //!   and what it does, at the top.
 //!
@@ -91,6 +94,7 @@ pub mod explain;
 pub mod measure;
 pub mod mode;
 pub mod output;
+pub mod play;
 pub mod render;
 pub mod scenario;
 pub mod simulate;

@@ -40,6 +40,7 @@ Examples:
   saywhen explain race                    # the code and the story behind a mode
   saywhen compare 1:hello 2:world         # every mode side by side, one table
   saywhen run 'gather(serial(1:a, 2:b), 3:c)'   # a tree: 3 s = max(1 s + 2 s, 3 s)
+  saywhen play 'gather(serial(1:a, 2:b), 3:c)'  # step through it, forward and back
   saywhen compare --runs 5 --quiet 100ms:a 200ms:b
   saywhen --virtual-time compare 1:a 2:b --check --format json   # for CI
   saywhen gather --file pairs.txt --export run.csv --export run.svg
@@ -60,6 +61,7 @@ A PAIR is DELAY:MESSAGE, split at the first ':'. DELAY is seconds (1, 0.25,
     override_usage = "saywhen [OPTIONS] <MODE> <PAIR>...\n       \
                       saywhen [OPTIONS] compare <PAIR>...\n       \
                       saywhen [OPTIONS] run <SCENARIO>...\n       \
+                      saywhen [OPTIONS] play <SCENARIO | MODE PAIR...>\n       \
                       saywhen explain [TOPIC]",
     arg_required_else_help = true
 )]
@@ -357,6 +359,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Run a scenario, a tree of pairs and groups such as 'gather(serial(1:a, 2:b), 3:c)', and show its arithmetic
     Run(RunArgs),
+    /// Play a run back full-screen, forward and back, step by step: a scenario, a mode and its pairs, or a recorded report (--replay run.json)
+    Play(PlayArgs),
     /// What a mode does, its Rust code, the asyncio equivalent, the wall to expect
     Explain(ExplainArgs),
     /// Print a shell completion script (see the README for where to put it)
@@ -393,6 +397,16 @@ fn parse_kill_after(text: &str) -> Result<Duration, String> {
         ));
     }
     Ok(grace)
+}
+
+#[derive(Debug, Args)]
+pub struct PlayArgs {
+    /// A scenario such as 'gather(serial(1:a, 2:b), 3:c)', or a mode and its pairs (gather 1:a 2:b)
+    #[arg(value_name = "SCENARIO | MODE PAIR...")]
+    pub values: Vec<OsString>,
+    /// Play a recorded run: a JSON report of one run (--format json, --export run.json); its measured times drive the playback
+    #[arg(long, value_name = "FILE")]
+    pub replay: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

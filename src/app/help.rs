@@ -51,6 +51,9 @@ pub fn command() -> Command {
                     !matches!(id, "timeout" | "limit" | "deadlines")
                 }),
                 (_, name) if RUNLESS.contains(&name) => copies(sub, &|_| false),
+                // It plays the model (or a recording): only what it draws,
+                // and where its pairs come from, apply.
+                (_, "play") => copies(sub, &|id| matches!(id, "ascii" | "color" | "file")),
                 // Any other command runs something: every option applies.
                 _ => copies(sub, &|_| true),
             }

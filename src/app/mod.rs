@@ -8,6 +8,7 @@ mod explain;
 pub mod help;
 pub mod man;
 mod outcome;
+mod play;
 mod run;
 mod shell;
 mod single;
@@ -33,5 +34,6 @@ pub fn execute(cli: &Cli) -> Result<(), Error> {
         Command::Explain(args) => explain::execute(args.topic),
         Command::Compare(args) => compare::execute(args, options),
         Command::Run(args) => run::execute(args, options),
+        Command::Play(args) => play::execute(args, options),
     }
 }

@@ -42,6 +42,8 @@ pub enum Topic {
     Sh,
     /// Two timers due at once: who goes first, and tokio's 1 ms steps.
     Ties,
+    /// `saywhen play` and `--at`: a run stepped through, forward and back.
+    Play,
 }
 
 /// One lesson, as `saywhen explain TOPIC` prints it.
@@ -78,6 +80,7 @@ impl Topic {
             Topic::Block,
             Topic::Sh,
             Topic::Ties,
+            Topic::Play,
         ])
     }
 
@@ -98,6 +101,7 @@ impl Topic {
             Topic::Block => "block",
             Topic::Sh => "sh",
             Topic::Ties => "ties",
+            Topic::Play => "play",
         }
     }
 
@@ -119,6 +123,7 @@ impl Topic {
             Topic::Block => "block(PAIR): the blocking mistake inside a scenario",
             Topic::Sh => "sh('make test'), exec('cargo', 'build'): real commands as leaves",
             Topic::Ties => "two timers due at once, and tokio's 1 ms timer steps",
+            Topic::Play => "saywhen play, --at: step through a run, forward and back",
         }
     }
 
@@ -146,6 +151,7 @@ impl Topic {
             Topic::Block => BLOCK,
             Topic::Sh => SH,
             Topic::Ties => TIES,
+            Topic::Play => PLAY,
         };
         Lesson {
             topic: self,
@@ -240,6 +246,7 @@ impl Lesson {
             Topic::Block => "pub async fn run(",
             Topic::Sh => "pub async fn run(",
             Topic::Ties => "fn drive(",
+            Topic::Play => "pub fn apply(",
         }
     }
 
@@ -544,6 +551,25 @@ const TIES: Parts = (
      experiment on tokio 1.54 and Python 3.11 (tests/ties.rs, tests/ties.py).",
 );
 
+const PLAY: Parts = (
+    "`saywhen play SCENARIO` plays a run back in the terminal, one step at a\n\
+     time: a step is one change the event-loop model saw (a node began, went to\n\
+     sleep, became ready, took the thread, ended), and the changes at one time\n\
+     make an instant. The run is deterministic (the model, or a recorded report\n\
+     with --replay), so the player can go back: every screen follows from the\n\
+     cursor alone. Keys: space play/pause, right/left one step, ] and [ one\n\
+     instant, + and - speed (0.25x to 16x), Home/End, g a time, c the asyncio or\n\
+     tokio program, up/down a group's arithmetic, ? help, q quit. `--at T` prints\n\
+     the same states at one instant, in any format, for a pipe or CI.",
+    "src/play/state.rs",
+    include_str!("../play/state.rs"),
+    "# asyncio keeps no record of a run to step back through: its event loop\n\
+     # only goes forward. A debugger can pause it, never rewind it.",
+    "Nothing is waited for: the player moves through the model's instants at\n\
+     the speed chosen, and `saywhen run 'gather(1:a, 2:b)' --at 1s` says a is\n\
+     done and b still sleeping.",
+);
+
 const TIMEOUT: Parts = (
     "--timeout gives every pair the same deadline: the start plus the timeout,\n\
      like `asyncio.wait_for` around each pair. A pair sleeps until its own due\n\
@@ -696,6 +722,7 @@ mod tests {
             Topic::Block => "std::thread::sleep(delay)",
             Topic::Sh => "leader.wait()",
             Topic::Ties => "self.fire(target, timer::at_step(step))",
+            Topic::Play => "Action::Back => self.go(model, self.cursor.saturating_sub(1))",
         };
         for topic in Topic::all() {
             let snippet = topic.lesson().snippet().unwrap_or_default();

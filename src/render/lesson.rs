@@ -33,6 +33,7 @@ use crate::engine::arithmetic::Schedule;
 use crate::escape::escape;
 use crate::measure::report::Report;
 use crate::render::nodes::{Ids, Tree};
+use crate::render::playback::{Places, Playback};
 use crate::render::tree_timeline::{self, Row};
 use crate::scenario::tree::{Node, Scenario};
 use crate::scenario::units::human;
@@ -226,35 +227,6 @@ fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
-/// Where each node sits in the pre-order list.
-struct Places {
-    pairs: Vec<usize>,
-    groups: Vec<usize>,
-}
-
-impl Places {
-    fn of(scenario: &Scenario) -> Places {
-        let mut places = Places {
-            pairs: vec![0; scenario.plan().len()],
-            groups: vec![0; scenario.groups().len()],
-        };
-        for (place, (node, _)) in scenario.walk().enumerate() {
-            match node {
-                Node::Pair { index, .. } => places.pairs[index as usize] = place,
-                Node::Group(g) => places.groups[g as usize] = place,
-            }
-        }
-        places
-    }
-
-    fn of_node(&self, node: Node) -> usize {
-        match node {
-            Node::Pair { index, .. } => self.pairs[index as usize],
-            Node::Group(g) => self.groups[g as usize],
-        }
-    }
-}
-
 impl Run {
     fn of(report: &Report) -> Run {
         let scenario: &Scenario = &report.scenario;
@@ -284,9 +256,7 @@ impl Run {
                 label: escape(&tree_timeline::name(scenario, record.node)).into_owned(),
                 kind: record.kind,
                 group: matches!(record.node, Node::Group(_)),
-                parent: scenario
-                    .parent(record.node)
-                    .map(|g| places.groups[g as usize]),
+                parent: scenario.parent(record.node).map(|g| places.of_group(g)),
                 depth: record.depth,
                 delay: record.delay.map(nanos),
                 formula: record.formula.map(str::to_owned),
@@ -330,11 +300,11 @@ impl Run {
                 } => RowData::More {
                     depth: *depth,
                     more: *children,
-                    pairs: pairs.clone().map(|p| places.pairs[p as usize]).collect(),
+                    pairs: pairs.clone().map(|p| places.of_pair(p as usize)).collect(),
                 },
             })
             .collect();
-        let (events, instants) = events(&trace.changes, &places);
+        let (events, instants) = events(&Playback::of(scenario, &trace.changes));
         let clock = match report.simulated() {
             true => format!("{} clock, played by the model", report.clock),
             false => format!("{} clock", report.clock),
@@ -365,35 +335,33 @@ impl Run {
     }
 }
 
-/// The model's changes in time order, stably (at one instant, in the
-/// order they happened), and the instants they group into: the steps
-/// `saywhen play` walks through.
-fn events(
-    changes: &[(Node, Change, Duration)],
-    places: &Places,
-) -> (Vec<(usize, &'static str, usize)>, Vec<InstantData>) {
-    let mut sorted: Vec<&(Node, Change, Duration)> = changes.iter().collect();
-    sorted.sort_by_key(|c| c.2);
-    let mut events = Vec::with_capacity(sorted.len());
-    let mut instants: Vec<(Duration, usize)> = Vec::new();
-    for &&(node, change, at) in &sorted {
-        let what = match change {
-            Change::Began => "began",
-            Change::In(state) => state.name(),
-            Change::Ended(end) => end.name(),
-        };
-        match instants.last_mut() {
-            Some((last, end)) if *last == at => *end += 1,
-            _ => instants.push((at, events.len() + 1)),
-        }
-        events.push((places.of_node(node), what, instants.len() - 1));
-    }
-    let instants = instants
-        .into_iter()
-        .map(|(at, end)| InstantData {
-            at: nanos(at),
-            time: human(at),
-            end,
+/// The steps `saywhen play` walks through too ([`Playback`]), as the page
+/// carries them.
+fn events(playback: &Playback) -> (Vec<(usize, &'static str, usize)>, Vec<InstantData>) {
+    let mut instant = 0;
+    let events = playback
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(k, step)| {
+            while playback.instants[instant].end <= k {
+                instant += 1;
+            }
+            let what = match step.change {
+                Change::Began => "began",
+                Change::In(state) => state.name(),
+                Change::Ended(end) => end.name(),
+            };
+            (step.node, what, instant)
+        })
+        .collect();
+    let instants = playback
+        .instants
+        .iter()
+        .map(|i| InstantData {
+            at: nanos(i.at),
+            time: human(i.at),
+            end: i.end,
         })
         .collect();
     (events, instants)

@@ -19,6 +19,7 @@ pub mod lesson;
 pub mod markdown;
 pub mod mermaid;
 pub mod nodes;
+pub mod playback;
 pub mod style;
 pub mod summary;
 pub mod svg;
