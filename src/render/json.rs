@@ -21,6 +21,7 @@ use crate::measure::report::{PairReport, Report};
 use crate::measure::stats::Stats;
 use crate::render::Renderer;
 use crate::render::nodes::{NodeRecord, Tree};
+use crate::render::state_spans::{Model, ModelDocument, Spans, States, to_writer_pretty};
 use crate::scenario::tree::Scenario;
 use crate::scenario::units::{seconds, seconds_signed};
 
@@ -33,7 +34,7 @@ pub struct Json;
 
 impl Renderer for Json {
     fn report(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &RunDocument::new(report))?;
+        to_writer_pretty(&mut *out, &RunDocument::new(report))?;
         writeln!(out)
     }
 
@@ -50,12 +51,12 @@ impl Renderer for Json {
                 leaf_medians: LeafMedians::of(m),
             });
         }
-        serde_json::to_writer_pretty(&mut *out, &document)?;
+        to_writer_pretty(&mut *out, &document)?;
         writeln!(out)
     }
 
     fn comparison(&mut self, c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &CompareDocument::new(c))?;
+        to_writer_pretty(&mut *out, &CompareDocument::new(c))?;
         writeln!(out)
     }
 }
@@ -93,13 +94,15 @@ struct RunDocument<'a> {
     drift_s: Option<f64>,
     /// joinset and race: 0-based indices in the order results were collected.
     completion_order: &'a [usize],
+    /// The model's states: `states_are` and `threads`, or why not.
+    #[serde(flatten)]
+    model: ModelDocument,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     repeated: Option<Repeated>,
-    #[serde(serialize_with = "pairs")]
-    pairs: &'a Report,
+    pairs: PairsDocument<'a>,
     /// A scenario: every node, in pre-order.
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "nodes")]
-    nodes: Option<Tree<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nodes: Option<NodesDocument<'a>>,
 }
 
 /// What a single-mode document gains with `--runs` or `--warmup`.
@@ -182,6 +185,14 @@ impl Asked {
 impl<'a> RunDocument<'a> {
     fn new(report: &'a Report) -> Self {
         let tree = Tree::of_report(report);
+        let model = Model::of(report);
+        let head = ModelDocument::of(&model, tree.as_ref().map(|tree| tree.scenario));
+        // A scenario's states are on its nodes; a flat mode's, on its pairs.
+        let states = model.into_states();
+        let (pair_states, node_states) = match tree {
+            Some(_) => (None, states),
+            None => (states, None),
+        };
         RunDocument {
             schema: SCHEMA,
             mode: report.label(),
@@ -201,23 +212,59 @@ impl<'a> RunDocument<'a> {
             deadlines: report.deadlines.name(),
             drift_s: report.drift().map(seconds_signed),
             completion_order: &report.collected,
+            model: head,
             repeated: None,
-            pairs: report,
-            nodes: tree,
+            pairs: PairsDocument {
+                report,
+                states: pair_states,
+            },
+            nodes: tree.map(|tree| NodesDocument {
+                tree,
+                states: node_states,
+            }),
         }
     }
 }
 
+/// A run's pairs, with a flat mode's states.
+struct PairsDocument<'a> {
+    report: &'a Report,
+    states: Option<States>,
+}
+
 /// Streams the pairs, so a million of them need no second copy in memory.
-fn pairs<S: Serializer>(report: &&Report, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_seq(report.pairs().map(PairDocument::from))
+impl Serialize for PairsDocument<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.report.pairs().map(|pair| {
+            let index = pair.index;
+            let mut document = PairDocument::from(pair);
+            document.states = self.states.as_ref().map(|states| states.of_pair(index));
+            document
+        }))
+    }
+}
+
+/// A tree's nodes, with the model's states when it has them.
+pub(super) struct NodesDocument<'a> {
+    pub(super) tree: Tree<'a>,
+    pub(super) states: Option<States>,
 }
 
 /// Streams a tree's nodes, one record at a time.
-fn nodes<S: Serializer>(tree: &Option<Tree<'_>>, serializer: S) -> Result<S::Ok, S::Error> {
-    match tree {
-        Some(tree) => serializer.collect_seq(tree.records().map(NodeDocument::from)),
-        None => serializer.serialize_none(),
+impl Serialize for NodesDocument<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.documents())
+    }
+}
+
+impl NodesDocument<'_> {
+    /// Each node's document, in pre-order.
+    pub(super) fn documents(&self) -> impl Iterator<Item = NodeDocument<'_>> + '_ {
+        self.tree.records().enumerate().map(|(place, record)| {
+            let mut document = NodeDocument::from(record);
+            document.states = self.states.as_ref().map(|states| states.at(place));
+            document
+        })
     }
 }
 
@@ -246,6 +293,9 @@ pub(super) struct NodeDocument<'a> {
     /// A command leaf: what it runs and, once it has, how it ended.
     #[serde(skip_serializing_if = "Option::is_none")]
     command: Option<CommandNodeDocument<'a>>,
+    /// The model's states, `[state, from_s, to_s]` each.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    states: Option<Spans<'a>>,
 }
 
 /// A command leaf's node: what it runs, and what it left.
@@ -301,6 +351,7 @@ impl<'a> From<NodeRecord<'a>> for NodeDocument<'a> {
                 name: command.name.as_deref(),
                 run: node.run.map(CommandDocument::of),
             }),
+            states: None,
         }
     }
 }
@@ -314,6 +365,9 @@ struct PairDocument<'a> {
     finish_s: Option<f64>,
     late_s: Option<f64>,
     status: &'static str,
+    /// A flat mode's: the model's states, `[state, from_s, to_s]` each.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    states: Option<Spans<'a>>,
 }
 
 impl<'a> From<PairReport<'a>> for PairDocument<'a> {
@@ -326,6 +380,7 @@ impl<'a> From<PairReport<'a>> for PairDocument<'a> {
             finish_s: pair.ended().map(seconds),
             late_s: pair.late().map(seconds_signed),
             status: pair.status().name(),
+            states: None,
         }
     }
 }
@@ -380,7 +435,8 @@ impl<'a> CompareDocument<'a> {
             .zip(&c.modes)
             .map(|(mode, m)| CompareMode {
                 mode,
-                tree: Tree::of_report(m.first()).map(TreeDocument::new),
+                tree: Tree::of_report(m.first())
+                    .map(|tree| TreeDocument::new(tree, Model::of(m.first()))),
             })
             .collect();
         CompareDocument {
@@ -398,16 +454,21 @@ impl<'a> CompareDocument<'a> {
 struct TreeDocument<'a> {
     scenario: String,
     arithmetic: String,
-    #[serde(serialize_with = "nodes")]
-    nodes: Option<Tree<'a>>,
+    #[serde(flatten)]
+    model: ModelDocument,
+    nodes: NodesDocument<'a>,
 }
 
 impl<'a> TreeDocument<'a> {
-    fn new(tree: Tree<'a>) -> Self {
+    fn new(tree: Tree<'a>, model: Model) -> Self {
         TreeDocument {
             scenario: tree.text(),
             arithmetic: tree.arithmetic(),
-            nodes: Some(tree),
+            model: ModelDocument::of(&model, Some(tree.scenario)),
+            nodes: NodesDocument {
+                tree,
+                states: model.into_states(),
+            },
         }
     }
 }
@@ -462,8 +523,7 @@ struct PlannedScenario<'a> {
     scenario: String,
     arithmetic: String,
     expected_s: Option<f64>,
-    #[serde(serialize_with = "nodes")]
-    nodes: Option<Tree<'a>>,
+    nodes: NodesDocument<'a>,
 }
 
 impl<'a> PlannedScenario<'a> {
@@ -473,7 +533,7 @@ impl<'a> PlannedScenario<'a> {
             scenario: tree.text(),
             arithmetic: tree.arithmetic(),
             expected_s: known(tree.expected_wall()),
-            nodes: Some(tree),
+            nodes: NodesDocument { tree, states: None },
         }
     }
 }
