@@ -317,7 +317,9 @@ impl Human {
         } else {
             write_pairs_table(report, style, out)?;
         }
-        totals_table(report, repeated, style).write(style, out)
+        totals_table(report, repeated, style).write(style, out)?;
+        let figures = report.concurrency().line(&report.scenario);
+        writeln!(out, "{}", style.text(super::tree::fit(&figures, style)))
     }
 
     fn timeline(&self, drawn: Drawn<'_>, out: &mut dyn Write) -> io::Result<()> {
