@@ -232,32 +232,39 @@ impl Concurrency {
         self.path.iter().map(Part::length).sum()
     }
 
-    /// The figures in a line: `in flight: peak 2, mean 1.5 · thread busy
-    /// 0% · critical path 3s: a → b`.
-    pub fn line(&self, scenario: &Scenario) -> String {
+    /// The figures in two lines: `in flight: peak 2, mean 1.5 · thread
+    /// busy 0%`, then `critical path 3s: a → b`.
+    pub fn lines(&self, scenario: &Scenario) -> [String; 2] {
         let path = match self.path.is_empty() {
             true => "0s: none (no time passes)".to_owned(),
             false => format!(
                 "{}: {}",
                 human(self.length()),
-                path_names(scenario, &self.path)
+                path_names(scenario, &self.path, matches!(self.marks, Marks::Flat(_)))
             ),
         };
-        format!(
-            "in flight: peak {}, mean {:.1} · thread busy {:.0}% · critical path {path}",
-            self.in_flight.peak,
-            self.in_flight.mean,
-            self.busy * 100.0
-        )
+        [
+            format!(
+                "in flight: peak {}, mean {:.1} · thread busy {:.0}%",
+                self.in_flight.peak,
+                self.in_flight.mean,
+                self.busy * 100.0
+            ),
+            format!("critical path {path}"),
+        ]
     }
 }
 
 /// The path's nodes, `a1 → a2 → … → b4` past eight, each named as the
-/// model's reasons name it (a leaf's message, a deadline's group).
-fn path_names(scenario: &Scenario, parts: &[Part]) -> String {
+/// model's reasons name it (a leaf's message, a deadline's group); a flat
+/// mode's pairs by their number in the table (`#2`).
+fn path_names(scenario: &Scenario, parts: &[Part], flat: bool) -> String {
     const SHOWN: usize = 8;
     let name = |part: &Part| {
-        let label = why::label(scenario, part.node);
+        let label = match (flat, part.node) {
+            (true, Node::Pair { index, .. }) => format!("#{}", index + 1),
+            _ => why::label(scenario, part.node),
+        };
         match part.node {
             Node::Pair {
                 action: Action::Say | Action::Fail,

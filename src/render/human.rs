@@ -318,8 +318,10 @@ impl Human {
             write_pairs_table(report, style, out)?;
         }
         totals_table(report, repeated, style).write(style, out)?;
-        let figures = report.concurrency().line(&report.scenario);
-        writeln!(out, "{}", style.text(super::tree::fit(&figures, style)))
+        for line in report.concurrency().lines(&report.scenario) {
+            writeln!(out, "{}", style.text(super::tree::fit(&line, style)))?;
+        }
+        Ok(())
     }
 
     fn timeline(&self, drawn: Drawn<'_>, out: &mut dyn Write) -> io::Result<()> {

@@ -52,8 +52,9 @@ pub fn write_report(report: &Report, style: &Style, out: &mut dyn Write) -> io::
         write_counts(report, style, out)?;
     }
     write_arithmetic(&report.scenario, schedule, style, out)?;
-    let figures = report.concurrency().line(&report.scenario);
-    writeln!(out, "{}", style.text(fit(&figures, style)))?;
+    for line in report.concurrency().lines(&report.scenario) {
+        writeln!(out, "{}", style.text(fit(&line, style)))?;
+    }
     let measured = match report.interrupted {
         None => human(report.wall),
         Some(by) => format!("{} (interrupted by {by})", human(report.wall)),
@@ -78,8 +79,10 @@ pub fn write_dry_run(scenario: &Scenario, style: &Style, out: &mut dyn Write) ->
     let schedule = Schedule::of(scenario);
     writeln!(out, "{}", nodes_table(scenario, &schedule, None, style))?;
     write_arithmetic(scenario, &schedule, style, out)?;
-    let figures = Concurrency::of_tree(scenario, &schedule).line(scenario);
-    writeln!(out, "{}", style.text(fit(&figures, style)))
+    for line in Concurrency::of_tree(scenario, &schedule).lines(scenario) {
+        writeln!(out, "{}", style.text(fit(&line, style)))?;
+    }
+    Ok(())
 }
 
 /// `gather: max(serial 3s, c 3s) = 3s`, one line per group, then the whole.
