@@ -220,7 +220,7 @@ fn json_carries_the_tree_node_for_node() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|n| keys(n) == 19 && n["states"].is_array())
+            .all(|n| keys(n) == 21 && n["states"].is_array())
     );
     assert_eq!(doc["states_are"], "modelled");
 }

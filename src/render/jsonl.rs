@@ -200,7 +200,11 @@ fn write_tree(tree: Tree<'_>, states: Option<States>, out: &mut dyn Write) -> io
         },
         out,
     )?;
-    let nodes = NodesDocument { tree, states };
+    let nodes = NodesDocument {
+        tree,
+        states,
+        concurrency: None,
+    };
     for node in nodes.documents() {
         write_line(
             &NodeLine {

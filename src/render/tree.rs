@@ -21,6 +21,7 @@ use comfy_table::{Table, presets};
 
 use crate::engine::arithmetic::{Expected, Schedule, UNKNOWN, human_or_unknown};
 use crate::engine::record::Timing;
+use crate::measure::concurrency::Concurrency;
 use crate::measure::report::{Report, Status, signed};
 use crate::render::fit;
 use crate::render::style::Style;
@@ -51,6 +52,9 @@ pub fn write_report(report: &Report, style: &Style, out: &mut dyn Write) -> io::
         write_counts(report, style, out)?;
     }
     write_arithmetic(&report.scenario, schedule, style, out)?;
+    for line in report.concurrency().lines(&report.scenario) {
+        writeln!(out, "{}", style.text(fit(&line, style)))?;
+    }
     let measured = match report.interrupted {
         None => human(report.wall),
         Some(by) => format!("{} (interrupted by {by})", human(report.wall)),
@@ -74,7 +78,11 @@ pub fn write_report(report: &Report, style: &Style, out: &mut dyn Write) -> io::
 pub fn write_dry_run(scenario: &Scenario, style: &Style, out: &mut dyn Write) -> io::Result<()> {
     let schedule = Schedule::of(scenario);
     writeln!(out, "{}", nodes_table(scenario, &schedule, None, style))?;
-    write_arithmetic(scenario, &schedule, style, out)
+    write_arithmetic(scenario, &schedule, style, out)?;
+    for line in Concurrency::of_tree(scenario, &schedule).lines(scenario) {
+        writeln!(out, "{}", style.text(fit(&line, style)))?;
+    }
+    Ok(())
 }
 
 /// `gather: max(serial 3s, c 3s) = 3s`, one line per group, then the whole.
@@ -139,7 +147,7 @@ fn cut_short(expected: Expected) -> Option<&'static str> {
 }
 
 /// A line wrapped on words to the style's width, later lines indented.
-fn fit(line: &str, style: &Style) -> String {
+pub(super) fn fit(line: &str, style: &Style) -> String {
     const INDENT: &str = "      ";
     let body = line.trim_start();
     let lead = &line[..line.len() - body.len()];
