@@ -219,7 +219,7 @@ fn json_carries_the_tree_node_for_node() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|n| keys(n) == 18)
+            .all(|n| keys(n) == 20)
     );
 }
 

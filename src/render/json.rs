@@ -11,12 +11,14 @@
 
 use std::borrow::Cow;
 use std::io::{self, Write};
+use std::rc::Rc;
 
 use serde::Serialize;
 use serde::ser::Serializer;
 
 use crate::measure::Measurement;
 use crate::measure::compare::Comparison;
+use crate::measure::concurrency::{Concurrency, Room};
 use crate::measure::report::{PairReport, Report};
 use crate::measure::stats::Stats;
 use crate::render::Renderer;
@@ -95,11 +97,85 @@ struct RunDocument<'a> {
     completion_order: &'a [usize],
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     repeated: Option<Repeated>,
+    /// Pairs in flight, the thread's busy share, the critical path.
+    figures: FiguresDocument,
     #[serde(serialize_with = "pairs")]
-    pairs: &'a Report,
+    pairs: (&'a Report, Rc<Concurrency>),
     /// A scenario: every node, in pre-order.
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "nodes")]
-    nodes: Option<Tree<'a>>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "marked_nodes"
+    )]
+    nodes: Option<(Tree<'a>, Rc<Concurrency>)>,
+}
+
+/// The run's concurrency figures (see [`Concurrency`]).
+#[derive(Serialize)]
+struct FiguresDocument {
+    in_flight_peak: usize,
+    in_flight_mean: f64,
+    thread_busy: f64,
+    critical_path_s: f64,
+    critical_path: Vec<PartDocument>,
+    /// Whether each node's `slack_s` was worked out.
+    slack: &'static str,
+}
+
+/// One part of the critical path.
+#[derive(Serialize)]
+struct PartDocument {
+    /// A scenario's node id; a flat mode's pairs have their `index`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    index: Option<usize>,
+    how: &'static str,
+    start_s: f64,
+    end_s: f64,
+    /// What the timer's 1 ms step added to the delay.
+    timer_s: f64,
+}
+
+impl FiguresDocument {
+    fn new(report: &Report, c: &Concurrency, tree: Option<&Tree<'_>>) -> Self {
+        use crate::scenario::tree::Node;
+        let critical_path = c
+            .path
+            .iter()
+            .map(|part| PartDocument {
+                id: tree.map(|t| t.ids.node(&report.scenario, part.node).into_owned()),
+                index: match part.node {
+                    Node::Pair { index, .. } => Some(index as usize),
+                    Node::Group(_) => None,
+                },
+                how: part.how.name(),
+                start_s: seconds(part.from),
+                end_s: seconds(part.to),
+                timer_s: seconds(part.timer),
+            })
+            .collect();
+        let root = report.scenario.root();
+        FiguresDocument {
+            in_flight_peak: c.in_flight.peak,
+            in_flight_mean: (c.in_flight.mean * 1000.0).round() / 1000.0,
+            thread_busy: (c.busy * 1000.0).round() / 1000.0,
+            critical_path_s: seconds(c.length()),
+            critical_path,
+            slack: match c.slack(root, Some(report)) {
+                Room::Unknown => "not worked out",
+                _ => "worked out",
+            },
+        }
+    }
+}
+
+/// A node's or pair's `slack_s`: seconds, or `null` where no amount would
+/// move the wall; left out where it was not worked out.
+fn slack_s(room: Room) -> Option<Option<f64>> {
+    match room {
+        Room::By(by) => Some(Some(seconds(by))),
+        Room::Unbounded => Some(None),
+        Room::Unknown => None,
+    }
 }
 
 /// What a single-mode document gains with `--runs` or `--warmup`.
@@ -182,7 +258,9 @@ impl Asked {
 impl<'a> RunDocument<'a> {
     fn new(report: &'a Report) -> Self {
         let tree = Tree::of_report(report);
+        let concurrency = Rc::new(report.concurrency());
         RunDocument {
+            figures: FiguresDocument::new(report, &concurrency, tree.as_ref()),
             schema: SCHEMA,
             mode: report.label(),
             scenario: tree.as_ref().map(Tree::text),
@@ -202,21 +280,51 @@ impl<'a> RunDocument<'a> {
             drift_s: report.drift().map(seconds_signed),
             completion_order: &report.collected,
             repeated: None,
-            pairs: report,
-            nodes: tree,
+            pairs: (report, concurrency.clone()),
+            nodes: tree.map(|tree| (tree, concurrency)),
         }
     }
 }
 
 /// Streams the pairs, so a million of them need no second copy in memory.
-fn pairs<S: Serializer>(report: &&Report, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_seq(report.pairs().map(PairDocument::from))
+fn pairs<S: Serializer>(
+    (report, c): &(&Report, Rc<Concurrency>),
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(report.pairs().map(|pair| {
+        let node = crate::scenario::tree::Node::Pair {
+            index: pair.index as u32,
+            action: report.scenario.action_of(pair.index),
+        };
+        let mut document = PairDocument::from(pair);
+        document.critical = c.critical(node, Some(report));
+        document.slack_s = slack_s(c.slack(node, Some(report)));
+        document
+    }))
 }
 
 /// Streams a tree's nodes, one record at a time.
 fn nodes<S: Serializer>(tree: &Option<Tree<'_>>, serializer: S) -> Result<S::Ok, S::Error> {
     match tree {
         Some(tree) => serializer.collect_seq(tree.records().map(NodeDocument::from)),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// The nodes of a run, each marked on or off the critical path, with its
+/// slack.
+fn marked_nodes<S: Serializer>(
+    tree: &Option<(Tree<'_>, Rc<Concurrency>)>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match tree {
+        Some((tree, c)) => serializer.collect_seq(tree.records().map(|record| {
+            let node = record.node;
+            let mut document = NodeDocument::from(record);
+            document.critical = Some(c.critical(node, tree.report));
+            document.slack_s = slack_s(c.slack(node, tree.report));
+            document
+        })),
         None => serializer.serialize_none(),
     }
 }
@@ -246,6 +354,11 @@ pub(super) struct NodeDocument<'a> {
     /// A command leaf: what it runs and, once it has, how it ended.
     #[serde(skip_serializing_if = "Option::is_none")]
     command: Option<CommandNodeDocument<'a>>,
+    /// On the critical path (`--format json` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    critical: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slack_s: Option<Option<f64>>,
 }
 
 /// A command leaf's node: what it runs, and what it left.
@@ -301,6 +414,8 @@ impl<'a> From<NodeRecord<'a>> for NodeDocument<'a> {
                 name: command.name.as_deref(),
                 run: node.run.map(CommandDocument::of),
             }),
+            critical: None,
+            slack_s: None,
         }
     }
 }
@@ -314,6 +429,9 @@ struct PairDocument<'a> {
     finish_s: Option<f64>,
     late_s: Option<f64>,
     status: &'static str,
+    critical: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slack_s: Option<Option<f64>>,
 }
 
 impl<'a> From<PairReport<'a>> for PairDocument<'a> {
@@ -326,6 +444,8 @@ impl<'a> From<PairReport<'a>> for PairDocument<'a> {
             finish_s: pair.ended().map(seconds),
             late_s: pair.late().map(seconds_signed),
             status: pair.status().name(),
+            critical: false,
+            slack_s: None,
         }
     }
 }

@@ -21,6 +21,7 @@ use comfy_table::{Table, presets};
 
 use crate::engine::arithmetic::{Expected, Schedule, UNKNOWN, human_or_unknown};
 use crate::engine::record::Timing;
+use crate::measure::concurrency::Concurrency;
 use crate::measure::report::{Report, Status, signed};
 use crate::render::fit;
 use crate::render::style::Style;
@@ -51,6 +52,9 @@ pub fn write_report(report: &Report, style: &Style, out: &mut dyn Write) -> io::
         write_counts(report, style, out)?;
     }
     write_arithmetic(&report.scenario, schedule, style, out)?;
+    for line in report.concurrency().lines(&report.scenario) {
+        writeln!(out, "{}", style.text(fit(&line, style)))?;
+    }
     let measured = match report.interrupted {
         None => human(report.wall),
         Some(by) => format!("{} (interrupted by {by})", human(report.wall)),
@@ -96,6 +100,9 @@ pub fn write_dry_run(scenario: &Scenario, style: &Style, out: &mut dyn Write) ->
             );
             writeln!(out, "{}", style.text(fit(&line, style)))?;
         }
+    }
+    for line in Concurrency::of_tree(scenario, &schedule).lines(scenario) {
+        writeln!(out, "{}", style.text(fit(&line, style)))?;
     }
     Ok(())
 }
@@ -162,7 +169,7 @@ fn cut_short(expected: Expected) -> Option<&'static str> {
 }
 
 /// A line wrapped on words to the style's width, later lines indented.
-fn fit(line: &str, style: &Style) -> String {
+pub(super) fn fit(line: &str, style: &Style) -> String {
     const INDENT: &str = "      ";
     let body = line.trim_start();
     let lead = &line[..line.len() - body.len()];

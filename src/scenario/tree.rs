@@ -288,6 +288,19 @@ impl Scenario {
         }
     }
 
+    /// Makes leaf `index` take `delay`: a pair's delay, a measured
+    /// command's duration. The plan is copied once if it is shared; each
+    /// call after that costs nothing (the model grows one leaf at a time
+    /// to find its slack).
+    pub fn set_delay(&mut self, index: usize, delay: Duration) {
+        Arc::make_mut(&mut self.plan).set_delay(index, delay);
+        if let Some(slot) = self.command_slot(index)
+            && let Some(measured) = self.commands[slot].measured.as_mut()
+        {
+            measured.took = delay;
+        }
+    }
+
     /// Whether leaf `index` fails when it ends: a `fail(...)` pair, or a
     /// command measured failing.
     pub fn leaf_fails(&self, index: usize, action: Action) -> bool {
