@@ -212,15 +212,17 @@ fn json_carries_the_tree_node_for_node() {
     assert_eq!(nodes, nodes_of(&report));
     // The pairs are still there, as for a flat mode.
     assert_eq!(doc["pairs"].as_array().unwrap().len(), report.plan.len());
-    // Every node has every key, `null` where it does not apply.
+    // Every node has every key, `null` where it does not apply, and the
+    // model's states.
     let keys = |node: &Value| node.as_object().unwrap().len();
     assert!(
         doc["nodes"]
             .as_array()
             .unwrap()
             .iter()
-            .all(|n| keys(n) == 18)
+            .all(|n| keys(n) == 21 && n["states"].is_array())
     );
+    assert_eq!(doc["states_are"], "modelled");
 }
 
 #[test]
@@ -236,8 +238,9 @@ fn jsonl_names_each_pairs_node_then_writes_the_tree() {
     let nodes = report.scenario.node_count();
     assert_eq!(events[0], "started");
     assert_eq!(events[pairs + 1], "finished");
-    assert_eq!(events[pairs + 2], "tree");
-    assert_eq!(events.len(), pairs + 3 + nodes + 1);
+    assert_eq!(events[pairs + 2], "model");
+    assert_eq!(events[pairs + 3], "tree");
+    assert_eq!(events.len(), pairs + 4 + nodes + 1);
     assert_eq!(events.last(), Some(&"summary"));
     // Each pair's event names its node, and tells how it ended.
     let expected = nodes_of(&report);
@@ -253,11 +256,11 @@ fn jsonl_names_each_pairs_node_then_writes_the_tree() {
         assert_eq!(line["event"], event, "{line}");
         assert_eq!(line["at_s"], node.finish_s.unwrap(), "{line}");
     }
-    let tree = &lines[pairs + 2];
+    let tree = &lines[pairs + 3];
     assert_eq!(tree["scenario"], report.scenario.text());
     assert_eq!(tree["nodes"], nodes);
     assert_eq!(tree["expected_s"], 1.0);
-    let rows: Vec<NodeRow> = lines[pairs + 3..pairs + 3 + nodes]
+    let rows: Vec<NodeRow> = lines[pairs + 4..pairs + 4 + nodes]
         .iter()
         .map(|l| serde_json::from_value(l.clone()).unwrap())
         .collect();
