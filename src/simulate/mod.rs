@@ -10,7 +10,9 @@
 //! from here, so they cannot disagree.
 
 pub mod bounds;
+pub mod critical;
 mod event_loop;
+pub mod figures;
 pub mod observe;
 pub mod timer;
 pub mod why;
