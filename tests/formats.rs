@@ -140,6 +140,7 @@ struct Row {
     finish_s: Option<f64>,
     late_s: Option<f64>,
     status: String,
+    modelled_states: String,
 }
 
 fn csv_rows(text: &str) -> Vec<Row> {
@@ -148,7 +149,16 @@ fn csv_rows(text: &str) -> Vec<Row> {
     assert_eq!(
         header.iter().collect::<Vec<_>>(),
         [
-            "mode", "run", "index", "message", "delay_s", "start_s", "finish_s", "late_s", "status"
+            "mode",
+            "run",
+            "index",
+            "message",
+            "delay_s",
+            "start_s",
+            "finish_s",
+            "late_s",
+            "status",
+            "modelled_states"
         ]
     );
     reader.deserialize().map(|row| row.unwrap()).collect()
@@ -181,6 +191,7 @@ fn csv_has_one_row_per_pair_per_run_and_quotes_properly() {
             finish_s: Some(0.002),
             late_s: Some(0.0005),
             status: "done".into(),
+            modelled_states: "sleeping:0:0.002".into(),
         }
     );
     assert_eq!((rows[2].run, rows[2].index), (2, 0));

@@ -92,7 +92,7 @@ fn a_limit_makes_the_second_wait_for_a_permit() {
 }
 
 /// A flat serial: each pair waits for its turn, on the pairs (a flat mode
-/// has no nodes), and in JSON Lines' `states` lines.
+/// has no nodes), in JSON Lines' `states` lines and in CSV's column.
 #[test]
 fn serial_pairs_wait_their_turn_in_a_flat_mode_too() {
     let doc = json_of(&["serial", "1:a", "2:b", "0.5:c", "--format", "json"]);
@@ -126,6 +126,15 @@ fn serial_pairs_wait_their_turn_in_a_flat_mode_too() {
         .map(|l| l["states"].clone())
         .collect();
     assert_eq!(states, pairs);
+    let csv = stdout_of(&mut virtual_run(&[
+        "serial", "1:a", "2:b", "0.5:c", "--format", "csv",
+    ]));
+    let cells: Vec<Value> = csv
+        .lines()
+        .skip(1)
+        .map(|line| csv_states(line.rsplit(',').next().unwrap()))
+        .collect();
+    assert_eq!(cells, pairs);
 }
 
 /// The blocking lesson as a flat mode: each task holds the only thread in
@@ -173,6 +182,20 @@ fn states_are_omitted_where_the_model_cannot_tell_them() {
         limited["states_omitted"],
         "the model does not play a flat mode's --limit, --timeout or --deadlines absolute"
     );
+    let csv = stdout_of(common::saywhen().args([
+        "--workers",
+        "2",
+        "gather",
+        "0.001:a",
+        "--format",
+        "csv",
+    ]));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[1].ends_with(",done,"), "an empty cell: {csv}");
+    assert_eq!(
+        lines[2],
+        "# modelled_states left out: the model of the multi-thread runtime gives bounds, not states"
+    );
 }
 
 /// The documented example is what saywhen prints (its keys).
@@ -209,6 +232,22 @@ fn the_documented_example_is_what_saywhen_prints() {
 struct Formats {
     json: Vec<(String, Value)>,
     jsonl: Vec<(String, Value)>,
+    csv: Vec<(String, Value)>,
+}
+
+/// CSV's `state:from_s:to_s ...` as JSON's `[[state, from_s, to_s], ...]`.
+fn csv_states(cell: &str) -> Value {
+    let spans: Vec<Value> = cell
+        .split(' ')
+        .filter(|span| !span.is_empty())
+        .map(|span| {
+            let mut parts = span.split(':');
+            let state = parts.next().unwrap();
+            let mut time = || parts.next().unwrap().parse::<f64>().unwrap();
+            json!([state, time(), time()])
+        })
+        .collect();
+    Value::from(spans)
 }
 
 fn formats(text: &str) -> (Formats, Value) {
@@ -235,7 +274,19 @@ fn formats(text: &str) -> (Formats, Value) {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let jsonl = by_id(&mut lines.iter().filter(|l| l["event"] == "node"));
-    (Formats { json, jsonl }, doc)
+    let text = render(Format::Csv);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (id, states) = (column("id"), column("modelled_states"));
+    let csv = reader
+        .records()
+        .map(|row| {
+            let row = row.unwrap();
+            (row[id].to_owned(), csv_states(&row[states]))
+        })
+        .collect();
+    (Formats { json, jsonl, csv }, doc)
 }
 
 /// What must hold of every node's states.
@@ -319,6 +370,7 @@ proptest! {
         let (formats, doc) = formats(&text);
         well_formed(&doc);
         prop_assert_eq!(&formats.json, &formats.jsonl);
+        prop_assert_eq!(&formats.json, &formats.csv);
         let scenario = parse_argument(&text, 1, false).unwrap();
         let (_, trace) = saywhen::simulate::trace(&scenario);
         let states = States::of(&scenario);

@@ -274,7 +274,7 @@ fn csv_records(text: &str) -> (Vec<String>, Vec<csv::StringRecord>) {
     (header, records)
 }
 
-const TREE_HEADER: [&str; 23] = [
+const TREE_HEADER: [&str; 24] = [
     "mode",
     "run",
     "id",
@@ -298,6 +298,7 @@ const TREE_HEADER: [&str; 23] = [
     "exit_code",
     "signal",
     "output",
+    "modelled_states",
 ];
 
 #[test]
@@ -453,7 +454,9 @@ fn a_flat_mode_keeps_its_formats() {
     let csv = stdout_of(&mut virtual_run(&[
         "gather", "--format", "csv", "1:a", "2:b",
     ]));
-    assert!(csv.starts_with("mode,run,index,message,delay_s,start_s,finish_s,late_s,status\n"));
+    assert!(csv.starts_with(
+        "mode,run,index,message,delay_s,start_s,finish_s,late_s,status,modelled_states\n"
+    ));
     let jsonl = stdout_of(&mut virtual_run(&["gather", "--format", "jsonl", "1:a"]));
     assert!(
         !jsonl.contains("\"id\"") && !jsonl.contains("\"tree\""),

@@ -7,6 +7,7 @@
 //! [`nodes`], so every format says the same of each node; the model's
 //! states of each node, and who holds the thread, as [`state_spans`].
 
+pub mod at;
 pub mod baseline;
 mod compare_table;
 mod csv;

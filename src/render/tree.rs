@@ -312,7 +312,7 @@ fn indent(depth: usize, style: &Style) -> String {
 
 /// A node as the table names it: a group's kind (`limit(2)`), or a pair's
 /// message with what it does when it is not a plain say.
-fn label(scenario: &Scenario, node: Node, style: &Style) -> String {
+pub(crate) fn label(scenario: &Scenario, node: Node, style: &Style) -> String {
     match node {
         Node::Group(g) => scenario.group(g).kind.to_string(),
         Node::Pair { index, action } => {
