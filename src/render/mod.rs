@@ -18,6 +18,8 @@ pub mod lesson;
 pub mod markdown;
 pub mod mermaid;
 pub mod nodes;
+mod state_rows;
+pub mod states;
 pub mod style;
 pub mod summary;
 pub mod svg;
