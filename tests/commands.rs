@@ -139,6 +139,34 @@ fn gather_of_two_sleeps_takes_the_longer_by_an_outside_clock() {
     assert!(measured - expected < SLACK_S, "{measured} vs {expected}");
 }
 
+/// The proof, as tight as an outside clock allows: the gather of
+/// `sleep 0.2` and `sleep 0.3` takes 0.3 s more than saywhen running one
+/// `sleep 0` (its own start and exit, and starting a shell), within a few
+/// ms. Timed back to back with that baseline; on a loaded machine one of
+/// five tries must hold.
+#[test]
+fn gather_of_two_sleeps_is_within_a_few_ms_of_the_longer() {
+    let _alone = alone();
+    const FEW: Duration = Duration::from_millis(15);
+    let mut misses = Vec::new();
+    for _ in 0..5 {
+        let (base, baseline) = timed(&["run", "sh('sleep 0')"]);
+        assert!(base.status.success(), "{base:?}");
+        let (output, wall) = timed(&["run", "gather(sh('sleep 0.2'), sh('sleep 0.3'))"]);
+        assert!(output.status.success(), "{output:?}");
+        let beyond = wall.saturating_sub(baseline);
+        assert!(
+            beyond >= Duration::from_millis(295),
+            "{wall:?} - {baseline:?}"
+        );
+        if beyond.abs_diff(Duration::from_millis(300)) <= FEW {
+            return;
+        }
+        misses.push(format!("{wall:?} - {baseline:?}"));
+    }
+    panic!("never within {FEW:?} of 0.3 s beyond the baseline: {misses:?}");
+}
+
 #[test]
 fn limit_2_runs_four_sleeps_two_at_a_time() {
     let _alone = alone();
@@ -329,6 +357,44 @@ fn a_dry_run_shows_commands_with_unknown_durations() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(
         text.contains("expected ? = max(sh 'make' ?, a 1s)"),
+        "{text}"
+    );
+}
+
+/// Under a deadline a command's unknown length leaves the outcome open: the
+/// dry run says at most when, and both ways it can end, not "timed out".
+#[test]
+fn a_dry_run_under_a_deadline_says_both_ways_it_can_end() {
+    let _alone = alone();
+    let output = saywhen()
+        .args([
+            "run",
+            "--dry-run",
+            "--color",
+            "never",
+            "timeout(10s, gather(sh('curl -s a'), 1:b))",
+        ])
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let row = |name: &str| {
+        text.lines()
+            .find(|line| line.contains(name))
+            .unwrap_or_else(|| panic!("no {name} row in {text}"))
+            .to_owned()
+    };
+    assert!(row("timeout(10s)").contains("≤ +10s"), "{text}");
+    assert!(row("timeout(10s)").contains("done or timed out"), "{text}");
+    assert!(
+        row("sh 'curl -s a'").contains("done or cancelled"),
+        "{text}"
+    );
+    // b's second is known, and within the deadline either way.
+    assert!(row("┆ 1s ").contains("┆ +1s "), "{text}");
+    assert!(row("┆ 1s ").contains("┆ done "), "{text}");
+    assert!(
+        text.contains("until its commands have run: done if they end in time, timed out at +10s"),
         "{text}"
     );
 }

@@ -236,7 +236,8 @@ fn run_python(python: &str, program: &str) -> Printed {
 }
 
 /// On a loaded 2-core machine a timer may end a few ms late and a line
-/// take a while to arrive: each time is checked to within this.
+/// take a while to arrive: each time is checked to within this (and a
+/// run that misses is run again, twice at most).
 const TOLERANCE: Duration = Duration::from_millis(60);
 
 fn near(measured: Duration, expected: Duration) -> bool {
@@ -297,42 +298,69 @@ fn expect_printed(
     wall: Duration,
 ) {
     let program = saywhen::emit::python(scenario);
-    let printed = run_python(python, &program);
-    assert!(
-        printed.stderr.is_empty(),
-        "{text}: stderr: {}",
-        printed.stderr
-    );
+    // A load spike on a shared 2-core machine can hold python3 past the
+    // tolerance; what the program says must hold in one of three runs,
+    // and the last miss is what the test reports.
+    let mut miss = String::new();
+    for _ in 0..3 {
+        let printed = run_python(python, &program);
+        match judge(text, printed, said, failure, wall) {
+            Ok(()) => return,
+            Err(why) => miss = why,
+        }
+    }
+    panic!("{miss}\n{program}");
+}
+
+/// What one run of the emitted program printed, against the arithmetic.
+fn judge(
+    text: &str,
+    printed: Printed,
+    said: &[(&str, Duration)],
+    failure: Option<&str>,
+    wall: Duration,
+) -> Result<(), String> {
+    if !printed.stderr.is_empty() {
+        return Err(format!("{text}: stderr: {}", printed.stderr));
+    }
     let mut lines = printed.lines;
-    let (finished, finished_at) = lines.pop().expect("a finished line");
-    assert!(finished.starts_with("finished at "), "{text}: {finished}");
-    assert!(
-        near(finished_at, wall),
-        "{text}: wall {finished_at:?}, expected {wall:?}"
-    );
+    let Some((finished, finished_at)) = lines.pop() else {
+        return Err(format!("{text}: no finished line"));
+    };
+    if !finished.starts_with("finished at ") {
+        return Err(format!("{text}: {finished}"));
+    }
+    if !near(finished_at, wall) {
+        return Err(format!("{text}: wall {finished_at:?}, expected {wall:?}"));
+    }
     let failed = match lines.last() {
         Some((line, _)) if line.starts_with("failed: ") => lines.pop().map(|(line, _)| line),
         _ => None,
     };
     match (failure, &failed) {
         (None, None) => {}
-        (Some(expected), Some(line)) => {
-            assert!(
-                line.contains(expected),
-                "{text}: {line}, expected {expected}"
-            )
+        (Some(expected), Some(line)) if line.contains(expected) => {}
+        _ => {
+            return Err(format!(
+                "{text}: failed line {failed:?}, expected a failure: {failure:?}"
+            ));
         }
-        _ => panic!("{text}: failed line {failed:?}, expected a failure: {failure:?}"),
     }
     let messages: Vec<&str> = lines.iter().map(|(line, _)| line.as_str()).collect();
     let expected: Vec<&str> = said.iter().map(|(message, _)| *message).collect();
-    assert_eq!(messages, expected, "{text}: the messages said, in order");
-    for ((message, at), (_, expected_at)) in lines.iter().zip(said) {
-        assert!(
-            near(*at, *expected_at),
-            "{text}: {message} said at {at:?}, expected {expected_at:?}"
-        );
+    if messages != expected {
+        return Err(format!(
+            "{text}: the messages said, in order: {messages:?}, expected {expected:?}"
+        ));
     }
+    for ((message, at), (_, expected_at)) in lines.iter().zip(said) {
+        if !near(*at, *expected_at) {
+            return Err(format!(
+                "{text}: {message} said at {at:?}, expected {expected_at:?}"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Every kind of group, each with delays far enough apart (50 ms and

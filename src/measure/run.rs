@@ -227,15 +227,18 @@ async fn run_tree(
 }
 
 /// A flat mode's rule of thumb (counted on tokio's timer), checked against
-/// the model of the event loop where the model covers the run: no
-/// `--limit`, `--timeout` or absolute deadlines, and one thread or none
-/// held. Where they differ the model is right, and says so.
+/// the model of the event loop where the model covers the run and can
+/// differ: a mode that blocks, with no `--limit`, `--timeout` or absolute
+/// deadlines, and one thread or none held. Where they differ the model is
+/// right, and says so. A mode that only sleeps needs no model: its rule,
+/// counted on the timer's steps, is what the model says (a property test
+/// below), and a million pairs are spared simulating.
 fn flat_expectation(scenario: &Scenario, spec: &RunSpec, runtime: RuntimeInfo) -> Expectation {
     let mut expected = schedule::expect(scenario.plan(), spec, runtime);
     let plain =
         spec.limit.is_none() && spec.timeout.is_none() && spec.deadlines == Deadlines::Relative;
-    let modelled = runtime.workers <= 1 || !scenario.blocks() || spec.mode == Mode::Threads;
-    if plain && modelled {
+    let modelled = runtime.workers <= 1 || spec.mode == Mode::Threads;
+    if plain && modelled && scenario.blocks() {
         let wall = crate::simulate::wall(scenario);
         if wall != expected.wall {
             expected.rule = format!(
@@ -286,4 +289,43 @@ fn after(start: &ZonedDateTime, elapsed: std::time::Duration) -> ZonedDateTime {
         .ok()
         .and_then(|d| start.checked_add(d).ok())
         .unwrap_or_else(|| start.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::clock::Clock;
+    use crate::engine::runtime::Flavor;
+    use crate::scenario::pair::Pair;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A flat mode that only sleeps skips the model: its rule of thumb,
+        /// counted on the timer's steps, says what the model says, whatever
+        /// the delays (fractions of a step, zero, equal ones).
+        #[test]
+        fn a_sleeping_modes_rule_is_the_models_wall(
+            mode in prop::sample::select(vec![
+                Mode::Serial, Mode::Tasks, Mode::Gather, Mode::Joinset, Mode::Race,
+            ]),
+            micros in prop::collection::vec(
+                prop_oneof![Just(0u64), 0u64..5_000, (0u64..5).prop_map(|ms| ms * 1000)],
+                1..12,
+            ),
+        ) {
+            let pairs = micros
+                .iter()
+                .enumerate()
+                .map(|(i, &us)| Pair::new(Duration::from_micros(us), format!("m{i}")))
+                .collect();
+            let plan = Arc::new(Plan::new(pairs).unwrap());
+            let scenario = Scenario::flat(mode, plan.clone());
+            prop_assume!(!scenario.blocks());
+            let spec = RunSpec::new(mode, Clock::Virtual);
+            let runtime = RuntimeInfo { flavor: Flavor::CurrentThread, workers: 1 };
+            let rule = schedule::expect(&plan, &spec, runtime);
+            prop_assert_eq!(rule.wall, crate::simulate::wall(&scenario));
+            prop_assert_eq!(flat_expectation(&scenario, &spec, runtime), rule);
+        }
+    }
 }
