@@ -6,6 +6,7 @@
 pub mod baseline;
 pub mod check;
 pub mod compare;
+pub mod concurrency;
 pub mod repeat;
 pub mod report;
 pub mod run;

@@ -317,7 +317,11 @@ impl Human {
         } else {
             write_pairs_table(report, style, out)?;
         }
-        totals_table(report, repeated, style).write(style, out)
+        totals_table(report, repeated, style).write(style, out)?;
+        for line in report.concurrency().lines(&report.scenario) {
+            writeln!(out, "{}", style.text(super::tree::fit(&line, style)))?;
+        }
+        Ok(())
     }
 
     fn timeline(&self, drawn: Drawn<'_>, out: &mut dyn Write) -> io::Result<()> {

@@ -11,16 +11,19 @@
 
 use std::borrow::Cow;
 use std::io::{self, Write};
+use std::rc::Rc;
 
 use serde::Serialize;
 use serde::ser::Serializer;
 
 use crate::measure::Measurement;
 use crate::measure::compare::Comparison;
+use crate::measure::concurrency::{Concurrency, Room};
 use crate::measure::report::{PairReport, Report};
 use crate::measure::stats::Stats;
 use crate::render::Renderer;
 use crate::render::nodes::{NodeRecord, Tree};
+use crate::render::state_spans::{Model, ModelDocument, Spans, States, to_writer_pretty};
 use crate::scenario::tree::Scenario;
 use crate::scenario::units::{seconds, seconds_signed};
 
@@ -33,7 +36,7 @@ pub struct Json;
 
 impl Renderer for Json {
     fn report(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &RunDocument::new(report))?;
+        to_writer_pretty(&mut *out, &RunDocument::new(report))?;
         writeln!(out)
     }
 
@@ -50,12 +53,12 @@ impl Renderer for Json {
                 leaf_medians: LeafMedians::of(m),
             });
         }
-        serde_json::to_writer_pretty(&mut *out, &document)?;
+        to_writer_pretty(&mut *out, &document)?;
         writeln!(out)
     }
 
     fn comparison(&mut self, c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &CompareDocument::new(c))?;
+        to_writer_pretty(&mut *out, &CompareDocument::new(c))?;
         writeln!(out)
     }
 }
@@ -93,13 +96,86 @@ struct RunDocument<'a> {
     drift_s: Option<f64>,
     /// joinset and race: 0-based indices in the order results were collected.
     completion_order: &'a [usize],
+    /// The model's states: `states_are` and `threads`, or why not.
+    #[serde(flatten)]
+    model: ModelDocument,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     repeated: Option<Repeated>,
-    #[serde(serialize_with = "pairs")]
-    pairs: &'a Report,
+    /// Pairs in flight, the thread's busy share, the critical path.
+    figures: FiguresDocument,
+    pairs: PairsDocument<'a>,
     /// A scenario: every node, in pre-order.
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "nodes")]
-    nodes: Option<Tree<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nodes: Option<NodesDocument<'a>>,
+}
+
+/// The run's concurrency figures (see [`Concurrency`]).
+#[derive(Serialize)]
+struct FiguresDocument {
+    in_flight_peak: usize,
+    in_flight_mean: f64,
+    thread_busy: f64,
+    critical_path_s: f64,
+    critical_path: Vec<PartDocument>,
+    /// Whether each node's `slack_s` was worked out.
+    slack: &'static str,
+}
+
+/// One part of the critical path.
+#[derive(Serialize)]
+struct PartDocument {
+    /// A scenario's node id; a flat mode's pairs have their `index`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    index: Option<usize>,
+    how: &'static str,
+    start_s: f64,
+    end_s: f64,
+    /// What the timer's 1 ms step added to the delay.
+    timer_s: f64,
+}
+
+impl FiguresDocument {
+    fn new(report: &Report, c: &Concurrency, tree: Option<&Tree<'_>>) -> Self {
+        use crate::scenario::tree::Node;
+        let critical_path = c
+            .path
+            .iter()
+            .map(|part| PartDocument {
+                id: tree.map(|t| t.ids.node(&report.scenario, part.node).into_owned()),
+                index: match part.node {
+                    Node::Pair { index, .. } => Some(index as usize),
+                    Node::Group(_) => None,
+                },
+                how: part.how.name(),
+                start_s: seconds(part.from),
+                end_s: seconds(part.to),
+                timer_s: seconds(part.timer),
+            })
+            .collect();
+        let root = report.scenario.root();
+        FiguresDocument {
+            in_flight_peak: c.in_flight.peak,
+            in_flight_mean: (c.in_flight.mean * 1000.0).round() / 1000.0,
+            thread_busy: (c.busy * 1000.0).round() / 1000.0,
+            critical_path_s: seconds(c.length()),
+            critical_path,
+            slack: match c.slack(root, Some(report)) {
+                Room::Unknown => "not worked out",
+                _ => "worked out",
+            },
+        }
+    }
+}
+
+/// A node's or pair's `slack_s`: seconds, or `null` where no amount would
+/// move the wall; left out where it was not worked out.
+fn slack_s(room: Room) -> Option<Option<f64>> {
+    match room {
+        Room::By(by) => Some(Some(seconds(by))),
+        Room::Unbounded => Some(None),
+        Room::Unknown => None,
+    }
 }
 
 /// What a single-mode document gains with `--runs` or `--warmup`.
@@ -182,7 +258,17 @@ impl Asked {
 impl<'a> RunDocument<'a> {
     fn new(report: &'a Report) -> Self {
         let tree = Tree::of_report(report);
+        let concurrency = Rc::new(report.concurrency());
+        let model = Model::of(report);
+        let head = ModelDocument::of(&model, tree.as_ref().map(|tree| tree.scenario));
+        // A scenario's states are on its nodes; a flat mode's, on its pairs.
+        let states = model.into_states();
+        let (pair_states, node_states) = match tree {
+            Some(_) => (None, states),
+            None => (states, None),
+        };
         RunDocument {
+            figures: FiguresDocument::new(report, &concurrency, tree.as_ref()),
             schema: SCHEMA,
             mode: report.label(),
             scenario: tree.as_ref().map(Tree::text),
@@ -201,23 +287,79 @@ impl<'a> RunDocument<'a> {
             deadlines: report.deadlines.name(),
             drift_s: report.drift().map(seconds_signed),
             completion_order: &report.collected,
+            model: head,
             repeated: None,
-            pairs: report,
-            nodes: tree,
+            pairs: PairsDocument {
+                report,
+                concurrency: concurrency.clone(),
+                states: pair_states,
+            },
+            nodes: tree.map(|tree| NodesDocument {
+                tree,
+                states: node_states,
+                concurrency: Some(concurrency),
+            }),
         }
     }
 }
 
+/// A run's pairs, marked on or off the critical path, with a flat mode's
+/// states.
+struct PairsDocument<'a> {
+    report: &'a Report,
+    concurrency: Rc<Concurrency>,
+    states: Option<States>,
+}
+
 /// Streams the pairs, so a million of them need no second copy in memory.
-fn pairs<S: Serializer>(report: &&Report, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_seq(report.pairs().map(PairDocument::from))
+impl Serialize for PairsDocument<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (report, c) = (self.report, &self.concurrency);
+        serializer.collect_seq(report.pairs().map(|pair| {
+            let index = pair.index;
+            let node = crate::scenario::tree::Node::Pair {
+                index: index as u32,
+                action: report.scenario.action_of(index),
+            };
+            let mut document = PairDocument::from(pair);
+            document.critical = c.critical(node, Some(report));
+            document.slack_s = slack_s(c.slack(node, Some(report)));
+            document.states = self.states.as_ref().map(|states| states.of_pair(index));
+            document
+        }))
+    }
+}
+
+/// A tree's nodes, with the model's states when it has them; a run's
+/// (`--format json`) each marked on or off the critical path, with its
+/// slack.
+pub(super) struct NodesDocument<'a> {
+    pub(super) tree: Tree<'a>,
+    pub(super) states: Option<States>,
+    pub(super) concurrency: Option<Rc<Concurrency>>,
 }
 
 /// Streams a tree's nodes, one record at a time.
-fn nodes<S: Serializer>(tree: &Option<Tree<'_>>, serializer: S) -> Result<S::Ok, S::Error> {
-    match tree {
-        Some(tree) => serializer.collect_seq(tree.records().map(NodeDocument::from)),
-        None => serializer.serialize_none(),
+impl Serialize for NodesDocument<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.documents())
+    }
+}
+
+impl NodesDocument<'_> {
+    /// Each node's document, in pre-order.
+    pub(super) fn documents(&self) -> impl Iterator<Item = NodeDocument<'_>> + '_ {
+        let tree = &self.tree;
+        tree.records().enumerate().map(|(place, record)| {
+            let node = record.node;
+            let mut document = NodeDocument::from(record);
+            if let Some(c) = &self.concurrency {
+                document.critical = Some(c.critical(node, tree.report));
+                document.slack_s = slack_s(c.slack(node, tree.report));
+            }
+            document.states = self.states.as_ref().map(|states| states.at(place));
+            document
+        })
     }
 }
 
@@ -246,6 +388,14 @@ pub(super) struct NodeDocument<'a> {
     /// A command leaf: what it runs and, once it has, how it ended.
     #[serde(skip_serializing_if = "Option::is_none")]
     command: Option<CommandNodeDocument<'a>>,
+    /// On the critical path (`--format json` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    critical: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slack_s: Option<Option<f64>>,
+    /// The model's states, `[state, from_s, to_s]` each.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    states: Option<Spans<'a>>,
 }
 
 /// A command leaf's node: what it runs, and what it left.
@@ -301,6 +451,9 @@ impl<'a> From<NodeRecord<'a>> for NodeDocument<'a> {
                 name: command.name.as_deref(),
                 run: node.run.map(CommandDocument::of),
             }),
+            critical: None,
+            slack_s: None,
+            states: None,
         }
     }
 }
@@ -314,6 +467,12 @@ struct PairDocument<'a> {
     finish_s: Option<f64>,
     late_s: Option<f64>,
     status: &'static str,
+    critical: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slack_s: Option<Option<f64>>,
+    /// A flat mode's: the model's states, `[state, from_s, to_s]` each.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    states: Option<Spans<'a>>,
 }
 
 impl<'a> From<PairReport<'a>> for PairDocument<'a> {
@@ -326,6 +485,9 @@ impl<'a> From<PairReport<'a>> for PairDocument<'a> {
             finish_s: pair.ended().map(seconds),
             late_s: pair.late().map(seconds_signed),
             status: pair.status().name(),
+            critical: false,
+            slack_s: None,
+            states: None,
         }
     }
 }
@@ -380,7 +542,8 @@ impl<'a> CompareDocument<'a> {
             .zip(&c.modes)
             .map(|(mode, m)| CompareMode {
                 mode,
-                tree: Tree::of_report(m.first()).map(TreeDocument::new),
+                tree: Tree::of_report(m.first())
+                    .map(|tree| TreeDocument::new(tree, Model::of(m.first()))),
             })
             .collect();
         CompareDocument {
@@ -398,16 +561,22 @@ impl<'a> CompareDocument<'a> {
 struct TreeDocument<'a> {
     scenario: String,
     arithmetic: String,
-    #[serde(serialize_with = "nodes")]
-    nodes: Option<Tree<'a>>,
+    #[serde(flatten)]
+    model: ModelDocument,
+    nodes: NodesDocument<'a>,
 }
 
 impl<'a> TreeDocument<'a> {
-    fn new(tree: Tree<'a>) -> Self {
+    fn new(tree: Tree<'a>, model: Model) -> Self {
         TreeDocument {
             scenario: tree.text(),
             arithmetic: tree.arithmetic(),
-            nodes: Some(tree),
+            model: ModelDocument::of(&model, Some(tree.scenario)),
+            nodes: NodesDocument {
+                tree,
+                states: model.into_states(),
+                concurrency: None,
+            },
         }
     }
 }
@@ -462,8 +631,7 @@ struct PlannedScenario<'a> {
     scenario: String,
     arithmetic: String,
     expected_s: Option<f64>,
-    #[serde(serialize_with = "nodes")]
-    nodes: Option<Tree<'a>>,
+    nodes: NodesDocument<'a>,
 }
 
 impl<'a> PlannedScenario<'a> {
@@ -473,7 +641,11 @@ impl<'a> PlannedScenario<'a> {
             scenario: tree.text(),
             arithmetic: tree.arithmetic(),
             expected_s: known(tree.expected_wall()),
-            nodes: Some(tree),
+            nodes: NodesDocument {
+                tree,
+                states: None,
+                concurrency: None,
+            },
         }
     }
 }

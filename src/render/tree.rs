@@ -21,6 +21,7 @@ use comfy_table::{Table, presets};
 
 use crate::engine::arithmetic::{Expected, Schedule, UNKNOWN, human_or_unknown};
 use crate::engine::record::Timing;
+use crate::measure::concurrency::Concurrency;
 use crate::measure::report::{Report, Status, signed};
 use crate::render::fit;
 use crate::render::style::Style;
@@ -45,12 +46,15 @@ pub fn write_report(report: &Report, style: &Style, out: &mut dyn Write) -> io::
             &owned
         }
     };
-    let table = nodes_table(&report.scenario, schedule, Some(report), style);
+    let table = nodes_table(&report.scenario, schedule, Some(report), None, style);
     writeln!(out, "{table}")?;
     if report.scenario.node_count() > MAX_ROWS {
         write_counts(report, style, out)?;
     }
     write_arithmetic(&report.scenario, schedule, style, out)?;
+    for line in report.concurrency().lines(&report.scenario) {
+        writeln!(out, "{}", style.text(fit(&line, style)))?;
+    }
     let measured = match report.interrupted {
         None => human(report.wall),
         Some(by) => format!("{} (interrupted by {by})", human(report.wall)),
@@ -71,10 +75,36 @@ pub fn write_report(report: &Report, style: &Style, out: &mut dyn Write) -> io::
 }
 
 /// The tree and its arithmetic, before anything runs (`--dry-run`).
+///
+/// A command's length is unknown until it runs, and the arithmetic counts
+/// it as never ending, so a deadline or a race decides. Where that is not
+/// certain (the commands might end first) the table says what is: `≤ +10s`,
+/// `done or timed out`, from the same tree with the commands instant.
 pub fn write_dry_run(scenario: &Scenario, style: &Style, out: &mut dyn Write) -> io::Result<()> {
     let schedule = Schedule::of(scenario);
-    writeln!(out, "{}", nodes_table(scenario, &schedule, None, style))?;
-    write_arithmetic(scenario, &schedule, style, out)
+    let instant = scenario
+        .has_unmeasured_commands()
+        .then(|| Schedule::of(&scenario.with_instant_commands()));
+    let table = nodes_table(scenario, &schedule, None, instant.as_ref(), style);
+    writeln!(out, "{table}")?;
+    write_arithmetic(scenario, &schedule, style, out)?;
+    if let Some(instant) = &instant {
+        let root = scenario.root();
+        let (slow, fast) = (schedule.of_node(root), instant.of_node(root));
+        if Status::from(slow.end) != Status::from(fast.end) {
+            let line = format!(
+                "  until its commands have run: {} if they end in time, {} at {} if not",
+                Status::from(fast.end).name(),
+                Status::from(slow.end).name(),
+                offset_or_unknown(slow.end_at)
+            );
+            writeln!(out, "{}", style.text(fit(&line, style)))?;
+        }
+    }
+    for line in Concurrency::of_tree(scenario, &schedule).lines(scenario) {
+        writeln!(out, "{}", style.text(fit(&line, style)))?;
+    }
+    Ok(())
 }
 
 /// `gather: max(serial 3s, c 3s) = 3s`, one line per group, then the whole.
@@ -139,7 +169,7 @@ fn cut_short(expected: Expected) -> Option<&'static str> {
 }
 
 /// A line wrapped on words to the style's width, later lines indented.
-fn fit(line: &str, style: &Style) -> String {
+pub(super) fn fit(line: &str, style: &Style) -> String {
     const INDENT: &str = "      ";
     let body = line.trim_start();
     let lead = &line[..line.len() - body.len()];
@@ -180,10 +210,13 @@ fn write_counts(report: &Report, style: &Style, out: &mut dyn Write) -> io::Resu
     )
 }
 
+/// `instant`: for a dry run with unmeasured commands, the schedule were
+/// they instant (see [`write_dry_run`]).
 fn nodes_table(
     scenario: &Scenario,
     schedule: &Schedule,
     report: Option<&Report>,
+    instant: Option<&Schedule>,
     style: &Style,
 ) -> Table {
     let mut table = Table::new();
@@ -233,7 +266,11 @@ fn nodes_table(
                 .unwrap_or_default();
                 row.extend(measured_cells(node, expected, timing, scenario));
             }
-            None => row.extend(expected_cells(expected)),
+            None => row.extend(expected_cells(
+                expected,
+                instant.map(|instant| instant.of_node(node)),
+                style,
+            )),
         }
         rows.push(
             shown
@@ -275,7 +312,7 @@ fn indent(depth: usize, style: &Style) -> String {
 
 /// A node as the table names it: a group's kind (`limit(2)`), or a pair's
 /// message with what it does when it is not a plain say.
-fn label(scenario: &Scenario, node: Node, style: &Style) -> String {
+pub(crate) fn label(scenario: &Scenario, node: Node, style: &Style) -> String {
     match node {
         Node::Group(g) => scenario.group(g).kind.to_string(),
         Node::Pair { index, action } => {
@@ -291,16 +328,28 @@ fn label(scenario: &Scenario, node: Node, style: &Style) -> String {
     }
 }
 
-fn expected_cells(expected: Expected) -> [String; 3] {
-    [
-        expected
-            .start
-            .map_or_else(|| "-".to_owned(), offset_or_unknown),
-        offset_or_unknown(expected.end_at),
-        crate::measure::report::Status::from(expected.end)
-            .name()
-            .to_owned(),
-    ]
+/// A dry run's cells: when a node starts and ends, and how; where the
+/// commands' lengths decide (`instant` differs), at most when, and both
+/// ways it can end.
+fn expected_cells(expected: Expected, instant: Option<Expected>, style: &Style) -> [String; 3] {
+    let instant = instant.unwrap_or(expected);
+    let le = if style.unicode { "≤" } else { "<=" };
+    let at_most = |slow: Duration, fast: Duration| match slow == fast || slow >= UNKNOWN {
+        true => offset_or_unknown(slow),
+        false => format!("{le} {}", offset(slow)),
+    };
+    let start = match (expected.start, instant.start) {
+        (Some(slow), Some(fast)) => at_most(slow, fast),
+        (Some(slow), None) => format!("- or {}", offset_or_unknown(slow)),
+        (None, Some(fast)) => format!("- or {}", offset_or_unknown(fast)),
+        (None, None) => "-".to_owned(),
+    };
+    let (slow, fast) = (Status::from(expected.end), Status::from(instant.end));
+    let status = match slow == fast {
+        true => slow.name().to_owned(),
+        false => format!("{} or {}", fast.name(), slow.name()),
+    };
+    [start, at_most(expected.end_at, instant.end_at), status]
 }
 
 fn measured_cells(

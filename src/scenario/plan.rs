@@ -122,6 +122,14 @@ impl Plan {
         &self.pairs[index].message
     }
 
+    /// Sets pair `index`'s delay: the model's "what if it took longer"
+    /// (see `simulate::critical`).
+    pub fn set_delay(&mut self, index: usize, delay: Duration) {
+        if let Some(pair) = self.pairs.get_mut(index) {
+            pair.delay = delay;
+        }
+    }
+
     /// The sum of all delays: what running them one after another takes.
     pub fn total_delay(&self) -> Duration {
         self.pairs.iter().map(|p| p.delay).sum()

@@ -288,6 +288,19 @@ impl Scenario {
         }
     }
 
+    /// Makes leaf `index` take `delay`: a pair's delay, a measured
+    /// command's duration. The plan is copied once if it is shared; each
+    /// call after that costs nothing (the model grows one leaf at a time
+    /// to find its slack).
+    pub fn set_delay(&mut self, index: usize, delay: Duration) {
+        Arc::make_mut(&mut self.plan).set_delay(index, delay);
+        if let Some(slot) = self.command_slot(index)
+            && let Some(measured) = self.commands[slot].measured.as_mut()
+        {
+            measured.took = delay;
+        }
+    }
+
     /// Whether leaf `index` fails when it ends: a `fail(...)` pair, or a
     /// command measured failing.
     pub fn leaf_fails(&self, index: usize, action: Action) -> bool {
@@ -299,6 +312,29 @@ impl Scenario {
                 .is_some_and(|m| m.failed),
             _ => false,
         }
+    }
+
+    /// Whether some command leaf has not been measured: its length, and
+    /// so what waits on it, is unknown until it runs.
+    pub fn has_unmeasured_commands(&self) -> bool {
+        self.commands.iter().any(|c| c.measured.is_none())
+    }
+
+    /// The same scenario with every unmeasured command taking no time and
+    /// succeeding: the other end of what a dry run can say (the arithmetic
+    /// counts an unknown command as never ending).
+    pub fn with_instant_commands(&self) -> Scenario {
+        let measured: Vec<Option<Measured>> = self
+            .commands
+            .iter()
+            .map(|c| {
+                c.measured.or(Some(Measured {
+                    took: Duration::ZERO,
+                    failed: false,
+                }))
+            })
+            .collect();
+        self.with_measured(&measured)
     }
 
     /// The same scenario with what a run measured of each command (one

@@ -9,7 +9,9 @@
 //! and timelines draw and the simulated runs of the virtual clock all come
 //! from here, so they cannot disagree.
 
+pub mod critical;
 mod event_loop;
+pub mod figures;
 pub mod observe;
 pub mod timer;
 pub mod why;

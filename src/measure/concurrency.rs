@@ -1,0 +1,286 @@
+//! A run's concurrency figures, as every view shows them: pairs in flight
+//! (peak and mean), how busy the thread was, the critical path and each
+//! node's slack.
+//!
+//! A scenario's come from the model (see [`crate::simulate::critical`] and
+//! [`crate::simulate::figures`]): the expected schedule, exact. A flat
+//! mode's are read off its measured pairs by the mode's rule, which costs
+//! one pass over them however many there are: in serial and blocking every
+//! pair is on the path in turn; in a race, the winner; in the other modes
+//! the pair that ended last, and each other pair could take `wall - end`
+//! longer (with `--limit` or `--timeout` a pair's end also moves others,
+//! so their slack is not given).
+
+use std::time::Duration;
+
+use crate::engine::arithmetic::Schedule;
+use crate::engine::record::End;
+use crate::measure::report::Report;
+use crate::scenario::mode::Mode;
+use crate::scenario::tree::{Action, Node, Scenario};
+use crate::scenario::units::human;
+use crate::simulate::critical::{self, How, OnPath, Part, Slack};
+use crate::simulate::figures::{self, InFlight};
+use crate::simulate::why;
+
+/// How much longer a node could take without moving the wall.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Room {
+    By(Duration),
+    /// Cut off before it ends (a race's loser, what a deadline cut): no
+    /// amount would move the wall.
+    Unbounded,
+    /// Not worked out: a tree too large to grow leaf by leaf, or a flat
+    /// run whose options tie the pairs together.
+    Unknown,
+}
+
+/// The figures of one run.
+#[derive(Debug, Clone)]
+pub struct Concurrency {
+    pub in_flight: InFlight,
+    /// The share of the wall the runtime's thread was held, 0 to 1.
+    pub busy: f64,
+    /// The critical path, in time order.
+    pub path: Vec<Part>,
+    marks: Marks,
+}
+
+#[derive(Debug, Clone)]
+enum Marks {
+    Tree { on: OnPath, slack: Option<Slack> },
+    Flat(Flat),
+}
+
+/// A flat mode's rule.
+#[derive(Debug, Clone, Copy)]
+struct Flat {
+    /// Serial and blocking: every pair that ran is on the path.
+    every: bool,
+    /// Otherwise the one pair on it.
+    one: Option<usize>,
+    wall: Duration,
+    /// Whether `wall - end` is each pair's slack.
+    free: bool,
+}
+
+impl Report {
+    /// This run's figures (see [`Concurrency`]).
+    pub fn concurrency(&self) -> Concurrency {
+        match (self.mode, &self.schedule) {
+            (Some(mode), _) => Concurrency::of_flat(self, mode),
+            (None, Some(schedule)) => Concurrency::of_tree(&self.scenario, schedule),
+            (None, None) => Concurrency::of_tree(&self.scenario, &Schedule::of(&self.scenario)),
+        }
+    }
+}
+
+impl Concurrency {
+    /// A scenario's figures, from the model's expected schedule.
+    pub fn of_tree(scenario: &Scenario, schedule: &Schedule) -> Concurrency {
+        let wall = schedule.wall(scenario);
+        let f = figures::of(scenario, wall, |node| schedule.of_node(node));
+        let on = OnPath::of(scenario, &f.path);
+        Concurrency {
+            in_flight: f.in_flight,
+            busy: f.busy(),
+            marks: Marks::Tree {
+                on,
+                slack: critical::slack(scenario, wall, &f.path),
+            },
+            path: f.path,
+        }
+    }
+
+    fn of_flat(report: &Report, mode: Mode) -> Concurrency {
+        let wall = report.wall;
+        let every = matches!(mode, Mode::Serial | Mode::Blocking);
+        let lives = || {
+            report
+                .timings
+                .iter()
+                .filter_map(|t| Some((t.began?, t.ended?)))
+        };
+        let total: f64 = lives().map(|(from, to)| (to - from).as_secs_f64()).sum();
+        let mean = match wall.is_zero() {
+            true => 0.0,
+            false => total / wall.as_secs_f64(),
+        };
+        let living = lives().filter(|(from, to)| to > from).count();
+        let last_start = lives().map(|l| l.0).max();
+        let first_end = lives().filter(|(f, t)| t > f).map(|l| l.1).min();
+        let peak = match (every, last_start, first_end) {
+            (true, _, _) => living.min(1),
+            // Every pair began before any ended: all were in flight.
+            (false, Some(last), Some(first)) if last < first => living,
+            _ => figures::in_flight(lives(), wall).peak,
+        };
+        let held = match mode {
+            Mode::Blocking => lives().map(|(from, to)| to - from).sum(),
+            _ => Duration::ZERO,
+        };
+        let finished = |t: &crate::engine::record::Timing| {
+            matches!(t.end, End::Done | End::Failed)
+                .then_some(t.ended)
+                .flatten()
+        };
+        let one = match (every, mode) {
+            (true, _) => None,
+            (false, Mode::Race) => report
+                .timings
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| Some((finished(t)?, i)))
+                .min(),
+            (false, _) => report
+                .timings
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| Some((finished(t)?, usize::MAX - i)))
+                .max()
+                .map(|(at, i)| (at, usize::MAX - i)),
+        }
+        .map(|(_, index)| index);
+        let how = match mode {
+            Mode::Blocking => How::Holds,
+            Mode::SpawnBlocking | Mode::Threads => How::Offloaded,
+            _ => How::Sleeps,
+        };
+        let part = |index: usize| {
+            let t = report.timings[index];
+            let action = report.scenario.action_of(index);
+            Some(Part {
+                node: Node::Pair {
+                    index: index as u32,
+                    action,
+                },
+                how,
+                from: t.began?,
+                to: t.ended?,
+                timer: Duration::ZERO,
+            })
+        };
+        let path = match every {
+            true => (0..report.timings.len()).filter_map(part).collect(),
+            false => one.and_then(part).into_iter().collect(),
+        };
+        Concurrency {
+            in_flight: InFlight { peak, mean },
+            busy: match wall.is_zero() {
+                true => 0.0,
+                false => (held.as_secs_f64() / wall.as_secs_f64()).min(1.0),
+            },
+            path,
+            marks: Marks::Flat(Flat {
+                every,
+                one,
+                wall,
+                free: report.limit.is_none() && report.timeout.is_none(),
+            }),
+        }
+    }
+
+    /// Whether `node` is on the critical path (a group: whether the path
+    /// runs through it).
+    pub fn critical(&self, node: Node, report: Option<&Report>) -> bool {
+        match &self.marks {
+            Marks::Tree { on, .. } => on.contains(node),
+            Marks::Flat(flat) => match node {
+                Node::Group(_) => true,
+                Node::Pair { index, .. } => match flat.every {
+                    true => report
+                        .and_then(|r| r.timings.get(index as usize))
+                        .is_some_and(|t| t.began.is_some() && t.ended.is_some()),
+                    false => flat.one == Some(index as usize),
+                },
+            },
+        }
+    }
+
+    /// How much longer `node` could take without moving the wall.
+    pub fn slack(&self, node: Node, report: Option<&Report>) -> Room {
+        match &self.marks {
+            Marks::Tree { slack: None, .. } => Room::Unknown,
+            Marks::Tree {
+                slack: Some(slack), ..
+            } => match slack.of(node) {
+                Some(by) => Room::By(by),
+                None => Room::Unbounded,
+            },
+            Marks::Flat(flat) => {
+                let Node::Pair { index, .. } = node else {
+                    return Room::By(Duration::ZERO);
+                };
+                let Some(timing) = report.and_then(|r| r.timings.get(index as usize)) else {
+                    return Room::Unknown;
+                };
+                let ended = matches!(timing.end, End::Done | End::Failed)
+                    .then_some(timing.ended)
+                    .flatten();
+                match (self.critical(node, report), ended) {
+                    (true, _) => Room::By(Duration::ZERO),
+                    (false, None) => Room::Unbounded,
+                    (false, Some(at)) if flat.free => Room::By(flat.wall.saturating_sub(at)),
+                    (false, Some(_)) => Room::Unknown,
+                }
+            }
+        }
+    }
+
+    /// The path's length: the wall it sets.
+    pub fn length(&self) -> Duration {
+        self.path.iter().map(Part::length).sum()
+    }
+
+    /// The figures in two lines: `in flight: peak 2, mean 1.5 · thread
+    /// busy 0%`, then `critical path 3s: a → b`.
+    pub fn lines(&self, scenario: &Scenario) -> [String; 2] {
+        let path = match self.path.is_empty() {
+            true => "0s: none (no time passes)".to_owned(),
+            false => format!(
+                "{}: {}",
+                human(self.length()),
+                path_names(scenario, &self.path, matches!(self.marks, Marks::Flat(_)))
+            ),
+        };
+        [
+            format!(
+                "in flight: peak {}, mean {:.1} · thread busy {:.0}%",
+                self.in_flight.peak,
+                self.in_flight.mean,
+                self.busy * 100.0
+            ),
+            format!("critical path {path}"),
+        ]
+    }
+}
+
+/// The path's nodes, `a1 → a2 → … → b4` past eight, each named as the
+/// model's reasons name it (a leaf's message, a deadline's group); a flat
+/// mode's pairs by their number in the table (`#2`).
+fn path_names(scenario: &Scenario, parts: &[Part], flat: bool) -> String {
+    const SHOWN: usize = 8;
+    let name = |part: &Part| {
+        let label = match (flat, part.node) {
+            (true, Node::Pair { index, .. }) => format!("#{}", index + 1),
+            _ => why::label(scenario, part.node),
+        };
+        match part.node {
+            Node::Pair {
+                action: Action::Say | Action::Fail,
+                ..
+            } if !part.timer.is_zero() => format!("{label} (+{} timer)", human(part.timer)),
+            _ => label,
+        }
+    };
+    let names: Vec<String> = match parts.len() > SHOWN {
+        true => {
+            let mut names: Vec<String> = parts[..SHOWN - 2].iter().map(name).collect();
+            names.push(format!("… {} more", parts.len() - SHOWN + 1));
+            names.push(name(&parts[parts.len() - 1]));
+            names
+        }
+        false => parts.iter().map(name).collect(),
+    };
+    names.join(" → ")
+}
