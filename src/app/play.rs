@@ -19,6 +19,7 @@ use crate::app::cli::{Options, PlayArgs};
 use crate::error::Error;
 use crate::play::view::{self, Look};
 use crate::play::{Model, Player, input, replay};
+use crate::render::lesson::MAX_PAIRS;
 use crate::render::style::Style;
 use crate::scenario::mode::Mode;
 use crate::scenario::parse::read_scenarios;
@@ -37,7 +38,11 @@ pub fn execute(args: &PlayArgs, options: &Options) -> Result<(), Error> {
             }
             replay::model(path, &style)?
         }
-        None => Model::of(&scenario(args, options)?, &style),
+        None => {
+            let scenario = scenario(args, options)?;
+            refuse_too_many(&scenario)?;
+            Model::of(&scenario, &style)
+        }
     };
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         return Err(Error::Usage(
@@ -52,6 +57,19 @@ pub fn execute(args: &PlayArgs, options: &Options) -> Result<(), Error> {
         colour: style.color,
     };
     play(&model, look)
+}
+
+/// More pairs than a lesson page plays make a screen no one can follow,
+/// and each frame walks every step.
+fn refuse_too_many(scenario: &Scenario) -> Result<(), Error> {
+    let pairs = scenario.plan().len();
+    match pairs > MAX_PAIRS {
+        true => Err(Error::Usage(format!(
+            "saywhen play plays at most {MAX_PAIRS} pairs, and this run has {pairs}: \
+             use --at to print the states at one instant"
+        ))),
+        false => Ok(()),
+    }
 }
 
 /// `MODE PAIR...` (a mode's name first, then pairs), or scenarios.

@@ -43,7 +43,14 @@ pub fn model(path: &Path, style: &Style) -> Result<Model, Error> {
             "not a JSON report ({e}): record one with --format json"
         ))
     })?;
-    let (model, _) = of_report(&report, style).map_err(|why| bad(&why))?;
+    let (model, scenario) = of_report(&report, style).map_err(|why| bad(&why))?;
+    let pairs = scenario.plan().len();
+    if pairs > crate::render::lesson::MAX_PAIRS {
+        return Err(bad(&format!(
+            "{pairs} pairs, more than the {} saywhen play plays",
+            crate::render::lesson::MAX_PAIRS
+        )));
+    }
     Ok(model)
 }
 

@@ -18,6 +18,7 @@ use crate::play::model::Model;
 use crate::play::state::Player;
 use crate::render::fit;
 use crate::render::playback::Playback;
+use crate::render::states;
 use crate::scenario::units::human;
 use crate::simulate::{Change, Phase, State};
 
@@ -102,23 +103,26 @@ fn draw_tree(
     phases: &[Phase],
     look: Look,
 ) {
-    let block = Block::bordered().title(format!(" tree at {} ", human(player.now)));
+    let holder = holder(&model.playback, player.cursor);
+    let thread = match holder {
+        Some(place) => format!("thread: {}", model.nodes[place].label),
+        None => "thread free".to_owned(),
+    };
+    let block = Block::bordered().title(format!(" tree, {thread} "));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let holder = holder(&model.playback, player.cursor);
     let selected = model.groups().get(player.selected).copied();
     let width = inner.width as usize;
+    let first = first_row(model, player, inner.height);
     let lines: Vec<Line> = model
         .nodes
         .iter()
         .zip(phases)
         .enumerate()
+        .skip(first)
         .take(inner.height as usize)
         .map(|(place, (node, &phase))| {
-            let word = match (holder == Some(place), phase) {
-                (_, Phase::In(state)) => state.name(),
-                (_, phase) => phase.name(),
-            };
+            let word = phase.name();
             let indent = " ".repeat(node.depth.min(8));
             let room = width.saturating_sub(indent.len() + 3 + word.len());
             let name = fit::cut(
@@ -147,6 +151,17 @@ fn draw_tree(
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// The first node drawn in a pane `rows` high: the top, or so that the
+/// selected group is in view (the tree and the timeline scroll together).
+fn first_row(model: &Model, player: &Player, rows: u16) -> usize {
+    let rows = rows as usize;
+    let selected = model.groups().get(player.selected).copied().unwrap_or(0);
+    match selected < rows {
+        true => 0,
+        false => (selected - rows / 2).min(model.nodes.len().saturating_sub(rows)),
+    }
+}
+
 /// Who holds the thread once `cursor` steps have happened: the node whose
 /// last change so far is to holding it, and has not ended.
 fn holder(playback: &Playback, cursor: usize) -> Option<usize> {
@@ -154,22 +169,19 @@ fn holder(playback: &Playback, cursor: usize) -> Option<usize> {
     phases.iter().position(|p| *p == Phase::In(State::Holding))
 }
 
-/// The timeline's mark for a node in `phase`.
+/// The timeline's cell for a node in `phase`: a state's, as every
+/// timeline draws it ([`states`](crate::render::states)); blank before
+/// and after.
 fn mark(phase: Phase, unicode: bool) -> char {
-    let (fancy, plain) = match phase {
-        Phase::NotStarted | Phase::Ended(_) => (' ', ' '),
-        Phase::In(state) => match state {
-            State::Waiting | State::Permit => ('·', '.'),
-            State::Sleeping => ('─', '-'),
-            State::Ready => ('░', ':'),
-            State::Holding => ('█', '#'),
-            State::Offloaded => ('▒', '='),
-            State::Children => ('┄', '~'),
-        },
-    };
-    match unicode {
-        true => fancy,
-        false => plain,
+    match phase {
+        Phase::NotStarted | Phase::Ended(_) => ' ',
+        Phase::In(state) => {
+            let look = states::look(state);
+            match unicode {
+                true => look.unicode,
+                false => look.ascii,
+            }
+        }
     }
 }
 
@@ -190,7 +202,9 @@ fn draw_timeline(frame: &mut Frame, area: Rect, model: &Model, player: &Player, 
         false => ((player.now.as_secs_f64() / wall.as_secs_f64()) * columns as f64) as usize,
     }
     .min(columns - 1);
+    let first = first_row(model, player, inner.height);
     let lines: Vec<Line> = (0..model.nodes.len())
+        .skip(first)
         .take(inner.height as usize)
         .map(|n| {
             let spans: Vec<Span> = (0..columns)
@@ -420,7 +434,7 @@ mod tests {
         for part in [
             "t = 0s / 3s",
             "paused",
-            " tree at 0s ",
+            " tree, thread free ",
             " timeline",
             " events ",
             "asyncio program",
@@ -460,6 +474,36 @@ mod tests {
         player.apply(&model, Action::ToggleHelp);
         let shown = text(&screen(&model, &player, 80, 24));
         assert!(shown.contains("go to a time"), "{shown}");
+    }
+
+    /// The timeline's cells are the states as every timeline draws them.
+    #[test]
+    fn the_timeline_draws_states_as_states_rs_does() {
+        let model = model("gather(serial(1:a, block(2:b)), 3:c)");
+        let player = Player::new();
+        let shown = text(&screen(&model, &player, 80, 24));
+        let style = crate::render::style::Style::default();
+        let drawn: Vec<State> = shown
+            .chars()
+            .filter_map(|c| states::state_of(c, &style))
+            .collect();
+        for state in [State::Holding, State::Sleeping] {
+            assert!(drawn.contains(&state), "{state:?} in\n{shown}");
+        }
+    }
+
+    /// A tree taller than its pane scrolls to the selected group.
+    #[test]
+    fn the_tree_scrolls_to_the_selected_group() {
+        let serials: Vec<String> = (0..12).map(|i| format!("serial(1:a{i}, 1:b{i})")).collect();
+        let model = model(&format!("gather({})", serials.join(", ")));
+        let mut player = Player::new();
+        for _ in 0..12 {
+            player.apply(&model, Action::SelectNext);
+        }
+        let shown = text(&screen(&model, &player, 80, 24));
+        assert!(shown.contains("a11"), "{shown}");
+        assert!(!shown.contains(" a0 "), "{shown}");
     }
 
     #[test]
