@@ -148,3 +148,31 @@ fn the_book_examples_have_their_paths() {
     assert_eq!(f.path[2].from, Duration::from_secs(2));
     assert_eq!(f.in_flight.peak, 1);
 }
+
+/// Every view says it: JSON marks the path and gives each slack; the table
+/// marks the path ◆ and has a slack column; the figures line names it.
+#[test]
+fn the_views_mark_the_path_and_give_the_slack() {
+    let json = common::stdout_of(&mut common::virtual_run(&[
+        "run",
+        "--format",
+        "json",
+        "gather(1:a, 3:b)",
+    ]));
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["figures"]["critical_path_s"], 3.0);
+    assert_eq!(doc["figures"]["in_flight_peak"], 2);
+    assert_eq!(doc["pairs"][0]["critical"], false);
+    assert_eq!(doc["pairs"][0]["slack_s"], 2.0);
+    assert_eq!(doc["pairs"][1]["critical"], true);
+    assert_eq!(doc["nodes"][2]["slack_s"], 0.0);
+    let human = common::stdout_of(&mut common::virtual_run(&[
+        "run",
+        "-q",
+        "--no-timeline",
+        "gather(1:a, 3:b)",
+    ]));
+    assert!(human.contains("┆ slack │"), "{human}");
+    assert!(human.contains("b ◆"), "{human}");
+    assert!(human.contains("critical path 3s: b"), "{human}");
+}

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::{saywhen, stdout_of};
 
-const TOPICS: [&str; 22] = [
+const TOPICS: [&str; 23] = [
     "serial",
     "tasks",
     "gather",
@@ -30,6 +30,7 @@ const TOPICS: [&str; 22] = [
     "block",
     "sh",
     "ties",
+    "critical",
 ];
 
 #[test]
@@ -142,6 +143,7 @@ fn lessons_quote_the_call_they_teach() {
         ("fail", "recorder.fail(index);"),
         ("block", "std::thread::sleep(delay);"),
         ("ties", "self.fire(target, timer::at_step(step));"),
+        ("critical", "at = candidate.part.from;"),
     ];
     for (topic, call) in quotes {
         let out = stdout_of(saywhen().args(["explain", topic]));

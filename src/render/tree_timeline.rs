@@ -326,6 +326,7 @@ pub(crate) fn rows(
         })?;
     }
     let columns = layout.indent() - 1;
+    let path = report.critical_path();
     for row in &selection.rows {
         let (text, depth) = match row {
             Row::Node { node, depth, .. } => (name(&report.scenario, *node).into_owned(), *depth),
@@ -339,9 +340,16 @@ pub(crate) fn rows(
             Row::Node { node, folded, .. } => node_row(report, *node, *folded, layout, style),
             Row::More { pairs, .. } => more_row(report, pairs, layout, style),
         };
+        // The column between label and bar marks the critical path.
+        let mark = match row {
+            Row::Node { node, .. } if path.critical(*node, Some(report)) => {
+                super::tree::critical_mark(style)
+            }
+            _ => ' ',
+        };
         write!(
             out,
-            "{:shift$}{} ",
+            "{:shift$}{}{mark}",
             "",
             style.paint(drawn.color, label),
             shift = shift
@@ -641,12 +649,21 @@ pub(crate) fn ended_counts(report: &Report, pairs: Range<usize>) -> String {
 /// What the marks mean, under the axis.
 pub(crate) fn legend(style: &Style, out: &mut dyn Write) -> io::Result<()> {
     let text = match style.unicode {
-        true => "├─┤ group, its wall · ░ did not finish · ✂ cancelled or timed out · ✗ failed",
-        false => "[=] group, its wall; '-' did not finish; / cancelled or timed out; x failed",
+        true => {
+            "├─┤ group, its wall · ░ did not finish · ✂ cancelled or timed out · ✗ failed\n\
+                 ◆ on the critical path"
+        }
+        false => {
+            "[=] group, its wall; '-' did not finish; / cancelled or timed out; x failed\n\
+                  * on the critical path"
+        }
     };
-    fit::write_wrapped(out, text, style, |line| {
-        style.paint(style.dim(), line).to_string()
-    })
+    for line in text.lines() {
+        fit::write_wrapped(out, line, style, |line| {
+            style.paint(style.dim(), line).to_string()
+        })?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
