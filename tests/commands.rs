@@ -361,6 +361,44 @@ fn a_dry_run_shows_commands_with_unknown_durations() {
     );
 }
 
+/// Under a deadline a command's unknown length leaves the outcome open: the
+/// dry run says at most when, and both ways it can end, not "timed out".
+#[test]
+fn a_dry_run_under_a_deadline_says_both_ways_it_can_end() {
+    let _alone = alone();
+    let output = saywhen()
+        .args([
+            "run",
+            "--dry-run",
+            "--color",
+            "never",
+            "timeout(10s, gather(sh('curl -s a'), 1:b))",
+        ])
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let row = |name: &str| {
+        text.lines()
+            .find(|line| line.contains(name))
+            .unwrap_or_else(|| panic!("no {name} row in {text}"))
+            .to_owned()
+    };
+    assert!(row("timeout(10s)").contains("≤ +10s"), "{text}");
+    assert!(row("timeout(10s)").contains("done or timed out"), "{text}");
+    assert!(
+        row("sh 'curl -s a'").contains("done or cancelled"),
+        "{text}"
+    );
+    // b's second is known, and within the deadline either way.
+    assert!(row("┆ 1s ").contains("┆ +1s "), "{text}");
+    assert!(row("┆ 1s ").contains("┆ done "), "{text}");
+    assert!(
+        text.contains("until its commands have run: done if they end in time, timed out at +10s"),
+        "{text}"
+    );
+}
+
 /// The faults the issue lists, each a clear report, none a hang.
 #[test]
 fn faults_are_reported_not_hung_on() {

@@ -244,8 +244,14 @@ fn a_fifo_without_a_reader_does_not_hold_up_the_run() {
     let (sent, got) = std::sync::mpsc::channel();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     std::thread::spawn(move || {
+        // The model's lines, then the summary.
         let mut line = String::new();
-        let _ = stdout.read_line(&mut line);
+        while stdout.read_line(&mut line).is_ok_and(|n| n > 0) {
+            if line.starts_with("{\"event\":\"summary\"") {
+                break;
+            }
+            line.clear();
+        }
         let _ = sent.send(line);
     });
     let summary = got.recv_timeout(std::time::Duration::from_secs(20));

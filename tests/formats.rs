@@ -77,14 +77,24 @@ fn jsonl_streams_events_then_a_summary() {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect();
     let events: Vec<&str> = lines.iter().map(|l| l["event"].as_str().unwrap()).collect();
-    assert_eq!(events, ["started", "said", "said", "finished", "summary"]);
+    assert_eq!(
+        events,
+        [
+            "started", "said", "said", "finished", "model", "states", "states", "summary"
+        ]
+    );
     assert!(lines.iter().all(|l| l["schema"] == 1));
     assert_eq!(lines[1]["message"], "hello");
     assert_eq!(lines[1]["index"], 1);
     assert_eq!(lines[1]["at_s"], 1.0);
     assert_eq!(lines[1]["mode"], "tasks");
     assert_eq!(lines[3]["wall_s"], 2.0);
-    assert_eq!(lines[4]["modes"][0]["wall_s"]["median"], 2.0);
+    assert_eq!(lines[4]["states_are"], "modelled");
+    assert_eq!(
+        lines[6]["states"],
+        serde_json::json!([["sleeping", 0.0, 1.0]])
+    );
+    assert_eq!(lines[7]["modes"][0]["wall_s"]["median"], 2.0);
     insta::assert_snapshot!("jsonl_single", without_timestamps(&text));
 }
 
@@ -104,14 +114,17 @@ fn jsonl_compare_streams_each_mode_and_quiet_keeps_the_summary() {
         .collect();
     assert_eq!(
         events.len(),
-        3 * 4 + 1,
-        "first run of each mode, then the summary"
+        3 * 4 + 3 * 3 + 1,
+        "first run of each mode, each one's modelled states, then the summary"
     );
     assert_eq!(events[4], "started tasks");
-    assert_eq!(events[12], "summary -");
+    assert_eq!(events[12], "model serial");
+    assert_eq!(events[13], "states serial");
+    assert_eq!(events[21], "summary -");
+    // What follows the runs stays: each mode's states, the summary.
     let quiet = out(&["compare", "--format", "jsonl", "--quiet", "1:a"]);
-    assert_eq!(quiet.lines().count(), 1);
-    let summary: Value = serde_json::from_str(&quiet).unwrap();
+    assert_eq!(quiet.lines().count(), 3 * 2 + 1);
+    let summary: Value = serde_json::from_str(quiet.lines().last().unwrap()).unwrap();
     assert_eq!(summary["event"], "summary");
     assert_eq!(summary["modes"][1]["speedup_vs_serial"], 1.0);
 }
@@ -127,6 +140,7 @@ struct Row {
     finish_s: Option<f64>,
     late_s: Option<f64>,
     status: String,
+    modelled_states: String,
 }
 
 fn csv_rows(text: &str) -> Vec<Row> {
@@ -135,7 +149,16 @@ fn csv_rows(text: &str) -> Vec<Row> {
     assert_eq!(
         header.iter().collect::<Vec<_>>(),
         [
-            "mode", "run", "index", "message", "delay_s", "start_s", "finish_s", "late_s", "status"
+            "mode",
+            "run",
+            "index",
+            "message",
+            "delay_s",
+            "start_s",
+            "finish_s",
+            "late_s",
+            "status",
+            "modelled_states"
         ]
     );
     reader.deserialize().map(|row| row.unwrap()).collect()
@@ -168,6 +191,7 @@ fn csv_has_one_row_per_pair_per_run_and_quotes_properly() {
             finish_s: Some(0.002),
             late_s: Some(0.0005),
             status: "done".into(),
+            modelled_states: "sleeping:0:0.002".into(),
         }
     );
     assert_eq!((rows[2].run, rows[2].index), (2, 0));
@@ -219,7 +243,7 @@ fn export_writes_files_while_the_terminal_shows_the_human_view() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let events: Vec<&str> = lines.iter().map(|l| l["event"].as_str().unwrap()).collect();
-    assert_eq!(events.len(), 13);
+    assert_eq!(events.len(), 13 + 3 * 3, "with each mode's states");
     assert_eq!(&events[..4], ["started", "said", "said", "finished"]);
     assert_eq!(lines[2]["at_s"], 3.0, "serial says world at +3s");
     assert_eq!(lines[6]["at_s"], 2.0, "tasks says world at +2s");
@@ -273,7 +297,7 @@ fn the_json_examples_in_the_docs_parse() {
         assert!(value.is_object());
         blocks += 1;
     }
-    assert_eq!(blocks, 9);
+    assert_eq!(blocks, 10);
     // The JSON Lines example is a console block (tests/readme.rs runs it).
     let jsonl = docs
         .split("--format jsonl 1:hello 2:world\n{\"event\"")

@@ -212,15 +212,17 @@ fn json_carries_the_tree_node_for_node() {
     assert_eq!(nodes, nodes_of(&report));
     // The pairs are still there, as for a flat mode.
     assert_eq!(doc["pairs"].as_array().unwrap().len(), report.plan.len());
-    // Every node has every key, `null` where it does not apply.
+    // Every node has every key, `null` where it does not apply, and the
+    // model's states.
     let keys = |node: &Value| node.as_object().unwrap().len();
     assert!(
         doc["nodes"]
             .as_array()
             .unwrap()
             .iter()
-            .all(|n| keys(n) == 20)
+            .all(|n| keys(n) == 21 && n["states"].is_array())
     );
+    assert_eq!(doc["states_are"], "modelled");
 }
 
 #[test]
@@ -236,8 +238,9 @@ fn jsonl_names_each_pairs_node_then_writes_the_tree() {
     let nodes = report.scenario.node_count();
     assert_eq!(events[0], "started");
     assert_eq!(events[pairs + 1], "finished");
-    assert_eq!(events[pairs + 2], "tree");
-    assert_eq!(events.len(), pairs + 3 + nodes + 1);
+    assert_eq!(events[pairs + 2], "model");
+    assert_eq!(events[pairs + 3], "tree");
+    assert_eq!(events.len(), pairs + 4 + nodes + 1);
     assert_eq!(events.last(), Some(&"summary"));
     // Each pair's event names its node, and tells how it ended.
     let expected = nodes_of(&report);
@@ -253,11 +256,11 @@ fn jsonl_names_each_pairs_node_then_writes_the_tree() {
         assert_eq!(line["event"], event, "{line}");
         assert_eq!(line["at_s"], node.finish_s.unwrap(), "{line}");
     }
-    let tree = &lines[pairs + 2];
+    let tree = &lines[pairs + 3];
     assert_eq!(tree["scenario"], report.scenario.text());
     assert_eq!(tree["nodes"], nodes);
     assert_eq!(tree["expected_s"], 1.0);
-    let rows: Vec<NodeRow> = lines[pairs + 3..pairs + 3 + nodes]
+    let rows: Vec<NodeRow> = lines[pairs + 4..pairs + 4 + nodes]
         .iter()
         .map(|l| serde_json::from_value(l.clone()).unwrap())
         .collect();
@@ -271,7 +274,7 @@ fn csv_records(text: &str) -> (Vec<String>, Vec<csv::StringRecord>) {
     (header, records)
 }
 
-const TREE_HEADER: [&str; 23] = [
+const TREE_HEADER: [&str; 24] = [
     "mode",
     "run",
     "id",
@@ -295,6 +298,7 @@ const TREE_HEADER: [&str; 23] = [
     "exit_code",
     "signal",
     "output",
+    "modelled_states",
 ];
 
 #[test]
@@ -450,7 +454,9 @@ fn a_flat_mode_keeps_its_formats() {
     let csv = stdout_of(&mut virtual_run(&[
         "gather", "--format", "csv", "1:a", "2:b",
     ]));
-    assert!(csv.starts_with("mode,run,index,message,delay_s,start_s,finish_s,late_s,status\n"));
+    assert!(csv.starts_with(
+        "mode,run,index,message,delay_s,start_s,finish_s,late_s,status,modelled_states\n"
+    ));
     let jsonl = stdout_of(&mut virtual_run(&["gather", "--format", "jsonl", "1:a"]));
     assert!(
         !jsonl.contains("\"id\"") && !jsonl.contains("\"tree\""),

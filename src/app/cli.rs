@@ -221,6 +221,15 @@ pub struct OutputOptions {
     /// What to print on stdout
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Print the state of every node at instant TIME (1s, 250ms), as the event-loop model plays it, instead of running; past the end, the final states
+    #[arg(long, global = true, value_name = "TIME", value_parser = parse_at, allow_hyphen_values = true)]
+    pub at: Option<Duration>,
+}
+
+/// Reads `--at`: a time as a delay is written.
+fn parse_at(text: &str) -> Result<Duration, String> {
+    crate::scenario::pair::parse_delay(text)
+        .map_err(|reason| format!("{reason}; --at takes a time such as 1s or 250ms"))
 }
 
 /// How the human view looks on a terminal.

@@ -14,6 +14,13 @@ use super::outcome::{self, Session};
 
 /// Runs every chosen mode that can run, prints the comparison.
 pub fn execute(args: &CompareArgs, options: &Options) -> Result<(), Error> {
+    if options.output.at.is_some() {
+        return Err(Error::Usage(
+            "--at shows one run's states: use it with a mode (saywhen gather 1:a 2:b --at 1s) \
+             or run"
+                .to_owned(),
+        ));
+    }
     let plan = outcome::plan(&args.pairs, options, "compare")?;
     let modes = &args.modes.0;
     // Every setting but the mode, which `compare` sets to each in turn.

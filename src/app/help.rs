@@ -45,7 +45,7 @@ pub fn command() -> Command {
         command = command.mut_subcommand(&name, |sub| {
             match (name.parse::<Mode>(), name.as_str()) {
                 (Ok(mode), _) => copies(teach(sub, &name, example(mode)), &|id| applies(id, mode)),
-                (_, "compare") => copies(teach(sub, "compare", COMPARE_EXAMPLE), &|_| true),
+                (_, "compare") => copies(teach(sub, "compare", COMPARE_EXAMPLE), &|id| id != "at"),
                 // A scenario writes its own timeouts and limits.
                 (_, "run") => copies(sub.after_help(RUN_HELP), &|id| {
                     !matches!(id, "timeout" | "limit" | "deadlines")

@@ -1,6 +1,7 @@
 //! What the binary does with a parsed command line. One file per
 //! subcommand family; `execute` only dispatches.
 
+mod at;
 pub mod cli;
 mod compare;
 mod explain;

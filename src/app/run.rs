@@ -43,6 +43,22 @@ pub fn execute(args: &RunArgs, options: &Options) -> Result<(), Error> {
         // export files as they were.
         spec.check_scenario(scenario).map_err(RunError::from)?;
     }
+    if let Some(at) = options.output.at {
+        if args.dry_run {
+            return Err(Error::Usage(
+                "--at and --dry-run both run nothing: --at shows the states at one instant, \
+                 --dry-run the whole schedule; give one"
+                    .to_owned(),
+            ));
+        }
+        let [scenario] = scenarios.as_slice() else {
+            return Err(Error::Usage(format!(
+                "--at shows the states of one scenario, not {}: give them one at a time",
+                scenarios.len()
+            )));
+        };
+        return super::at::execute(scenario, at, options);
+    }
     if args.dry_run {
         return dry_run(&scenarios, options);
     }

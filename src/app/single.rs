@@ -8,12 +8,16 @@ use crate::measure::repeat::{Subject, measure_observed};
 use crate::output::export::Results;
 use crate::render::Format;
 use crate::scenario::mode::Mode;
+use crate::scenario::tree::Scenario;
 
 use super::outcome::{self, Session};
 
 /// Makes the plan, runs it with a printer attached, prints the report.
 pub fn execute(mode: Mode, args: &PairArgs, options: &Options) -> Result<(), Error> {
     let plan = outcome::plan(args, options, mode.name())?;
+    if let Some(at) = options.output.at {
+        return super::at::execute(&Scenario::flat(mode, plan), at, options);
+    }
     let spec = options.concurrency.spec(mode, options.run.clock());
     spec.check().map_err(RunError::from)?;
     let session = Session::start(&plan, options, Format::renderer)?;

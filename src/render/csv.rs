@@ -2,9 +2,9 @@
 //! for spreadsheets and data tools:
 //!
 //! ```text
-//! mode,run,index,message,delay_s,start_s,finish_s,late_s,status
-//! serial,1,0,hello,1,0,1,0,done
-//! serial,1,1,world,2,1,3,0,done
+//! mode,run,index,message,delay_s,start_s,finish_s,late_s,status,modelled_states
+//! serial,1,0,hello,1,0,1,0,done,sleeping:0:1
+//! serial,1,1,world,2,1,3,0,done,waiting:0:1 sleeping:1:3
 //! ```
 //!
 //! Quoting is the `csv` crate's (RFC 4180): a message with a comma, a quote
@@ -18,8 +18,11 @@
 //! the arithmetic expected beside what happened (see [`TREE_HEADER`]); a
 //! dry run writes the same columns with the measured ones empty.
 //!
-//! A series or a comparison cut short (Ctrl-C) ends with a `#` line that
-//! says so.
+//! `modelled_states` is what the event-loop model says the pair (or node)
+//! was doing, `state:from_s:to_s` each ([`crate::render::state_spans`]);
+//! when the model cannot tell a run's states, a `#` line after the rows
+//! says why. A series or a comparison cut short (Ctrl-C) ends with a `#`
+//! line that says so.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -33,6 +36,7 @@ use crate::measure::Measurement;
 use crate::measure::compare::Comparison;
 use crate::measure::report::Report;
 use crate::render::nodes::{NodeRecord, Tree};
+use crate::render::state_spans::{Model, Spans, csv_cell};
 use crate::render::{Renderer, wall_stats};
 use crate::scenario::pair::exact_seconds;
 use crate::scenario::tree::Scenario;
@@ -52,6 +56,7 @@ struct Row<'a> {
     finish_s: Option<String>,
     late_s: Option<String>,
     status: &'static str,
+    modelled_states: String,
 }
 
 impl Renderer for Csv {
@@ -91,12 +96,18 @@ fn write_rows<'a>(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mut runs = runs.peekable();
+    let mut models = Models::default();
     if runs.peek().is_some_and(|(_, report)| report.mode.is_none()) {
-        return write_trees(runs, out);
+        write_trees(runs, &mut models, &mut *out)?;
+        return models.write_notes(out);
     }
-    let mut writer = csv::Writer::from_writer(out);
+    let mut writer = csv::Writer::from_writer(&mut *out);
     for (run, report) in runs {
+        let model = models.of(&report);
         for pair in report.pairs() {
+            let states = model
+                .states()
+                .map_or(Spans(&[]), |states| states.of_pair(pair.index));
             writer
                 .serialize(Row {
                     mode: report.label(),
@@ -108,11 +119,48 @@ fn write_rows<'a>(
                     finish_s: pair.ended().map(plain),
                     late_s: pair.late().map(plain_signed),
                     status: pair.status().name(),
+                    modelled_states: csv_cell(states, plain),
                 })
                 .map_err(io_error)?;
         }
     }
-    writer.flush()
+    writer.flush()?;
+    drop(writer);
+    models.write_notes(out)
+}
+
+/// The model's states of each run, worked out once for runs that share a
+/// scenario (every run of one mode does), and why any were left out.
+#[derive(Default)]
+struct Models {
+    last: Option<(*const Scenario, std::rc::Rc<Model>)>,
+    omitted: Vec<&'static str>,
+}
+
+impl Models {
+    fn of(&mut self, report: &Report) -> std::rc::Rc<Model> {
+        let scenario = std::sync::Arc::as_ptr(&report.scenario);
+        if let Some((last, model)) = &self.last
+            && *last == scenario
+        {
+            return model.clone();
+        }
+        let model = std::rc::Rc::new(Model::of(report));
+        if let Some(why) = model.omitted()
+            && !self.omitted.contains(&why)
+        {
+            self.omitted.push(why);
+        }
+        self.last = Some((scenario, model.clone()));
+        model
+    }
+
+    /// A `#` line after the rows for each reason states were left out.
+    fn write_notes(&self, out: &mut dyn Write) -> io::Result<()> {
+        self.omitted
+            .iter()
+            .try_for_each(|why| writeln!(out, "# modelled_states left out: {why}"))
+    }
 }
 
 /// The writer's error as the I/O error it is, so that a closed pipe stays a
@@ -126,7 +174,7 @@ fn io_error(error: csv::Error) -> io::Error {
 }
 
 /// The columns of a scenario's CSV: one row per node.
-pub const TREE_HEADER: [&str; 23] = [
+pub const TREE_HEADER: [&str; 24] = [
     "mode",
     "run",
     "id",
@@ -150,11 +198,13 @@ pub const TREE_HEADER: [&str; 23] = [
     "exit_code",
     "signal",
     "output",
+    "modelled_states",
 ];
 
 /// Every node of every run of scenarios.
 fn write_trees<'a>(
     runs: impl Iterator<Item = (usize, Cow<'a, Report>)>,
+    models: &mut Models,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
@@ -163,10 +213,12 @@ fn write_trees<'a>(
         let Some(tree) = Tree::of_report(&report) else {
             continue;
         };
+        let model = models.of(&report);
         let mode = report.label();
-        for record in tree.records() {
+        for (place, record) in tree.records().enumerate() {
+            let states = model.states().map_or(Spans(&[]), |states| states.at(place));
             writer
-                .write_record(tree_row(&mode, Some(run), &record))
+                .write_record(tree_row(&mode, Some(run), &record, states))
                 .map_err(io_error)?;
         }
     }
@@ -182,7 +234,7 @@ pub fn write_planned(scenarios: &[&Scenario], out: &mut dyn Write) -> io::Result
         let mode = crate::measure::report::scenario_label(scenario);
         for record in tree.records() {
             writer
-                .write_record(tree_row(&mode, None, &record))
+                .write_record(tree_row(&mode, None, &record, Spans(&[])))
                 .map_err(io_error)?;
         }
     }
@@ -191,7 +243,12 @@ pub fn write_planned(scenarios: &[&Scenario], out: &mut dyn Write) -> io::Result
 
 /// One node's row, in [`TREE_HEADER`]'s order; what does not apply to it,
 /// or was not measured, is an empty field.
-fn tree_row(mode: &str, run: Option<usize>, node: &NodeRecord<'_>) -> [String; 23] {
+fn tree_row(
+    mode: &str,
+    run: Option<usize>,
+    node: &NodeRecord<'_>,
+    states: Spans<'_>,
+) -> [String; 24] {
     let text = |value: Option<String>| value.unwrap_or_default();
     let measured = node.measured;
     [
@@ -226,6 +283,7 @@ fn tree_row(mode: &str, run: Option<usize>, node: &NodeRecord<'_>) -> [String; 2
                 .map(|c| c.to_string()),
         ),
         text(node.run.map(|r| r.output.text())),
+        csv_cell(states, plain),
     ]
 }
 

@@ -23,6 +23,7 @@ use crate::measure::report::{PairReport, Report};
 use crate::measure::stats::Stats;
 use crate::render::Renderer;
 use crate::render::nodes::{NodeRecord, Tree};
+use crate::render::state_spans::{Model, ModelDocument, Spans, States, to_writer_pretty};
 use crate::scenario::tree::Scenario;
 use crate::scenario::units::{seconds, seconds_signed};
 
@@ -35,7 +36,7 @@ pub struct Json;
 
 impl Renderer for Json {
     fn report(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &RunDocument::new(report))?;
+        to_writer_pretty(&mut *out, &RunDocument::new(report))?;
         writeln!(out)
     }
 
@@ -52,12 +53,12 @@ impl Renderer for Json {
                 leaf_medians: LeafMedians::of(m),
             });
         }
-        serde_json::to_writer_pretty(&mut *out, &document)?;
+        to_writer_pretty(&mut *out, &document)?;
         writeln!(out)
     }
 
     fn comparison(&mut self, c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &CompareDocument::new(c))?;
+        to_writer_pretty(&mut *out, &CompareDocument::new(c))?;
         writeln!(out)
     }
 }
@@ -95,18 +96,17 @@ struct RunDocument<'a> {
     drift_s: Option<f64>,
     /// joinset and race: 0-based indices in the order results were collected.
     completion_order: &'a [usize],
+    /// The model's states: `states_are` and `threads`, or why not.
+    #[serde(flatten)]
+    model: ModelDocument,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     repeated: Option<Repeated>,
     /// Pairs in flight, the thread's busy share, the critical path.
     figures: FiguresDocument,
-    #[serde(serialize_with = "pairs")]
-    pairs: (&'a Report, Rc<Concurrency>),
+    pairs: PairsDocument<'a>,
     /// A scenario: every node, in pre-order.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "marked_nodes"
-    )]
-    nodes: Option<(Tree<'a>, Rc<Concurrency>)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nodes: Option<NodesDocument<'a>>,
 }
 
 /// The run's concurrency figures (see [`Concurrency`]).
@@ -259,6 +259,14 @@ impl<'a> RunDocument<'a> {
     fn new(report: &'a Report) -> Self {
         let tree = Tree::of_report(report);
         let concurrency = Rc::new(report.concurrency());
+        let model = Model::of(report);
+        let head = ModelDocument::of(&model, tree.as_ref().map(|tree| tree.scenario));
+        // A scenario's states are on its nodes; a flat mode's, on its pairs.
+        let states = model.into_states();
+        let (pair_states, node_states) = match tree {
+            Some(_) => (None, states),
+            None => (states, None),
+        };
         RunDocument {
             figures: FiguresDocument::new(report, &concurrency, tree.as_ref()),
             schema: SCHEMA,
@@ -279,53 +287,79 @@ impl<'a> RunDocument<'a> {
             deadlines: report.deadlines.name(),
             drift_s: report.drift().map(seconds_signed),
             completion_order: &report.collected,
+            model: head,
             repeated: None,
-            pairs: (report, concurrency.clone()),
-            nodes: tree.map(|tree| (tree, concurrency)),
+            pairs: PairsDocument {
+                report,
+                concurrency: concurrency.clone(),
+                states: pair_states,
+            },
+            nodes: tree.map(|tree| NodesDocument {
+                tree,
+                states: node_states,
+                concurrency: Some(concurrency),
+            }),
         }
     }
 }
 
-/// Streams the pairs, so a million of them need no second copy in memory.
-fn pairs<S: Serializer>(
-    (report, c): &(&Report, Rc<Concurrency>),
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    serializer.collect_seq(report.pairs().map(|pair| {
-        let node = crate::scenario::tree::Node::Pair {
-            index: pair.index as u32,
-            action: report.scenario.action_of(pair.index),
-        };
-        let mut document = PairDocument::from(pair);
-        document.critical = c.critical(node, Some(report));
-        document.slack_s = slack_s(c.slack(node, Some(report)));
-        document
-    }))
+/// A run's pairs, marked on or off the critical path, with a flat mode's
+/// states.
+struct PairsDocument<'a> {
+    report: &'a Report,
+    concurrency: Rc<Concurrency>,
+    states: Option<States>,
 }
 
-/// Streams a tree's nodes, one record at a time.
-fn nodes<S: Serializer>(tree: &Option<Tree<'_>>, serializer: S) -> Result<S::Ok, S::Error> {
-    match tree {
-        Some(tree) => serializer.collect_seq(tree.records().map(NodeDocument::from)),
-        None => serializer.serialize_none(),
+/// Streams the pairs, so a million of them need no second copy in memory.
+impl Serialize for PairsDocument<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (report, c) = (self.report, &self.concurrency);
+        serializer.collect_seq(report.pairs().map(|pair| {
+            let index = pair.index;
+            let node = crate::scenario::tree::Node::Pair {
+                index: index as u32,
+                action: report.scenario.action_of(index),
+            };
+            let mut document = PairDocument::from(pair);
+            document.critical = c.critical(node, Some(report));
+            document.slack_s = slack_s(c.slack(node, Some(report)));
+            document.states = self.states.as_ref().map(|states| states.of_pair(index));
+            document
+        }))
     }
 }
 
-/// The nodes of a run, each marked on or off the critical path, with its
+/// A tree's nodes, with the model's states when it has them; a run's
+/// (`--format json`) each marked on or off the critical path, with its
 /// slack.
-fn marked_nodes<S: Serializer>(
-    tree: &Option<(Tree<'_>, Rc<Concurrency>)>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    match tree {
-        Some((tree, c)) => serializer.collect_seq(tree.records().map(|record| {
+pub(super) struct NodesDocument<'a> {
+    pub(super) tree: Tree<'a>,
+    pub(super) states: Option<States>,
+    pub(super) concurrency: Option<Rc<Concurrency>>,
+}
+
+/// Streams a tree's nodes, one record at a time.
+impl Serialize for NodesDocument<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.documents())
+    }
+}
+
+impl NodesDocument<'_> {
+    /// Each node's document, in pre-order.
+    pub(super) fn documents(&self) -> impl Iterator<Item = NodeDocument<'_>> + '_ {
+        let tree = &self.tree;
+        tree.records().enumerate().map(|(place, record)| {
             let node = record.node;
             let mut document = NodeDocument::from(record);
-            document.critical = Some(c.critical(node, tree.report));
-            document.slack_s = slack_s(c.slack(node, tree.report));
+            if let Some(c) = &self.concurrency {
+                document.critical = Some(c.critical(node, tree.report));
+                document.slack_s = slack_s(c.slack(node, tree.report));
+            }
+            document.states = self.states.as_ref().map(|states| states.at(place));
             document
-        })),
-        None => serializer.serialize_none(),
+        })
     }
 }
 
@@ -359,6 +393,9 @@ pub(super) struct NodeDocument<'a> {
     critical: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     slack_s: Option<Option<f64>>,
+    /// The model's states, `[state, from_s, to_s]` each.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    states: Option<Spans<'a>>,
 }
 
 /// A command leaf's node: what it runs, and what it left.
@@ -416,6 +453,7 @@ impl<'a> From<NodeRecord<'a>> for NodeDocument<'a> {
             }),
             critical: None,
             slack_s: None,
+            states: None,
         }
     }
 }
@@ -432,6 +470,9 @@ struct PairDocument<'a> {
     critical: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     slack_s: Option<Option<f64>>,
+    /// A flat mode's: the model's states, `[state, from_s, to_s]` each.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    states: Option<Spans<'a>>,
 }
 
 impl<'a> From<PairReport<'a>> for PairDocument<'a> {
@@ -446,6 +487,7 @@ impl<'a> From<PairReport<'a>> for PairDocument<'a> {
             status: pair.status().name(),
             critical: false,
             slack_s: None,
+            states: None,
         }
     }
 }
@@ -500,7 +542,8 @@ impl<'a> CompareDocument<'a> {
             .zip(&c.modes)
             .map(|(mode, m)| CompareMode {
                 mode,
-                tree: Tree::of_report(m.first()).map(TreeDocument::new),
+                tree: Tree::of_report(m.first())
+                    .map(|tree| TreeDocument::new(tree, Model::of(m.first()))),
             })
             .collect();
         CompareDocument {
@@ -518,16 +561,22 @@ impl<'a> CompareDocument<'a> {
 struct TreeDocument<'a> {
     scenario: String,
     arithmetic: String,
-    #[serde(serialize_with = "nodes")]
-    nodes: Option<Tree<'a>>,
+    #[serde(flatten)]
+    model: ModelDocument,
+    nodes: NodesDocument<'a>,
 }
 
 impl<'a> TreeDocument<'a> {
-    fn new(tree: Tree<'a>) -> Self {
+    fn new(tree: Tree<'a>, model: Model) -> Self {
         TreeDocument {
             scenario: tree.text(),
             arithmetic: tree.arithmetic(),
-            nodes: Some(tree),
+            model: ModelDocument::of(&model, Some(tree.scenario)),
+            nodes: NodesDocument {
+                tree,
+                states: model.into_states(),
+                concurrency: None,
+            },
         }
     }
 }
@@ -582,8 +631,7 @@ struct PlannedScenario<'a> {
     scenario: String,
     arithmetic: String,
     expected_s: Option<f64>,
-    #[serde(serialize_with = "nodes")]
-    nodes: Option<Tree<'a>>,
+    nodes: NodesDocument<'a>,
 }
 
 impl<'a> PlannedScenario<'a> {
@@ -593,7 +641,11 @@ impl<'a> PlannedScenario<'a> {
             scenario: tree.text(),
             arithmetic: tree.arithmetic(),
             expected_s: known(tree.expected_wall()),
-            nodes: Some(tree),
+            nodes: NodesDocument {
+                tree,
+                states: None,
+                concurrency: None,
+            },
         }
     }
 }

@@ -29,7 +29,8 @@ use serde::Serialize;
 
 use std::sync::Arc;
 
-use super::json::{ModeDocument, NodeDocument, SCHEMA, Stopped, TIMESTAMP};
+use super::json::{ModeDocument, NodeDocument, NodesDocument, SCHEMA, Stopped, TIMESTAMP};
+use super::state_spans::{Model, ModelDocument, Spans, States};
 use crate::engine::event::Event;
 use crate::engine::record::End;
 use crate::measure::Measurement;
@@ -158,13 +159,35 @@ struct NodeLine<'a> {
     node: NodeDocument<'a>,
 }
 
+/// What the model says of a run's states (`states_are`, `threads`), or
+/// why it says nothing.
+#[derive(Serialize)]
+struct ModelLine<'a> {
+    event: &'static str,
+    schema: u32,
+    mode: &'a str,
+    #[serde(flatten)]
+    model: ModelDocument,
+}
+
+/// A flat mode's pair: its modelled states.
+#[derive(Serialize)]
+struct StatesLine<'a> {
+    event: &'static str,
+    schema: u32,
+    mode: &'a str,
+    index: usize,
+    states: Spans<'a>,
+}
+
 fn write_line(line: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer(&mut *out, line)?;
     out.write_all(b"\n")
 }
 
-/// A scenario's tree: the `tree` line, then a `node` line per node.
-fn write_tree(tree: &Tree<'_>, out: &mut dyn Write) -> io::Result<()> {
+/// A scenario's tree: the `tree` line, then a `node` line per node, with
+/// its states when the model has them.
+fn write_tree(tree: Tree<'_>, states: Option<States>, out: &mut dyn Write) -> io::Result<()> {
     let mode = scenario_label(tree.scenario);
     write_line(
         &Line::Tree {
@@ -177,13 +200,18 @@ fn write_tree(tree: &Tree<'_>, out: &mut dyn Write) -> io::Result<()> {
         },
         out,
     )?;
-    for record in tree.records() {
+    let nodes = NodesDocument {
+        tree,
+        states,
+        concurrency: None,
+    };
+    for node in nodes.documents() {
         write_line(
             &NodeLine {
                 event: "node",
                 schema: SCHEMA,
                 mode: &mode,
-                node: NodeDocument::from(record),
+                node,
             },
             out,
         )?;
@@ -195,14 +223,41 @@ fn write_tree(tree: &Tree<'_>, out: &mut dyn Write) -> io::Result<()> {
 pub fn write_planned(scenarios: &[&Scenario], out: &mut dyn Write) -> io::Result<()> {
     scenarios
         .iter()
-        .try_for_each(|scenario| write_tree(&Tree::planned(scenario), out))
+        .try_for_each(|scenario| write_tree(Tree::planned(scenario), None, out))
 }
 
-/// The tree of a measurement's first counted run, if it is a scenario's.
+/// What the model says of a measurement's first counted run (the `model`
+/// line), then its tree if it is a scenario's, or a flat mode's `states`
+/// lines.
 fn write_tree_of(m: &Measurement, out: &mut dyn Write) -> io::Result<()> {
-    match Tree::of_report(m.first()) {
-        Some(tree) => write_tree(&tree, out),
-        None => Ok(()),
+    let report = m.first();
+    let model = Model::of(report);
+    let tree = Tree::of_report(report);
+    let mode = report.label();
+    write_line(
+        &ModelLine {
+            event: "model",
+            schema: SCHEMA,
+            mode: &mode,
+            model: ModelDocument::of(&model, tree.as_ref().map(|tree| tree.scenario)),
+        },
+        out,
+    )?;
+    match (tree, model.into_states()) {
+        (Some(tree), states) => write_tree(tree, states, out),
+        (None, Some(states)) => (0..report.plan.len()).try_for_each(|index| {
+            write_line(
+                &StatesLine {
+                    event: "states",
+                    schema: SCHEMA,
+                    mode: &mode,
+                    index,
+                    states: states.of_pair(index),
+                },
+                out,
+            )
+        }),
+        (None, None) => Ok(()),
     }
 }
 

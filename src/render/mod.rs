@@ -4,8 +4,10 @@
 //! what the terminal can show is decided once, at the edge, as a
 //! [`style::Style`] (`style.rs`), and passed in.
 //! A scenario's tree reaches the machine formats as the records of
-//! [`nodes`], so every format says the same of each node.
+//! [`nodes`], so every format says the same of each node; the model's
+//! states of each node, and who holds the thread, as [`state_spans`].
 
+pub mod at;
 pub mod baseline;
 mod compare_table;
 mod csv;
@@ -18,6 +20,7 @@ pub mod lesson;
 pub mod markdown;
 pub mod mermaid;
 pub mod nodes;
+pub mod state_spans;
 pub mod style;
 pub mod summary;
 pub mod svg;

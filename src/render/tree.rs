@@ -51,6 +51,7 @@ pub fn write_report(report: &Report, style: &Style, out: &mut dyn Write) -> io::
         &report.scenario,
         schedule,
         Some(report),
+        None,
         &concurrency,
         style,
     );
@@ -82,12 +83,40 @@ pub fn write_report(report: &Report, style: &Style, out: &mut dyn Write) -> io::
 }
 
 /// The tree and its arithmetic, before anything runs (`--dry-run`).
+///
+/// A command's length is unknown until it runs, and the arithmetic counts
+/// it as never ending, so a deadline or a race decides. Where that is not
+/// certain (the commands might end first) the table says what is: `≤ +10s`,
+/// `done or timed out`, from the same tree with the commands instant.
 pub fn write_dry_run(scenario: &Scenario, style: &Style, out: &mut dyn Write) -> io::Result<()> {
     let schedule = Schedule::of(scenario);
     let concurrency = Concurrency::of_tree(scenario, &schedule);
-    let table = nodes_table(scenario, &schedule, None, &concurrency, style);
+    let instant = scenario
+        .has_unmeasured_commands()
+        .then(|| Schedule::of(&scenario.with_instant_commands()));
+    let table = nodes_table(
+        scenario,
+        &schedule,
+        None,
+        instant.as_ref(),
+        &concurrency,
+        style,
+    );
     writeln!(out, "{table}")?;
     write_arithmetic(scenario, &schedule, style, out)?;
+    if let Some(instant) = &instant {
+        let root = scenario.root();
+        let (slow, fast) = (schedule.of_node(root), instant.of_node(root));
+        if Status::from(slow.end) != Status::from(fast.end) {
+            let line = format!(
+                "  until its commands have run: {} if they end in time, {} at {} if not",
+                Status::from(fast.end).name(),
+                Status::from(slow.end).name(),
+                offset_or_unknown(slow.end_at)
+            );
+            writeln!(out, "{}", style.text(fit(&line, style)))?;
+        }
+    }
     for line in concurrency.lines(scenario) {
         writeln!(out, "{}", style.text(fit(&line, style)))?;
     }
@@ -197,10 +226,13 @@ fn write_counts(report: &Report, style: &Style, out: &mut dyn Write) -> io::Resu
     )
 }
 
+/// `instant`: for a dry run with unmeasured commands, the schedule were
+/// they instant (see [`write_dry_run`]).
 fn nodes_table(
     scenario: &Scenario,
     schedule: &Schedule,
     report: Option<&Report>,
+    instant: Option<&Schedule>,
     concurrency: &Concurrency,
     style: &Style,
 ) -> Table {
@@ -257,7 +289,11 @@ fn nodes_table(
                 .unwrap_or_default();
                 row.extend(measured_cells(node, expected, timing, scenario));
             }
-            None => row.extend(expected_cells(expected)),
+            None => row.extend(expected_cells(
+                expected,
+                instant.map(|instant| instant.of_node(node)),
+                style,
+            )),
         }
         row.push(slack_cell(concurrency.slack(node, report), style));
         let slack = row.pop().unwrap_or_default();
@@ -302,9 +338,9 @@ fn nodes_table(
         })
         .collect();
     let others: usize = widths.iter().skip(1).map(|w| w + 3).sum();
-    let widest_mark = marks.iter().map(|m| fit::width(m)).max().unwrap_or(0);
-    let room = style.width.saturating_sub(others + 4 + widest_mark).max(8);
+    let room = style.width.saturating_sub(others + 4).max(8);
     for (row, mark) in rows.iter_mut().zip(&marks) {
+        let room = room.saturating_sub(fit::width(mark)).max(8);
         if fit::width(&row[0]) > room {
             row[0] = fit::cut(&row[0], room, style);
         }
@@ -341,7 +377,7 @@ fn indent(depth: usize, style: &Style) -> String {
 
 /// A node as the table names it: a group's kind (`limit(2)`), or a pair's
 /// message with what it does when it is not a plain say.
-fn label(scenario: &Scenario, node: Node, style: &Style) -> String {
+pub(crate) fn label(scenario: &Scenario, node: Node, style: &Style) -> String {
     match node {
         Node::Group(g) => scenario.group(g).kind.to_string(),
         Node::Pair { index, action } => {
@@ -357,16 +393,28 @@ fn label(scenario: &Scenario, node: Node, style: &Style) -> String {
     }
 }
 
-fn expected_cells(expected: Expected) -> [String; 3] {
-    [
-        expected
-            .start
-            .map_or_else(|| "-".to_owned(), offset_or_unknown),
-        offset_or_unknown(expected.end_at),
-        crate::measure::report::Status::from(expected.end)
-            .name()
-            .to_owned(),
-    ]
+/// A dry run's cells: when a node starts and ends, and how; where the
+/// commands' lengths decide (`instant` differs), at most when, and both
+/// ways it can end.
+fn expected_cells(expected: Expected, instant: Option<Expected>, style: &Style) -> [String; 3] {
+    let instant = instant.unwrap_or(expected);
+    let le = if style.unicode { "≤" } else { "<=" };
+    let at_most = |slow: Duration, fast: Duration| match slow == fast || slow >= UNKNOWN {
+        true => offset_or_unknown(slow),
+        false => format!("{le} {}", offset(slow)),
+    };
+    let start = match (expected.start, instant.start) {
+        (Some(slow), Some(fast)) => at_most(slow, fast),
+        (Some(slow), None) => format!("- or {}", offset_or_unknown(slow)),
+        (None, Some(fast)) => format!("- or {}", offset_or_unknown(fast)),
+        (None, None) => "-".to_owned(),
+    };
+    let (slow, fast) = (Status::from(expected.end), Status::from(instant.end));
+    let status = match slow == fast {
+        true => slow.name().to_owned(),
+        false => format!("{} or {}", fast.name(), slow.name()),
+    };
+    [start, at_most(expected.end_at, instant.end_at), status]
 }
 
 fn measured_cells(

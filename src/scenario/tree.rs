@@ -314,6 +314,29 @@ impl Scenario {
         }
     }
 
+    /// Whether some command leaf has not been measured: its length, and
+    /// so what waits on it, is unknown until it runs.
+    pub fn has_unmeasured_commands(&self) -> bool {
+        self.commands.iter().any(|c| c.measured.is_none())
+    }
+
+    /// The same scenario with every unmeasured command taking no time and
+    /// succeeding: the other end of what a dry run can say (the arithmetic
+    /// counts an unknown command as never ending).
+    pub fn with_instant_commands(&self) -> Scenario {
+        let measured: Vec<Option<Measured>> = self
+            .commands
+            .iter()
+            .map(|c| {
+                c.measured.or(Some(Measured {
+                    took: Duration::ZERO,
+                    failed: false,
+                }))
+            })
+            .collect();
+        self.with_measured(&measured)
+    }
+
     /// The same scenario with what a run measured of each command (one
     /// entry per command, in order): the arithmetic then uses the measured
     /// durations, and each command's pair in the plan says its duration
