@@ -27,6 +27,7 @@ use std::time::Duration;
 use crate::engine::record::End;
 use crate::scenario::tree::{Action, GroupKind, Node, Scenario};
 use crate::scenario::units::human;
+use crate::simulate::bounds::{self, Bounds, Range};
 use crate::simulate::why;
 
 pub use crate::simulate::UNKNOWN;
@@ -64,6 +65,10 @@ pub struct Schedule {
     pub waits: Vec<String>,
     /// Where the timer's steps moved an end (see [`why::steps`]).
     pub steps: Vec<String>,
+    /// On a multi-thread runtime, each node's earliest and latest end
+    /// where tokio's work stealing decides (see [`bounds`]); `None` on the
+    /// current-thread runtime, where every end is certain.
+    pub bounds: Option<Bounds>,
 }
 
 impl Schedule {
@@ -83,6 +88,7 @@ impl Schedule {
             polite_wall: Duration::ZERO,
             waits: Vec::new(),
             steps: Vec::new(),
+            bounds: None,
         };
         Planner {
             scenario,
@@ -109,6 +115,34 @@ impl Schedule {
         }
         schedule.groups = ends.groups;
         schedule
+    }
+
+    /// Works out `scenario`'s schedule on a multi-thread runtime of
+    /// `workers` worker threads: the model's own choice of who runs what
+    /// for each node, and the bounds of the others (where they differ).
+    pub fn on_workers(scenario: &Scenario, workers: usize) -> Schedule {
+        let mut schedule = Schedule::of(scenario);
+        let bounds = bounds::bounds(scenario, workers);
+        // Who waited for the one thread is the current-thread story.
+        schedule.waits.clear();
+        schedule.steps = why::steps(scenario, &bounds.ends);
+        for (index, &expected) in bounds.ends.pairs.iter().enumerate() {
+            schedule.pairs.set(index, expected);
+        }
+        schedule.groups = bounds.ends.groups.clone();
+        schedule.bounds = Some(bounds);
+        schedule
+    }
+
+    /// The bounds of the expected wall, when tokio's work stealing decides
+    /// it (multi-thread); `None` when it is certain.
+    pub fn wall_bounds(&self) -> Option<Range> {
+        self.bounds.as_ref().map(|b| b.wall).filter(|r| !r.exact())
+    }
+
+    /// The bounds of `node`'s end, when they differ.
+    pub fn bounds_of(&self, node: Node) -> Option<Range> {
+        (self.bounds.as_ref().map(|b| b.of(node))).filter(|r| !r.exact())
     }
 
     /// What is expected of every pair, in pair order.
@@ -156,6 +190,15 @@ impl Schedule {
             Node::Group(g) => self.formulas[g as usize].clone(),
             Node::Pair { .. } => "one pair".to_owned(),
         };
+        if let Some(range) = self.wall_bounds() {
+            return format!(
+                "expected {}–{} (multi-thread: tokio's work stealing decides; bounds), \
+                 the tree's sum {} = {rule}",
+                human_or_unknown(range.earliest),
+                human_or_unknown(range.latest),
+                human_or_unknown(self.polite_wall)
+            );
+        }
         if wall == self.polite_wall {
             return match root {
                 Node::Group(_) => format!("expected {} = {rule}", human_or_unknown(wall)),

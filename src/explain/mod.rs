@@ -245,7 +245,7 @@ impl Lesson {
             Topic::Fail => "pub async fn fail_after(",
             Topic::Block => "pub async fn run(",
             Topic::Sh => "pub async fn run(",
-            Topic::Ties => "fn drive(",
+            Topic::Ties => "fn fire_timers(",
             Topic::Critical => "pub fn path(",
         }
     }

@@ -302,6 +302,12 @@ impl Measurement {
         self.expected
     }
 
+    /// The earliest and latest wall one run may take, when tokio's work
+    /// stealing decides it (a multi-thread runtime); `None` when certain.
+    pub fn expected_bounds(&self) -> Option<crate::simulate::bounds::Range> {
+        self.first().schedule.as_ref()?.wall_bounds()
+    }
+
     /// Why the expected wall is what it is ("the longest delay").
     pub fn expected_rule(&self) -> &str {
         &self.first().expected_rule

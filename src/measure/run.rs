@@ -19,7 +19,7 @@ use crate::engine::command_run::{CommandRun, Exit};
 use crate::engine::event::{Event, EventSink};
 use crate::engine::record::{End, Recorder, Timing};
 use crate::engine::run_error::RunError;
-use crate::engine::runtime::{self, RuntimeInfo};
+use crate::engine::runtime::{self, Flavor, RuntimeInfo};
 use crate::engine::schedule::{self, Expectation};
 use crate::engine::spec::RunSpec;
 use crate::engine::wall_clock;
@@ -120,7 +120,7 @@ async fn run_tree(
     let (expected, schedule) = match mode {
         Some(_) => (flat_expectation(&scenario, spec, runtime), None),
         None => {
-            let schedule = Schedule::of(&scenario);
+            let schedule = schedule_on(&scenario, runtime);
             let expected = Expectation {
                 wall: schedule.wall(&scenario),
                 rule: schedule.rule(&scenario),
@@ -194,7 +194,7 @@ async fn run_tree(
         true => {
             let measured = measured(&commands, stopped);
             let scenario = Arc::new(scenario.with_measured(&measured));
-            let schedule = Schedule::of(&scenario);
+            let schedule = schedule_on(&scenario, runtime);
             let expected = Expectation {
                 wall: schedule.wall(&scenario),
                 rule: schedule.rule(&scenario),
@@ -224,6 +224,15 @@ async fn run_tree(
         schedule,
         interrupted,
     })
+}
+
+/// The expected schedule of `scenario` on the runtime that runs it: on
+/// several workers, bracketed where work stealing decides.
+fn schedule_on(scenario: &Scenario, runtime: RuntimeInfo) -> Schedule {
+    match runtime.flavor {
+        Flavor::CurrentThread => Schedule::of(scenario),
+        Flavor::MultiThread => Schedule::on_workers(scenario, runtime.workers),
+    }
 }
 
 /// A flat mode's rule of thumb (counted on tokio's timer), checked against

@@ -80,6 +80,12 @@ struct RunDocument<'a> {
     started_at: String,
     finished_at: String,
     expected_s: Option<f64>,
+    /// Present only where tokio's work stealing decides (multi-thread):
+    /// the earliest and latest wall.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected_earliest_ns: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected_latest_ns: Option<u64>,
     wall_s: f64,
     overhead_s: Option<f64>,
     /// Present only when the run was stopped early: `SIGINT`, `SIGTERM`,
@@ -277,6 +283,8 @@ impl<'a> RunDocument<'a> {
             started_at: report.started_at.strftime(TIMESTAMP).to_string(),
             finished_at: report.finished_at.strftime(TIMESTAMP).to_string(),
             expected_s: known(report.expected),
+            expected_earliest_ns: wall_bounds(report).map(|r| nanos(r.earliest)),
+            expected_latest_ns: wall_bounds(report).map(|r| nanos(r.latest)),
             wall_s: seconds(report.wall),
             overhead_s: report.overhead().map(seconds_signed),
             interrupted: report.interrupted.map(|by| by.name()),
@@ -380,6 +388,12 @@ pub(super) struct NodeDocument<'a> {
     expected_start_s: Option<f64>,
     /// `null` when it waits on a command not yet measured.
     expected_finish_s: Option<f64>,
+    /// Present only where tokio's work stealing decides (multi-thread):
+    /// the earliest and latest end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected_earliest_ns: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected_latest_ns: Option<u64>,
     expected_status: &'static str,
     formula: Option<&'a str>,
     formula_s: Option<f64>,
@@ -437,6 +451,8 @@ impl<'a> From<NodeRecord<'a>> for NodeDocument<'a> {
             }),
             expected_start_s: node.expected.start.map(seconds),
             expected_finish_s: known(node.expected.end_at),
+            expected_earliest_ns: node.expected_bounds.map(|r| nanos(r.earliest)),
+            expected_latest_ns: node.expected_bounds.map(|r| nanos(r.latest)),
             expected_status,
             formula: node.formula,
             formula_s: node.formula_total.and_then(known),
@@ -798,4 +814,14 @@ impl CommandDocument {
             output_truncated: run.output.dropped() > 0,
         }
     }
+}
+
+/// The bounds of a run's expected wall, where work stealing decides.
+fn wall_bounds(report: &Report) -> Option<crate::simulate::bounds::Range> {
+    report.schedule.as_ref()?.wall_bounds()
+}
+
+/// `d` in whole nanoseconds (saturating: `u64` holds 584 years).
+fn nanos(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }

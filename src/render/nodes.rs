@@ -66,6 +66,9 @@ pub struct NodeRecord<'a> {
     /// `None` in a dry run: nothing ran.
     pub measured: Option<Measured>,
     pub expected: Expected,
+    /// The earliest and latest end, where tokio's work stealing decides
+    /// (a multi-thread runtime).
+    pub expected_bounds: Option<crate::simulate::bounds::Range>,
     /// Groups: how their time follows from their children's.
     pub formula: Option<&'a str>,
     /// Groups: what the formula adds up to, the time the group takes if
@@ -157,6 +160,7 @@ impl<'a> Tree<'a> {
             delay: None,
             measured: None,
             expected: self.schedule.of_node(node),
+            expected_bounds: self.schedule.bounds_of(node),
             formula: None,
             formula_total: None,
             limit: None,

@@ -10,6 +10,19 @@
 //! The blocking pool (`spawn_blocking`) and OS threads (`threads(...)`) run
 //! beside the loop: their sleeps end exactly on time, and the task waiting
 //! on them is woken the next time the loop looks at its driver.
+//!
+//! The multi-thread runtime ([`EventLoop::multi`]) is the same machinery on
+//! several threads: the root future on the thread that called `block_on`
+//! (tokio's `Runtime::block_on` polls it there, not on a worker), spawned
+//! tasks on N workers taking ready tasks from one queue, and the timer
+//! driven only by a worker with nothing to do (a worker parks on the
+//! driver; the caller's thread never drives it), so while every worker is
+//! held by a blocking call no timer fires. A blocking call holds its own
+//! thread only: the poll stops there (what the task would poll after it
+//! waits, since the thread is not free to poll it) and the task goes on
+//! where it stopped when the call returns. Which worker runs which task
+//! is tokio's work stealing's choice; this model takes one choice, and
+//! [`crate::simulate::bounds`] brackets the others.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Duration;
@@ -110,6 +123,54 @@ pub struct EventLoop<'a, O: Observer> {
     root_woken: bool,
     deferred: Vec<Node>,
     settle_turns: usize,
+    /// The multi-thread runtime's threads; `None` on the current-thread
+    /// runtime.
+    threads: Option<Box<Threads>>,
+    /// A blocking call holds the thread that polls: the rest of this poll
+    /// waits until it returns (multi-thread only).
+    held: bool,
+    /// The pair whose blocking call just returned, while its task's poll
+    /// goes back down to it (multi-thread only).
+    resuming: Option<u32>,
+}
+
+/// The threads of a multi-thread runtime: the caller's (0), where the
+/// root future runs, and the workers (1..), and what each is doing.
+struct Threads {
+    /// Worker threads; `usize::MAX` for one per task.
+    workers: usize,
+    /// The threads held by a blocking call.
+    holds: Vec<Held>,
+    /// The thread polling now, and its task.
+    thread: usize,
+    task: Node,
+}
+
+/// A thread held by a blocking call: until when, by which pair, and the
+/// task that goes on polling when it returns.
+#[derive(Clone, Copy)]
+struct Held {
+    thread: usize,
+    until: Duration,
+    pair: u32,
+    task: Node,
+}
+
+impl Threads {
+    fn busy_workers(&self) -> usize {
+        self.holds.iter().filter(|h| h.thread != 0).count()
+    }
+
+    fn free_worker(&self) -> Option<usize> {
+        if self.busy_workers() >= self.workers {
+            return None;
+        }
+        (1..).find(|&t| self.holds.iter().all(|h| h.thread != t))
+    }
+
+    fn main_free(&self) -> bool {
+        self.holds.iter().all(|h| h.thread != 0)
+    }
 }
 
 impl<'a, O: Observer> EventLoop<'a, O> {
@@ -130,7 +191,132 @@ impl<'a, O: Observer> EventLoop<'a, O> {
             root_woken: true,
             deferred: Vec::new(),
             settle_turns: 2 * scenario.depth() + 2,
+            threads: None,
+            held: false,
+            resuming: None,
         }
+    }
+
+    /// The same on a multi-thread runtime of `workers` worker threads
+    /// (`usize::MAX`: a worker for every task).
+    pub fn multi(scenario: &'a Scenario, observer: O, workers: usize) -> Self {
+        let mut model = EventLoop::new(scenario, observer);
+        model.threads = Some(Box::new(Threads {
+            workers: workers.max(1),
+            holds: Vec::new(),
+            thread: 0,
+            task: scenario.root(),
+        }));
+        model
+    }
+
+    /// Runs the scenario on the multi-thread runtime to its end; returns
+    /// when the root ended.
+    pub fn run_multi(&mut self) -> Duration {
+        let root = self.scenario.root();
+        while !self.flags(root).has(ENDED) {
+            if self.step_threads(root) {
+                continue;
+            }
+            if !self.advance() {
+                break;
+            }
+        }
+        self.now
+    }
+
+    /// Does what can be done at this instant, one poll at a time: a thread
+    /// whose blocking call returned goes on, the caller's thread polls the
+    /// root, a free worker a ready task, and a worker with nothing to do
+    /// drives the timer. `false` when nothing is left to do now.
+    fn step_threads(&mut self, root: Node) -> bool {
+        let now = self.now;
+        let threads = self.threads.as_mut().expect("a multi-thread model");
+        if let Some(i) = threads.holds.iter().position(|h| h.until <= now) {
+            let held = threads.holds.swap_remove(i);
+            self.resume(held);
+            return true;
+        }
+        if threads.main_free() && self.root_woken {
+            self.root_woken = false;
+            self.poll_on(0, root);
+            return true;
+        }
+        let free = threads.free_worker();
+        if let Some(worker) = free
+            && let Some(task) = self.queue.pop_front()
+        {
+            // A task held on another thread is polled there when its
+            // blocking call returns, not here: a task runs on one thread
+            // at a time.
+            match threads.holds.iter().any(|h| h.task == task) {
+                true => self.flags_mut(task).bits &= !SCHEDULED,
+                false => self.poll_on(worker, task),
+            }
+            return true;
+        }
+        if !self.deferred.is_empty() {
+            for node in std::mem::take(&mut self.deferred) {
+                self.wake(node);
+            }
+            return true;
+        }
+        let woken = (self.root_woken, self.queue.len());
+        self.deliver_offloaded();
+        if free.is_some() {
+            self.fire_timers();
+        }
+        woken != (self.root_woken, self.queue.len())
+    }
+
+    /// Polls `task` on `thread`.
+    fn poll_on(&mut self, thread: usize, task: Node) {
+        if let Some(threads) = self.threads.as_mut() {
+            threads.thread = thread;
+            threads.task = task;
+        }
+        self.poll_task(task);
+        self.held = false;
+    }
+
+    /// A blocking call returned: its pair ends, and its task goes on where
+    /// it stopped, on the same thread, before anything else runs there.
+    fn resume(&mut self, held: Held) {
+        let node = self.pair_node(held.pair);
+        if self.pairs[held.pair as usize].has(ENDED) {
+            return;
+        }
+        self.pairs[held.pair as usize].bits |= FIRED;
+        let Some(wakes) = self.mark_woken(node) else {
+            return;
+        };
+        self.resuming = Some(held.pair);
+        self.poll_on(held.thread, held.task);
+        self.resuming = None;
+        // Whatever woke the task while its thread was held is polled
+        // next (on the caller's thread, the root; a task, on a worker).
+        match wakes {
+            Wakes::Root => self.root_woken = true,
+            Wakes::Task(task) => self.wake_task(task),
+        }
+    }
+
+    /// Nothing more can happen now: the clock moves on to the next
+    /// blocking call's return, off-thread sleep's end or, while a worker
+    /// is free to drive it, timer. `false` if there is none.
+    fn advance(&mut self) -> bool {
+        let threads = self.threads.as_ref().expect("a multi-thread model");
+        let free = threads.free_worker().is_some();
+        let held = threads.holds.iter().map(|h| h.until).min();
+        let timer = (self.timers.keys().next())
+            .filter(|_| free)
+            .map(|&s| timer::at_step(s));
+        let off = self.offloaded.keys().next().copied();
+        let Some(next) = [held, timer, off].into_iter().flatten().min() else {
+            return false;
+        };
+        self.now = self.now.max(next);
+        true
     }
 
     /// Runs the scenario to its end; returns when the root ended.
@@ -181,6 +367,16 @@ impl<'a, O: Observer> EventLoop<'a, O> {
     /// The loop looks at its driver: fires the timers due by now, delivers
     /// what other threads finished, wakes the tasks that yielded.
     fn drive(&mut self) {
+        self.fire_timers();
+        self.deliver_offloaded();
+        for node in std::mem::take(&mut self.deferred) {
+            self.wake(node);
+        }
+    }
+
+    /// The driver's timer: fires, in step order, the timers due in the
+    /// steps passed by now.
+    fn fire_timers(&mut self) {
         self.elapsed = self.elapsed.max(timer::steps_passed(self.now));
         while let Some(entry) = self.timers.first_entry() {
             if *entry.key() > self.elapsed {
@@ -191,6 +387,9 @@ impl<'a, O: Observer> EventLoop<'a, O> {
                 self.fire(target, timer::at_step(step));
             }
         }
+    }
+
+    fn deliver_offloaded(&mut self) {
         while let Some(entry) = self.offloaded.first_entry() {
             if *entry.key() > self.now {
                 break;
@@ -199,9 +398,6 @@ impl<'a, O: Observer> EventLoop<'a, O> {
             for pair in pairs {
                 self.deliver(pair, at);
             }
-        }
-        for node in std::mem::take(&mut self.deferred) {
-            self.wake(node);
         }
     }
 
@@ -297,26 +493,40 @@ impl<'a, O: Observer> EventLoop<'a, O> {
     /// Wakes `node`: each future's waker wakes the one around it, up to
     /// its task, which goes to the back of the run queue.
     fn wake(&mut self, node: Node) {
+        match self.mark_woken(node) {
+            Some(Wakes::Root) => self.root_woken = true,
+            Some(Wakes::Task(task)) => self.wake_task(task),
+            None => {}
+        }
+    }
+
+    /// Puts `task` at the back of the run queue, unless it is there.
+    fn wake_task(&mut self, task: Node) {
+        let flags = self.flags_mut(task);
+        if !flags.has(SCHEDULED) {
+            flags.bits |= SCHEDULED;
+            self.queue.push_back(task);
+        }
+    }
+
+    /// The wakers from `node` up to its task: each large `join_all` on the
+    /// way notes its woken child. Which task is woken; `None` if an
+    /// ended future is on the way.
+    fn mark_woken(&mut self, node: Node) -> Option<Wakes> {
         let mut at = node;
         loop {
             if self.flags(at).has(ENDED) {
-                return;
+                return None;
             }
             let Some(parent) = self.scenario.parent(at) else {
-                self.root_woken = true;
-                return;
+                return Some(Wakes::Root);
             };
             let kind = self.scenario.group(parent).kind;
             if matches!(
                 kind,
                 GroupKind::Tasks | GroupKind::Joinset | GroupKind::Group
             ) {
-                let flags = self.flags_mut(at);
-                if !flags.has(SCHEDULED) {
-                    flags.bits |= SCHEDULED;
-                    self.queue.push_back(at);
-                }
-                return;
+                return Some(Wakes::Task(at));
             }
             let running = &self.running[parent as usize];
             if matches!(kind, GroupKind::Gather | GroupKind::Limit(_))
@@ -379,6 +589,10 @@ impl<'a, O: Observer> EventLoop<'a, O> {
 
     /// Polls `node`: how it ended, or `None` while it waits.
     fn poll(&mut self, node: Node) -> Option<End> {
+        if self.held {
+            // The thread is held: nothing more is polled until it is free.
+            return None;
+        }
         let flags = self.flags(node);
         if flags.has(ENDED) {
             return Some(flags.end);
@@ -396,6 +610,9 @@ impl<'a, O: Observer> EventLoop<'a, O> {
             true => End::Failed,
             false => End::Done,
         };
+        if self.resuming == Some(index) {
+            self.resuming = None;
+        }
         if flags.has(STARTED) {
             return match flags.has(FIRED) {
                 true => self.end(node, ends),
@@ -421,6 +638,21 @@ impl<'a, O: Observer> EventLoop<'a, O> {
                 // The thread is held: the clock moves on, nothing else runs.
                 self.state(node, State::Holding);
                 let until = self.now.saturating_add(delay);
+                if let Some(threads) = self.threads.as_mut() {
+                    // On a multi-thread runtime only this thread stops.
+                    let held = Held {
+                        thread: threads.thread,
+                        until,
+                        pair: index,
+                        task: threads.task,
+                    };
+                    threads.holds.push(held);
+                    if O::STATES {
+                        self.observer.hold(held.thread, node, self.now, until);
+                    }
+                    self.held = true;
+                    return None;
+                }
                 if O::STATES {
                     self.observer.hold(0, node, self.now, until);
                 }
@@ -561,12 +793,14 @@ impl<'a, O: Observer> EventLoop<'a, O> {
             running.positions = positions;
         }
         if first || small {
-            for position in 0..self.running[g as usize].children.len() {
+            for position in self.resume_from(g)..self.running[g as usize].children.len() {
                 let child = self.running[g as usize].children[position];
                 self.poll_joined(g, child, position, permits);
             }
         } else {
-            while let Some(child) = self.running[g as usize].woken.pop_front() {
+            while !self.held
+                && let Some(child) = self.running[g as usize].woken.pop_front()
+            {
                 self.flags_mut(child).bits &= !QUEUED;
                 let position = match permits {
                     Some(_) => self.position(g, child),
@@ -582,6 +816,20 @@ impl<'a, O: Observer> EventLoop<'a, O> {
         })
     }
 
+    /// Where group `g` goes on polling its children: from the first, or,
+    /// when a blocking call below it returned (multi-thread), from the
+    /// child it was polling then: the same poll goes on, and the children
+    /// before it wait for the next.
+    fn resume_from(&self, g: u32) -> usize {
+        let Some(pair) = self.resuming else {
+            return 0;
+        };
+        let children = &self.running[g as usize].children;
+        (children.iter())
+            .position(|&c| self.scenario.span(c).0.contains(&pair))
+            .unwrap_or(0)
+    }
+
     /// Where `child` sits among a large limit's children.
     fn position(&self, g: u32, child: Node) -> usize {
         let positions = &self.running[g as usize].positions;
@@ -595,6 +843,16 @@ impl<'a, O: Observer> EventLoop<'a, O> {
     /// it holds a permit.
     fn poll_joined(&mut self, g: u32, child: Node, position: usize, permits: Option<usize>) {
         if self.flags(child).has(ENDED) {
+            return;
+        }
+        if self.held {
+            // Not polled this time: a large join_all must poll it later.
+            let large = self.running[g as usize].children.len() > SMALL_JOIN;
+            let flags = self.flags_mut(child);
+            if large && !flags.has(QUEUED) {
+                flags.bits |= QUEUED;
+                self.running[g as usize].woken.push_back(child);
+            }
             return;
         }
         if permits.is_some() && self.running[g as usize].places[position] != Place::Granted {
@@ -638,7 +896,7 @@ impl<'a, O: Observer> EventLoop<'a, O> {
     }
 
     fn race(&mut self, g: u32) -> Option<End> {
-        for position in 0..self.running[g as usize].children.len() {
+        for position in self.resume_from(g)..self.running[g as usize].children.len() {
             let child = self.running[g as usize].children[position];
             if let Some(ended) = self.poll(child) {
                 // The losers are dropped, mid-sleep.
@@ -776,6 +1034,12 @@ impl<'a, O: Observer> EventLoop<'a, O> {
             }
         }
     }
+}
+
+/// Whom a waker wakes.
+enum Wakes {
+    Root,
+    Task(Node),
 }
 
 /// A key to find a child by: pairs and groups each sort by index.

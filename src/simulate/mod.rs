@@ -9,6 +9,7 @@
 //! and timelines draw and the simulated runs of the virtual clock all come
 //! from here, so they cannot disagree.
 
+pub mod bounds;
 pub mod critical;
 mod event_loop;
 pub mod figures;

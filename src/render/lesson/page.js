@@ -44,6 +44,12 @@
   let addressTimer = 0;
   let lineHeight = 0;
   let eventItems = new Map();
+  // The events the list holds, [shownFrom, shownTo), and those it marks.
+  let shownFrom = 0;
+  let shownTo = 0;
+  let markedEvents = [];
+  // The deepest line at work in each program, scrolled into view.
+  const deepestLine = { python: -1, rust: -1 };
 
   function el(tag, attrs, text) {
     const node = document.createElement(tag);
@@ -161,6 +167,9 @@
     buildCode("rust", run.code.rust);
     buildLegend();
     eventItems = new Map();
+    shownFrom = shownTo = 0;
+    markedEvents = [];
+    $("events").replaceChildren();
     cursor = Math.min(Math.max(at, 0), run.events.length);
     clock = now();
     draw();
@@ -418,43 +427,79 @@
       for (const i of marked[language]) if (!now.has(i)) lines[i].classList.remove("at");
       for (const i of now) if (!marked[language].has(i)) lines[i].classList.add("at");
       marked[language] = now;
-      if (deepest >= 0) {
-        const pre = $(language);
-        // Every line is one line high (no wrapping): measured once.
-        lineHeight = lineHeight || lines[0].offsetHeight || 18;
-        const height = lineHeight;
-        const top = deepest * height;
-        if (top < pre.scrollTop || top > pre.scrollTop + pre.clientHeight - 2 * height) {
-          pre.scrollTop = Math.max(top - pre.clientHeight / 3, 0);
-        }
-      }
+      deepestLine[language] = deepest;
     }
   }
 
   // The last events up to the cursor, those of its instant marked. Each
-  // event's item is made once and kept: a step moves items, it does not
-  // make them.
+  // event's item is made once and kept, and a step changes only the ends
+  // of the list and the items it marks: a step of a 1,000-node run stays
+  // well within a frame (rebuilding the list each step took 17 ms).
+  function eventItem(i) {
+    let li = eventItems.get(i);
+    if (!li) {
+      const [n, what, at] = run.events[i];
+      li = el("li");
+      li.className = "";
+      li.append(el("span", { class: "time" }, run.instants[at].time), " ",
+        el("span", { class: "glyph", "aria-hidden": "true" }, GLYPHS[what] || "▸"), " ",
+        el("span", { class: "label" }, run.nodes[n].label), " " + what);
+      eventItems.set(i, li);
+    }
+    return li;
+  }
+
   function drawEvents() {
     const from = Math.max(cursor - SHOWN_EVENTS, 0);
-    const instant = instantAt(cursor);
-    const shown = [];
-    for (let i = from; i < cursor; i++) {
-      const [n, what, at] = run.events[i];
-      let li = eventItems.get(i);
-      if (!li) {
-        li = el("li");
-        li.append(el("span", { class: "time" }, run.instants[at].time), " ",
-          el("span", { class: "glyph", "aria-hidden": "true" }, GLYPHS[what] || "▸"), " ",
-          el("span", { class: "label" }, run.nodes[n].label), " " + what);
-        eventItems.set(i, li);
-      }
-      li.className = i === cursor - 1 ? "now last" : at === instant ? "now" : "";
-      shown.push(li);
-    }
     const list = $("events");
-    list.replaceChildren(...shown);
+    if (list.childElementCount !== shownTo - shownFrom || from >= shownTo || cursor <= shownFrom) {
+      const items = [];
+      for (let i = from; i < cursor; i++) items.push(eventItem(i));
+      list.replaceChildren(...items);
+    } else {
+      for (; shownTo > cursor; shownTo--) list.lastElementChild.remove();
+      for (; shownTo < cursor; shownTo++) list.append(eventItem(shownTo));
+      for (; shownFrom < from; shownFrom++) list.firstElementChild.remove();
+      while (shownFrom > from) list.prepend(eventItem(--shownFrom));
+    }
+    shownFrom = from;
+    shownTo = cursor;
+    for (const li of markedEvents) li.className = "";
+    markedEvents = [];
+    const instant = instantAt(cursor);
+    for (let i = cursor - 1; i >= from && run.events[i][2] === instant; i--) {
+      const li = eventItem(i);
+      li.className = i === cursor - 1 ? "now last" : "now";
+      markedEvents.push(li);
+    }
     list.start = from + 1;
-    list.scrollTop = list.scrollHeight;
+    afterLayout();
+  }
+
+  // Scrolling reads the layout, which a step has just changed: done once
+  // a frame, not once a step, so playing fast or stepping many times
+  // lays the page out once.
+  let scrollPending = false;
+  function afterLayout() {
+    if (scrollPending) return;
+    scrollPending = true;
+    requestAnimationFrame(() => {
+      scrollPending = false;
+      const list = $("events");
+      list.scrollTop = list.scrollHeight;
+      for (const language of ["python", "rust"]) {
+        const line = deepestLine[language];
+        if (line < 0) continue;
+        const lines = codeLines[language];
+        const pre = $(language);
+        // Every line is one line high (no wrapping): measured once.
+        lineHeight = lineHeight || lines[0].offsetHeight || 18;
+        const top = line * lineHeight;
+        if (top < pre.scrollTop || top > pre.scrollTop + pre.clientHeight - 2 * lineHeight) {
+          pre.scrollTop = Math.max(top - pre.clientHeight / 3, 0);
+        }
+      }
+    });
   }
 
   function drawArithmetic() {
