@@ -40,7 +40,8 @@
 //!   modes compared side by side, the expectations CI checks (`--check`,
 //!   `--max-wall`) and baselines (`--baseline`).
 //! - [`render`]: the style decided once at the edge (`style.rs`), the human
-//!   view, the comparison table and timeline, and the machine formats
+//!   view, the comparison table and timeline (each node's states drawn by
+//!   one table, `states.rs`), and the machine formats
 //!   (JSON, JSON Lines, CSV, Markdown and its Mermaid chart, SVG, the
 //!   Chrome trace that Perfetto and speedscope open, JUnit XML of the
 //!   checks).

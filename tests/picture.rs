@@ -91,7 +91,7 @@ fn wide_characters_and_long_messages_keep_rows_aligned() {
         .lines()
         .take(3)
         .map(|line| {
-            let label_end = line.find('█').expect("a bar");
+            let label_end = line.find('░').expect("a bar");
             unicode_width::UnicodeWidthStr::width(&line[..label_end])
         })
         .collect();
@@ -141,9 +141,9 @@ fn many_pairs_are_summarised_not_drawn_one_by_one() {
 #[test]
 fn no_timeline_hides_it() {
     let out = stdout_of(&mut virtual_run(&["--no-timeline", "serial", "1:a", "2:b"]));
-    assert!(!out.contains('█') && !out.contains("├"), "{out}");
+    assert!(!out.contains('░') && !out.contains("├"), "{out}");
     let out = stdout_of(&mut virtual_run(&["serial", "1:a", "2:b"]));
-    assert!(out.contains('█') && out.contains("├"), "{out}");
+    assert!(out.contains('░') && out.contains("├"), "{out}");
 }
 
 #[test]
@@ -259,7 +259,7 @@ fn tolerance_sets_how_late_is_too_late() {
             "--tolerance",
             tolerance,
         ])));
-        assert!(out.contains("x       ▏ late +700µs"), "{tolerance}: {out}");
+        assert!(out.contains("x       ░ late +700µs"), "{tolerance}: {out}");
     }
 }
 

@@ -379,3 +379,28 @@ proptest! {
         }
     }
 }
+
+/// The trace's documented lines are what saywhen prints.
+#[test]
+fn the_traces_documented_states_are_what_saywhen_prints() {
+    let docs = include_str!("../docs/FORMATS.md");
+    let section = docs.split_once("**The model's states** (see").unwrap().1;
+    let example = section.split_once("```text\n").unwrap().1;
+    let example = example.split_once("```").unwrap().0;
+    let printed = stdout_of(&mut virtual_run(&[
+        "run",
+        "serial(block(1:a), 2:b)",
+        "--format",
+        "trace",
+    ]));
+    let wanted: Vec<&str> = printed
+        .lines()
+        .filter(|l| {
+            l.contains("\"cat\":\"state\"")
+                || l.contains("\"cat\":\"hold\"")
+                || l.contains(" · states\"")
+                || l.contains("thread 0 (modelled)")
+        })
+        .collect();
+    assert_eq!(example.lines().collect::<Vec<_>>(), wanted);
+}

@@ -15,6 +15,7 @@ use saywhen::engine::record::Timing;
 use saywhen::measure::compare::compare;
 use saywhen::measure::report::Status;
 use saywhen::render::Trace;
+use saywhen::render::state_spans::Model;
 use saywhen::scenario::tree::{GroupKind, Node};
 use saywhen::scenario::units::{human, human_signed, offset};
 use saywhen::{
@@ -142,17 +143,20 @@ fn check_against(trace: &Value, reports: &[&Report]) {
         let pid = n as u64 + 1;
         expected_names.insert((pid, 0), ("run".to_owned(), 0));
         let mut order = 0;
-        for (node, _) in report.scenario.walk() {
+        let model = Model::of(report);
+        let states = model.states();
+        for (place, (node, _)) in report.scenario.walk().enumerate() {
             if report.mode.is_some() && node == Node::Group(0) {
                 continue;
             }
             order += 1;
-            match node {
+            let name = match node {
                 Node::Pair { index, .. } => {
                     let name = format!("{} {}", index + 1, report.plan.message(index as usize));
-                    expected_names.insert((pid, index as u64 + 1), (name, order));
+                    expected_names.insert((pid, index as u64 + 1), (name.clone(), order));
+                    name
                 }
-                Node::Group(g) if report.mode.is_none() => {
+                Node::Group(g) => {
                     let kind = report.scenario.group(g).kind;
                     let name = format!("{} {kind}", report.scenario.id(node));
                     expected_names.insert((pid, group_tid(report, g)), (name.clone(), order));
@@ -161,9 +165,43 @@ fn check_against(trace: &Value, reports: &[&Report]) {
                         let tid = group_tid(report, g) + report.scenario.groups().len() as u64;
                         expected_names.insert((pid, tid), (format!("{name} · spawns"), order));
                     }
+                    name
                 }
-                Node::Group(_) => {}
+            };
+            // The model's states, on a track of their own below the node's.
+            if let Some(states) = states.filter(|s| !s.at(place).0.is_empty()) {
+                order += 1;
+                let tid = states_tid(report, place);
+                expected_names.insert((pid, tid), (format!("{name} · states"), order));
+                let slices: Vec<(String, f64, f64)> = of_phase(events, "X")
+                    .filter(|e| track(e) == (pid, tid))
+                    .map(|e| {
+                        assert_eq!(e["cat"], "state");
+                        let name = e["name"].as_str().unwrap().to_owned();
+                        (name, at(e, "ts"), at(e, "ts") + at(e, "dur"))
+                    })
+                    .collect();
+                let spans: Vec<(String, f64, f64)> = states
+                    .at(place)
+                    .0
+                    .iter()
+                    .map(|s| (s.state.name().to_owned(), micros(s.from), micros(s.to)))
+                    .collect();
+                assert_eq!(slices, spans, "{name}");
             }
+        }
+        let holds = states.map(|s| s.threads().remove(0).1).unwrap_or_default();
+        if !holds.is_empty() {
+            order += 1;
+            let tid = states_tid(report, report.scenario.node_count());
+            expected_names.insert((pid, tid), ("thread 0 (modelled)".to_owned(), order));
+            let slices = of_phase(events, "X").filter(|e| track(e) == (pid, tid));
+            let slices: Vec<(f64, f64)> = slices.map(|e| (at(e, "ts"), at(e, "dur"))).collect();
+            let wanted: Vec<(f64, f64)> = holds
+                .iter()
+                .map(|h| (micros(h.from), micros(h.to - h.from)))
+                .collect();
+            assert_eq!(slices, wanted);
         }
     }
     assert_eq!(names, expected_names);
@@ -220,6 +258,12 @@ fn check_against(trace: &Value, reports: &[&Report]) {
         .collect();
     let unique: BTreeSet<u64> = binds.iter().copied().collect();
     assert_eq!(unique.len(), binds.len(), "every arrow has its own id");
+}
+
+/// The track of the model's states of the node at `place` in pre-order
+/// (one past the last node: who holds thread 0).
+fn states_tid(report: &Report, place: usize) -> u64 {
+    (report.plan.len() + 1 + 2 * report.scenario.groups().len() + place) as u64
 }
 
 /// Whether group `g` was both spawned (and began) and spawns: its arrows
@@ -456,6 +500,7 @@ fn a_race_names_its_losers_cancelled() {
     let trace = rendered(&c);
     check_against(&trace, &first_runs(&c));
     let names: Vec<&str> = of_phase(events(&trace), "X")
+        .filter(|e| e["cat"] != "state")
         .map(|e| e["name"].as_str().unwrap())
         .collect();
     assert_eq!(
@@ -622,7 +667,10 @@ fn repeated_runs_trace_the_first_counted_run() {
         .filter(|e| e["name"] == "process_name")
         .count();
     assert_eq!(processes, 1);
-    assert_eq!(of_phase(events, "X").count(), 3, "the run and two pairs");
+    let measured = of_phase(events, "X").filter(|e| e["cat"] != "state");
+    assert_eq!(measured.count(), 3, "the run and two pairs");
+    // And the model's: a sleeps; b waits for its turn, then sleeps.
+    assert_eq!(of_phase(events, "X").count(), 3 + 3);
 }
 
 /// speedscope (`npm install speedscope`, which ships the whole app) opens
@@ -703,20 +751,23 @@ fn speedscope_shows_one_track_per_pair() {
             .arg("--export")
             .arg(&file),
     );
-    let (rows, dom) = speedscope_profiles(&std::fs::read(&file).unwrap(), "run.trace.json");
-    assert_eq!(
-        rows,
-        owned(&[
-            ("serial (pid 1), run (tid 0)", "3.00s"),
-            ("serial (pid 1), 1 hello (tid 1)", "1.00s"),
-            ("serial (pid 1), 2 world (tid 2)", "2.00s"),
-            ("tasks (pid 2), run (tid 0)", "2.00s"),
-            ("tasks (pid 2), 1 hello (tid 1)", "1.00s"),
-            ("tasks (pid 2), 2 world (tid 2)", "2.00s"),
-        ]),
-        "speedscope's profiles"
-    );
-    assert!(dom.contains("(1/6)"), "six tracks in all");
+    let (mut rows, dom) = speedscope_profiles(&std::fs::read(&file).unwrap(), "run.trace.json");
+    let mut expected = owned(&[
+        ("serial (pid 1), run (tid 0)", "3.00s"),
+        ("serial (pid 1), 1 hello (tid 1)", "1.00s"),
+        ("serial (pid 1), 1 hello · states (tid 6)", "1.00s"),
+        ("serial (pid 1), 2 world (tid 2)", "2.00s"),
+        ("serial (pid 1), 2 world · states (tid 7)", "3.00s"),
+        ("tasks (pid 2), run (tid 0)", "2.00s"),
+        ("tasks (pid 2), 1 hello (tid 1)", "1.00s"),
+        ("tasks (pid 2), 1 hello · states (tid 6)", "1.00s"),
+        ("tasks (pid 2), 2 world (tid 2)", "2.00s"),
+        ("tasks (pid 2), 2 world · states (tid 7)", "2.00s"),
+    ]);
+    rows.sort();
+    expected.sort();
+    assert_eq!(rows, expected, "speedscope's profiles");
+    assert!(dom.contains("(1/10)"), "ten tracks in all");
 }
 
 /// A scenario: a track per group, above its children, the spawns nested
@@ -737,6 +788,11 @@ fn speedscope_shows_a_scenarios_groups() {
         ("1 a (tid 1)", "1.00s"),
         ("2 b (tid 2)", "2.00s"),
         ("3 boom (tid 3)", "500.00ms"),
+        ("0 tasks · states (tid 8)", "2.00s"),
+        ("0.0 joinset · states (tid 9)", "2.00s"),
+        ("1 a · states (tid 10)", "1.00s"),
+        ("2 b · states (tid 11)", "2.00s"),
+        ("3 boom · states (tid 12)", "500.00ms"),
     ]
     .into_iter()
     .map(|(thread, w)| (format!("{process}, {thread}"), w))

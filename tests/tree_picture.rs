@@ -80,18 +80,19 @@ fn the_tree_at_80_columns() {
         "\
 gather         ◆├────────────────────────────────────────────────── 3s failed ✗
   serial       ◆├───────────────────────────────────────────────────────── 3s ┤
-    a          ◆█████████████████████
-    b          ◆                     ██████████████████████████████████████████
+    a          ◆░░░░░░░░░░░░░░░░░░░░░
+    b          ◆                     ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░
   timeout(2.5s) ├─────────────────────────────────── 2.5s timed out ✂
     gather      ├─────────────────────────────────── 2.5s cancelled ✂
-      c         █████████████████████
+      c         ░░░░░░░░░░░░░░░░░░░░░
       d         ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░✂ cancelled
   race          ├─────────✗ 500ms failed
     slow        ░░░░░░░░░░✂ cancelled
-    boom        ██████████✗ failed
+    boom        ░░░░░░░░░░✗ failed
                 ├──────────┬─────────┬──────────┬─────────┬──────────┬─────────┤
                 0s         500ms     1s         1.5s      2s         2.5s     3s
-├─┤ group, its wall · ░ did not finish · ✂ cancelled or timed out · ✗ failed
+the model's states (the run agrees exactly): ░ sleeping on a timer
+├─┤ group, its wall · ✂ cancelled or timed out · ✗ failed
 ◆ on the critical path
 "
     );
@@ -111,19 +112,21 @@ fn the_tree_at_40_columns_in_ascii() {
         "\
 gather       *[============ 3s failed x
   serial     *[=================== 3s ]
-    a        *########
-    b        *        #################
+    a        *--------
+    b        *        -----------------
   timeout(... [=== 2.5s timed out /
     gather    [=== 2.5s cancelled /
-      c       ########
+      c       --------
       d       --------- cancelled /
   race        [==x 500ms failed
     slow      ---/ cancelled
-    boom      ###x failed
+    boom      ---x failed
               +-------+--------+-------+
               0s      1s       2s     3s
-[=] group, its wall; '-' did not finish;
-/ cancelled or timed out; x failed
+the model's states (the run agrees
+exactly): - sleeping on a timer
+[=] group, its wall; / cancelled or
+timed out; x failed
 * on the critical path
 "
     );
@@ -136,11 +139,12 @@ fn a_failure_in_a_task_group_cancels_its_siblings() {
         "\
 group  *[======================================================= 500ms failed x
   a     ----------------------------------------------------------- cancelled /
-  boom *######################################################################x
+  boom *----------------------------------------------------------------------x
   c     ----------------------------------------------------------- cancelled /
         +------+------+------+------+-------+------+------+------+------+------+
         0s     50ms   100ms  150ms  200ms   250ms  300ms  350ms  400ms  450ms
-[=] group, its wall; '-' did not finish; / cancelled or timed out; x failed
+the model's states (the run agrees exactly): - sleeping on a timer
+[=] group, its wall; / cancelled or timed out; x failed
 * on the critical path
 "
     );
@@ -159,8 +163,8 @@ fn skipped_and_never_started_nodes_are_named_where_they_would_have_begun() {
         "\
 serial(1:a, fail(0.5:boom),… · wall 1.5s
 serial     ◆├──────────── 1.5s failed ✗
-  a        ◆██████████████████
-  boom     ◆           failed ████████✗
+  a        ◆░░░░░░░░░░░░░░░░░░
+  boom     ◆           failed ░░░░░░░░✗
   c                             skipped
   gather                        skipped
     d                           skipped
@@ -171,8 +175,10 @@ timeout(1s)◆├── 1s timed out ✂
     b              cancelled ✂
             ├────────┬────────┬────────┤
             0s       500ms    1s    1.5s
-├─┤ group, its wall · ░ did not finish ·
-✂ cancelled or timed out · ✗ failed
+the model's states (the run agrees
+exactly): ░ sleeping on a timer
+├─┤ group, its wall · ✂ cancelled or
+timed out · ✗ failed
 ◆ on the critical path
 "
     );
@@ -233,19 +239,20 @@ fn run_with_several_scenarios_stacks_their_trees_on_one_axis() {
         "\
 serial(1:user, gather(0.5:post1, 0.5:post2)) · wall 1.5s
 serial   ◆├───────────────────────────────────────── 1.5s ┤
-  user   ◆████████████████████████████████▋
-  gather ◆                                ├──────── 500ms ┤
-    post1◆                                ▐████████████████
-    post2                                 ▐████████████████
+  user   ◆░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░
+  gather ◆                                 ├─────── 500ms ┤
+    post1◆                                 ░░░░░░░░░░░░░░░░
+    post2                                  ░░░░░░░░░░░░░░░░
 gather(1:user, 0.5:post1, 0.5:post2) · wall 1s
 gather   ◆├───────────────────────────────┤ 1s
-  user   ◆████████████████████████████████▋
-  post1   ████████████████▍
-  post2   ████████████████▍
+  user   ◆░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░
+  post1   ░░░░░░░░░░░░░░░░
+  post2   ░░░░░░░░░░░░░░░░
           ├───────────────┬────────────────┬───────────────┤
           0s              500ms            1s           1.5s
-├─┤ group, its wall · ░ did not finish · ✂ cancelled or
-timed out · ✗ failed
+the model's states (the run agrees exactly): ░ sleeping on a
+timer
+├─┤ group, its wall · ✂ cancelled or timed out · ✗ failed
 ◆ on the critical path
 "
     );
@@ -634,6 +641,7 @@ gather         ◆├───────────────────�
                 0s      200ms    400ms   600ms    800ms   1s      1.2s     1.4s
 ├─┤ group, its wall · ░ did not finish · ✂ cancelled or timed out · ✗ failed
 ◆ on the critical path
+plain bars: the run was stopped, so it is not the model's
 "
     );
     let svg = svg_of(&[&report]);

@@ -56,6 +56,17 @@ pub enum Event {
 /// Where events go. Called from inside the runtime, so it must not block.
 pub trait EventSink: Send + Sync {
     fn event(&self, event: Event);
+
+    /// Takes every event in `events`, in order, leaving it empty (its room
+    /// is kept for the next batch). A sink that hands events to another
+    /// thread does it in one handover (see [`Recorder`]'s batching).
+    ///
+    /// [`Recorder`]: crate::engine::record::Recorder
+    fn events(&self, events: &mut Vec<Event>) {
+        for event in events.drain(..) {
+            self.event(event);
+        }
+    }
 }
 
 /// A sink that drops every event: for runs whose output is only the report.

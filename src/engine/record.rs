@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock, Weak};
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -33,6 +33,9 @@ struct Shared {
     groups: Box<[Slot]>,
     /// `None` once the run is over (see [`Recorder::close`]).
     sink: RwLock<Option<Arc<dyn EventSink>>>,
+    /// Per-pair events not yet handed to the sink, when the run batches
+    /// them (see [`Recorder::batched`]); `None` sends each at once.
+    batch: Option<Mutex<Vec<Event>>>,
     /// The pairs a mode has collected, in order (see `collected`). A list
     /// of its own rather than a field in every slot: only joinset and race
     /// collect, and a million slots would carry 8 MB for nothing.
@@ -44,6 +47,38 @@ struct Shared {
     /// Pair indices of the command leaves, in order (to find a pair's
     /// entry in `commands`).
     command_pairs: Box<[u32]>,
+}
+
+impl Drop for Shared {
+    /// What a batch still holds goes out with the record (a run that
+    /// ended in an error, without closing its record).
+    fn drop(&mut self) {
+        let sink = self.sink.get_mut().unwrap_or_else(|e| e.into_inner());
+        if let (Some(batch), Some(sink)) = (&mut self.batch, sink.as_ref()) {
+            let batch = batch.get_mut().unwrap_or_else(|e| e.into_inner());
+            if !batch.is_empty() {
+                sink.events(batch);
+            }
+        }
+    }
+}
+
+/// The most per-pair events a batched recorder keeps before it hands
+/// them over: 20 KB of events, a fraction of a millisecond of a burst.
+pub const BATCH: usize = 256;
+
+/// What a runtime's `on_thread_park` hook calls: the batched recorder of
+/// the run on that runtime, if there is one, hands over its events.
+/// Holds the record weakly, so a finished run's sink is let go.
+#[derive(Clone, Default)]
+pub struct FlushOnPark(Arc<OnceLock<Weak<Shared>>>);
+
+impl FlushOnPark {
+    pub fn flush(&self) {
+        if let Some(shared) = self.0.get().and_then(Weak::upgrade) {
+            Recorder(shared).flush();
+        }
+    }
 }
 
 /// Offsets from the start in nanoseconds, plus one; 0 means "not yet".
@@ -97,10 +132,47 @@ impl Recorder {
             slots,
             groups: (0..groups).map(|_| Slot::default()).collect(),
             sink: RwLock::new(Some(sink)),
+            batch: None,
             collected: Mutex::new(Vec::new()),
             commands: Mutex::new(vec![None; commands.len()]),
             command_pairs: commands,
         }))
+    }
+
+    /// The same record, its per-pair events handed to the sink in batches
+    /// of up to [`BATCH`]; a run-level event (started, finished) first
+    /// hands over what is waiting, then goes at once.
+    ///
+    /// Note: for speed, and only where lines stay live. Each handover
+    /// crosses to the printer's core; one per event was the largest cost
+    /// a million pairs of `tasks` paid beyond bare tokio. A batch waits
+    /// for [`Recorder::flush`], which [`FlushOnPark`] calls whenever the
+    /// runtime's thread goes idle: a run whose every leaf sleeps on the
+    /// timer never holds its thread for long, so a message waits at most
+    /// for the rest of its runtime's turn. A run that blocks a thread
+    /// (`block`, `spawn_blocking`, `threads`, commands) must not batch.
+    pub fn batched(mut self, park: &FlushOnPark) -> Recorder {
+        // A runtime flushes one run: a second run on it sends at once.
+        if park.0.get().is_some() {
+            return self;
+        }
+        let Some(shared) = Arc::get_mut(&mut self.0) else {
+            return self;
+        };
+        shared.batch = Some(Mutex::new(Vec::with_capacity(BATCH)));
+        let _ = park.0.set(Arc::downgrade(&self.0));
+        self
+    }
+
+    /// Hands every waiting per-pair event to the sink (see
+    /// [`Recorder::batched`]).
+    pub fn flush(&self) {
+        if let Some(batch) = &self.0.batch {
+            let mut batch = batch.lock().unwrap_or_else(|e| e.into_inner());
+            if !batch.is_empty() {
+                self.deliver(&mut batch);
+            }
+        }
     }
 
     /// Command leaf `index` ended at `at` as `run` says: done on exit 0,
@@ -258,16 +330,40 @@ impl Recorder {
     /// their messages would be printed after the report, and the printer
     /// would wait for them to let go of the sink.
     pub fn close(&self) {
+        self.flush();
         let mut sink = self.0.sink.write().unwrap_or_else(|e| e.into_inner());
         *sink = None;
     }
 
     fn send(&self, event: Event) {
+        if let Some(batch) = &self.0.batch {
+            let run_level = !matches!(
+                event,
+                Event::Said { .. }
+                    | Event::Cancelled { .. }
+                    | Event::Failed { .. }
+                    | Event::Skipped { .. }
+            );
+            let mut batch = batch.lock().unwrap_or_else(|e| e.into_inner());
+            batch.push(event);
+            if run_level || batch.len() >= BATCH {
+                self.deliver(&mut batch);
+            }
+            return;
+        }
         // A read lock: uncontended but for `close`, and many pairs may
         // send at once on a multi-thread runtime.
         let sink = self.0.sink.read().unwrap_or_else(|e| e.into_inner());
         if let Some(sink) = sink.as_ref() {
             sink.event(event);
+        }
+    }
+
+    fn deliver(&self, batch: &mut Vec<Event>) {
+        let sink = self.0.sink.read().unwrap_or_else(|e| e.into_inner());
+        match sink.as_ref() {
+            Some(sink) => sink.events(batch),
+            None => batch.clear(),
         }
     }
 
@@ -322,4 +418,65 @@ fn offset(stored: u64) -> Option<Duration> {
 /// The number an [`End`] is stored as in the top bits of `ended`.
 fn code(end: End) -> u64 {
     End::ALL.iter().position(|&e| e == end).unwrap_or(0) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc::{Receiver, channel};
+
+    use super::*;
+
+    fn said(events: &Receiver<Event>) -> Vec<usize> {
+        events
+            .try_iter()
+            .map(|event| match event {
+                Event::Said { index, .. } => index,
+                Event::Finished { .. } => usize::MAX,
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    /// A batched record holds per-pair events until its runtime goes
+    /// idle (the park hook), a batch fills, or a run-level event comes,
+    /// and hands them over in order.
+    #[tokio::test(start_paused = true)]
+    async fn a_batched_record_hands_over_in_order_on_park_when_full_and_at_the_end() {
+        let (sender, events) = channel();
+        let park = FlushOnPark::default();
+        let recorder = Recorder::new(BATCH + 3, 0, Arc::new(sender)).batched(&park);
+        recorder.say(0);
+        recorder.say(1);
+        assert_eq!(said(&events), Vec::<usize>::new());
+        park.flush();
+        assert_eq!(said(&events), vec![0, 1]);
+        for index in 2..BATCH + 2 {
+            recorder.say(index);
+        }
+        assert_eq!(said(&events), (2..BATCH + 2).collect::<Vec<_>>());
+        recorder.say(BATCH + 2);
+        recorder.emit(Event::Finished {
+            at: jiff::Timestamp::UNIX_EPOCH.in_tz("UTC").unwrap(),
+            wall: Duration::ZERO,
+        });
+        assert_eq!(said(&events), vec![BATCH + 2, usize::MAX]);
+    }
+
+    /// One flusher per runtime: a second record on it sends at once; a
+    /// record let go hands over what it held, and is flushed no more.
+    #[tokio::test(start_paused = true)]
+    async fn a_second_record_on_the_same_runtime_is_not_batched() {
+        let (sender, events) = channel();
+        let park = FlushOnPark::default();
+        let first = Recorder::new(1, 0, Arc::new(sender.clone())).batched(&park);
+        let second = Recorder::new(1, 0, Arc::new(sender)).batched(&park);
+        second.say(0);
+        assert_eq!(said(&events), vec![0]);
+        first.say(0);
+        assert_eq!(said(&events), Vec::<usize>::new());
+        drop(first);
+        assert_eq!(said(&events), vec![0]);
+        park.flush();
+        assert_eq!(said(&events), Vec::<usize>::new());
+    }
 }

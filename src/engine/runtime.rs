@@ -9,6 +9,7 @@ use std::io;
 use tokio::runtime::{Builder, Handle, Runtime, RuntimeFlavor};
 
 use crate::engine::clock::Clock;
+use crate::engine::record::FlushOnPark;
 use crate::engine::spec::RunSpec;
 
 /// The runtime flavours `--runtime` offers.
@@ -77,7 +78,11 @@ impl fmt::Display for RuntimeInfo {
 /// refuses the other combination before this is called. `io` adds the IO
 /// driver, which command leaves read their pipes on (a run of sleeps does
 /// without it).
-pub fn build(spec: &RunSpec, io: bool) -> io::Result<Runtime> {
+///
+/// Note: `park` is for speed: a batched record hands its events to the
+/// printer whenever a thread of the runtime goes idle (see
+/// [`Recorder::batched`](crate::engine::record::Recorder::batched)).
+pub fn build(spec: &RunSpec, io: bool, park: Option<FlushOnPark>) -> io::Result<Runtime> {
     let mut builder = match spec.runtime {
         Flavor::CurrentThread => Builder::new_current_thread(),
         Flavor::MultiThread => {
@@ -94,6 +99,9 @@ pub fn build(spec: &RunSpec, io: bool) -> io::Result<Runtime> {
     }
     if spec.clock == Clock::Virtual {
         builder.start_paused(true);
+    }
+    if let Some(park) = park {
+        builder.on_thread_park(move || park.flush());
     }
     builder.build()
 }

@@ -157,10 +157,6 @@ impl Report {
         (self.mode != Some(crate::scenario::mode::Mode::Threads)).then_some(self.runtime)
     }
 
-    /// Measured minus expected wall: what the runtime and timer added.
-    ///
-    /// `None` for an interrupted run: measured against a run that never
-    /// ended, it would mean nothing (and come out negative).
     /// Whether the event-loop model played this run instead of tokio: a
     /// run that blocks, on the virtual clock.
     pub fn simulated(&self) -> bool {
@@ -176,11 +172,22 @@ impl Report {
         }
     }
 
+    /// Measured minus expected wall: what the runtime and timer added.
+    /// Where tokio's work stealing decides (multi-thread), only what lies
+    /// outside the bounds: a wall within them is what the model explains.
+    ///
+    /// `None` for an interrupted run: measured against a run that never
+    /// ended, it would mean nothing (and come out negative).
     pub fn overhead(&self) -> Option<SignedDuration> {
-        match self.interrupted {
-            None => Some(signed(self.wall) - signed(self.expected)),
-            Some(_) => None,
+        if self.interrupted.is_some() {
+            return None;
         }
+        let bounds = self.schedule.as_ref().and_then(|s| s.wall_bounds());
+        let expected = match bounds {
+            Some(range) => self.wall.clamp(range.earliest, range.latest),
+            None => self.expected,
+        };
+        Some(signed(self.wall) - signed(expected))
     }
 
     /// For serial: how far the last message said ran behind its ideal

@@ -17,7 +17,7 @@ use crate::engine::arithmetic::Schedule;
 use crate::engine::clock::Clock;
 use crate::engine::command_run::{CommandRun, Exit};
 use crate::engine::event::{Event, EventSink};
-use crate::engine::record::{End, Recorder, Timing};
+use crate::engine::record::{End, FlushOnPark, Recorder, Timing};
 use crate::engine::run_error::RunError;
 use crate::engine::runtime::{self, Flavor, RuntimeInfo};
 use crate::engine::schedule::{self, Expectation};
@@ -38,7 +38,9 @@ pub fn run(plan: Arc<Plan>, spec: &RunSpec, sink: Arc<dyn EventSink>) -> Result<
     refuse_nesting()?;
     spec.check()?;
     let scenario = Arc::new(Scenario::flat(spec.mode, plan));
-    block_on(spec, false, run_tree(scenario, spec, sink, Some(spec.mode)))
+    let park = batches(&scenario).then(FlushOnPark::default);
+    let run = run_tree(scenario, spec, sink, Some(spec.mode), park.clone());
+    block_on(spec, false, park, run)
 }
 
 /// Runs `scenario` on a new runtime, blocking until done; `spec` gives the
@@ -52,7 +54,16 @@ pub fn run_scenario(
     refuse_nesting()?;
     spec.check_scenario(&scenario)?;
     let io = scenario.runs_commands();
-    block_on(spec, io, run_tree(scenario, spec, sink, None))
+    let park = batches(&scenario).then(FlushOnPark::default);
+    let run = run_tree(scenario, spec, sink, None, park.clone());
+    block_on(spec, io, park, run)
+}
+
+/// Whether a run of `scenario` on a runtime of its own batches its events
+/// (see [`Recorder::batched`]): only if every leaf sleeps on the timer, so
+/// no thread is ever held while a said message waits.
+fn batches(scenario: &Scenario) -> bool {
+    !scenario.blocks() && !scenario.runs_commands()
 }
 
 /// `block_on` inside a runtime would panic ("Cannot start a runtime from
@@ -67,9 +78,10 @@ fn refuse_nesting() -> Result<(), RunError> {
 fn block_on(
     spec: &RunSpec,
     io: bool,
+    park: Option<FlushOnPark>,
     run: impl Future<Output = Result<Report, RunError>>,
 ) -> Result<Report, RunError> {
-    let runtime = runtime::build(spec, io)?;
+    let runtime = runtime::build(spec, io, park)?;
     let report = runtime.block_on(run);
     // After a stop (Ctrl-C), blocking sleeps may still be running on their
     // threads; dropping the runtime would wait for them. The report is
@@ -90,7 +102,7 @@ pub async fn run_async(
 ) -> Result<Report, RunError> {
     spec.check()?;
     let scenario = Arc::new(Scenario::flat(spec.mode, plan));
-    run_tree(scenario, spec, sink, Some(spec.mode)).await
+    run_tree(scenario, spec, sink, Some(spec.mode), None).await
 }
 
 /// Runs `scenario` on the current tokio runtime; see [`run_async`]. A
@@ -102,7 +114,7 @@ pub async fn run_scenario_async(
     sink: Arc<dyn EventSink>,
 ) -> Result<Report, RunError> {
     spec.check_scenario(&scenario)?;
-    run_tree(scenario, spec, sink, None).await
+    run_tree(scenario, spec, sink, None, None).await
 }
 
 /// The one engine: a flat mode (`mode`) is a one-level scenario.
@@ -111,6 +123,7 @@ async fn run_tree(
     spec: &RunSpec,
     sink: Arc<dyn EventSink>,
     mode: Option<Mode>,
+    park: Option<FlushOnPark>,
 ) -> Result<Report, RunError> {
     let clock = spec.clock;
     let plan = scenario.plan().clone();
@@ -132,6 +145,10 @@ async fn run_tree(
     let command_pairs = scenario.commands().iter().map(|c| c.pair).collect();
     let recorder =
         Recorder::with_commands(plan.len(), scenario.groups().len(), command_pairs, sink);
+    let recorder = match &park {
+        Some(park) => recorder.batched(park),
+        None => recorder,
+    };
     let work = Work::new(scenario.clone(), recorder.clone(), spec);
     let (_, reaper) = work.commands();
     if scenario.runs_commands() {

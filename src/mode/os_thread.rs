@@ -21,10 +21,17 @@ use std::thread::{self, JoinHandle};
 /// cover it (`RUST_MIN_STACK` could raise std's).
 const STACK: usize = 2 << 20;
 
-/// The address space there must be before a thread starts: its stack, and
-/// a margin that covers its signal stack, its first allocations, and what
-/// the run needs afterwards to finish and print its report.
-const ROOM: usize = STACK + (4 << 20);
+/// The address space there must be before a thread starts: its stack, the
+/// malloc arena glibc may reserve for it at its first allocation (64 MB on
+/// 64-bit, taken in std's own set-up of the thread, before its signal
+/// stack: seen with strace, the arena took the room and the signal stack
+/// failed), and a margin that covers its signal stack, its first
+/// allocations, and what the run needs afterwards to finish and print its
+/// report.
+const ROOM: usize = STACK + ARENA + (4 << 20);
+
+/// glibc's `HEAP_MAX_SIZE` on 64-bit: what a new arena reserves.
+const ARENA: usize = 64 << 20;
 
 /// `thread::Builder::new().spawn(body)`, returning once the new thread has
 /// set itself up; an error if there is no room for one more thread.

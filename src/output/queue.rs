@@ -129,6 +129,22 @@ impl EventSink for QueueSender {
             self.0.wake.notify_one();
         }
     }
+
+    /// A batch in one handover: one lock, and the printer's core sees the
+    /// run's writes a batch at a time rather than one event at a time.
+    fn events(&self, events: &mut Vec<Event>) {
+        let mut state = self.0.lock();
+        if state.abandoned {
+            events.clear();
+            return;
+        }
+        state.events.extend(events.drain(..).map(Queued::of));
+        let wake = mem::take(&mut state.waiting);
+        drop(state);
+        if wake {
+            self.0.wake.notify_one();
+        }
+    }
 }
 
 impl Clone for QueueSender {

@@ -11,22 +11,31 @@
 //!           0s      500ms   1s      1.5s   2s      2.5s   3s
 //! ```
 //!
-//! Unicode bars end with eighth-cell blocks, so 1.001 s and 1.05 s do not
-//! look the same; `--ascii` draws with `#` and `-`. Above [`MAX_ROWS`]
+//! Each bar is drawn by the model's states (`state_rows.rs`, with the
+//! glyphs of `states.rs`: `░` sleeping, `█` holding the thread, `▒` ready
+//! but starved, ...) when the run agrees with the model, with a legend of
+//! the states drawn and, for a run that blocks, a row for the thread.
+//! Otherwise the bars are plain: Unicode bars end with eighth-cell blocks,
+//! so 1.001 s and 1.05 s do not look the same; `--ascii` draws with `#`
+//! and `-`. Above [`MAX_ROWS`]
 //! pairs, a report is summarised as counts per column (how many pairs were
 //! waiting, how many spoke) instead of a million rows, in linear time.
 //!
 //! A scenario (a report without a mode) is drawn as its tree instead, by
 //! `tree_timeline.rs`, on the same axis.
 
+use std::collections::BTreeSet;
 use std::io::{self, Write};
 use std::time::Duration;
 
 use crate::measure::Measurement;
 use crate::measure::report::{PairReport, Report, Status};
+use crate::render::state_rows::{self, Drawing, Model};
 use crate::render::style::Style;
 use crate::render::{fit, tree_timeline};
+use crate::scenario::tree::Node;
 use crate::scenario::units::{human, human_signed};
+use crate::simulate::State;
 
 /// More pairs than this in one report are summarised, not drawn one by one.
 pub const MAX_ROWS: usize = 50;
@@ -91,22 +100,52 @@ pub fn render_drawn(drawn: &[Drawn<'_>], style: &Style, out: &mut dyn Write) -> 
         return Ok(());
     };
     let stacked = reports.len() > 1;
+    let mut seen = BTreeSet::new();
+    let mut off_by = Duration::ZERO;
+    let mut plain_bars = false;
+    let mut notes: Vec<String> = Vec::new();
     for Drawn { report, wall } in drawn {
         if stacked {
             let heading = heading(&report.label(), wall, style);
             writeln!(out, "{}", style.paint(style.bold(), heading))?;
         }
+        let drawing = Drawing::of(report, &layout, style);
         if report.mode.is_none() {
-            tree_timeline::rows(report, &layout, style, out)?;
+            tree_timeline::rows(report, &layout, &drawing, style, &mut seen, out)?;
         } else if report.plan.len() > MAX_ROWS {
             summary_rows(report, &layout, style, out)?;
         } else {
-            pair_rows(report, &layout, style, out)?;
+            pair_rows(report, &layout, &drawing, style, &mut seen, out)?;
+        }
+        match &drawing {
+            Drawing::States(model) => {
+                model.thread_row(report, &layout, style, &mut seen, out)?;
+                off_by = off_by.max(model.off_by);
+                let holders = model.holders_line(report, style);
+                notes.extend(holders.map(|line| match stacked {
+                    true => format!("{}: {line}", report.label()),
+                    false => line,
+                }));
+            }
+            Drawing::Plain(why) => {
+                plain_bars = true;
+                notes.extend(why.iter().map(|why| match stacked {
+                    true => format!("{}: {why}", report.label()),
+                    false => why.clone(),
+                }));
+            }
         }
     }
     axis(&layout, style, out)?;
+    let dim = |line: &str| style.paint(style.dim(), line).to_string();
+    if let Some(legend) = state_rows::legend(&seen, off_by, style) {
+        fit::write_wrapped(out, &legend, style, dim)?;
+    }
     if reports.iter().any(|r| r.mode.is_none()) {
-        tree_timeline::legend(style, out)?;
+        tree_timeline::legend(plain_bars, style, out)?;
+    }
+    for note in notes {
+        fit::write_wrapped(out, &fit::cut(&note, usize::MAX, style), style, dim)?;
     }
     Ok(())
 }
@@ -160,7 +199,12 @@ impl Layout {
                 SUMMARY_LABEL.len(),
                 MAX_LABEL.min(style.width / 3).max(SUMMARY_LABEL.len()),
             )
-            .max(tree_timeline::label_width(reports, style));
+            .max(tree_timeline::label_width(reports, style))
+            // Room for the thread's row, which a run that blocks may have.
+            .max(match reports.iter().any(|r| r.scenario.blocks()) {
+                true => state_rows::THREAD.len(),
+                false => 0,
+            });
         let end = axis_end(reports);
         let used = Self::left(number, label);
         let area = style.width.saturating_sub(used + 1).max(8);
@@ -172,6 +216,18 @@ impl Layout {
             end,
             step,
         })
+    }
+
+    /// A bar area of `area` cells ending at `end`, with no labels.
+    #[cfg(test)]
+    pub(crate) fn fixed(end: Duration, area: usize) -> Layout {
+        Layout {
+            number: 0,
+            label: 0,
+            area,
+            end,
+            step: end,
+        }
     }
 
     /// Columns before the bar area.
@@ -256,9 +312,12 @@ pub(crate) fn tick_label(t: Duration, style: &Style) -> String {
 fn pair_rows(
     report: &Report,
     layout: &Layout,
+    drawing: &Drawing,
     style: &Style,
+    seen: &mut BTreeSet<State>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let model: Option<&Model> = drawing.states();
     for pair in report.pairs() {
         let color = style.pair(pair.index);
         let start = pair.began();
@@ -266,7 +325,13 @@ fn pair_rows(
             Status::Interrupted => start.map(|_| report.wall),
             _ => pair.ended(),
         };
+        let node = Node::Pair {
+            index: pair.index as u32,
+            action: report.scenario.action_of(pair.index),
+        };
+        let by_state = model.and_then(|m| m.cells(report, node, layout, style, seen));
         let bar = match (start, end) {
+            _ if by_state.is_some() => by_state.clone().unwrap_or_default(),
             (Some(start), Some(end)) => bar(
                 layout.x(start),
                 layout.x(end.max(start)),
@@ -294,11 +359,16 @@ fn pair_rows(
             style.paint(color, fit::pad(&pair.pair.message, layout.label, style)),
             number = layout.number,
         )?;
-        for (text, piece) in row {
-            match piece {
-                Piece::Gap => write!(out, "{text}")?,
-                Piece::Bar => write!(out, "{}", style.paint(color, text))?,
-                Piece::Note => write!(out, "{}", style.paint(note_style, text))?,
+        match by_state {
+            Some(_) => state_rows::write_pieces(&row, color, note_style, style, out)?,
+            None => {
+                for (text, piece) in row {
+                    match piece {
+                        Piece::Gap => write!(out, "{text}")?,
+                        Piece::Bar => write!(out, "{}", style.paint(color, text))?,
+                        Piece::Note => write!(out, "{}", style.paint(note_style, text))?,
+                    }
+                }
             }
         }
         writeln!(out)?;

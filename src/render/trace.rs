@@ -26,6 +26,12 @@
 //!   schedule and the arithmetic in `args`. A group that spawns its
 //!   children draws a flow arrow to each (see `run`).
 //!
+//! - The model's states (waiting, sleeping, ready, holding, ...) are
+//!   slices (`cat` `state`) on a track beside each node's, `1 hello ·
+//!   states`, and who holds the thread is a `thread 0 (modelled)` track
+//!   (`cat` `hold`): modelled, not measured, so never mixed into the
+//!   measured spans, which they need not nest in.
+//!
 //! Everything is streamed, one event at a time, in one pre-order walk of
 //! the tree, so a million pairs need no second copy in memory.
 
@@ -39,6 +45,8 @@ use crate::measure::Measurement;
 use crate::measure::compare::Comparison;
 use crate::measure::report::{PairReport, Report, Status, signed};
 use crate::render::Renderer;
+use crate::render::state_spans::{Model, States};
+use crate::scenario::ids::Ids;
 use crate::scenario::tree::{GroupKind, Node};
 use crate::scenario::units::{human, human_signed, offset};
 
@@ -89,6 +97,7 @@ const RUN_TID: usize = 0;
 /// is empty).
 fn run(report: &Report, pid: usize, tracks: &mut Tracks<'_>) -> io::Result<()> {
     tracks.process(pid, &report.label())?;
+    let model = Model::of(report);
     let mut tree = Tree::new(report, pid);
     let run = Track { pid, tid: RUN_TID };
     tracks.name(run, "run", tree.next_order())?;
@@ -102,11 +111,12 @@ fn run(report: &Report, pid: usize, tracks: &mut Tracks<'_>) -> io::Result<()> {
         "run",
         Duration::ZERO,
         report.wall,
-        &RunArgs::new(report),
+        &RunArgs::new(report, &model),
         run_flow.map_or(Flow::None, Flow::Out),
     )?;
+    let states = model.states();
     let mut path = Path::default();
-    for (node, depth) in report.scenario.walk() {
+    for (place, (node, depth)) in report.scenario.walk().enumerate() {
         let id = path.next(depth);
         let incoming = tree.flow_into(node);
         match node {
@@ -121,6 +131,16 @@ fn run(report: &Report, pid: usize, tracks: &mut Tracks<'_>) -> io::Result<()> {
                 let name = format!("{} {}", index + 1, pair.pair.message);
                 tracks.name(track, &name, tree.next_order())?;
                 pair_events(report, &pair, track, incoming, tracks)?;
+                if let Some(states) = states {
+                    state_events(
+                        states,
+                        place,
+                        &name,
+                        tree.states_track(place),
+                        &mut tree,
+                        tracks,
+                    )?;
+                }
             }
             Node::Group(g) if !tree.is_run(g) => {
                 let track = tree.track(node);
@@ -139,9 +159,89 @@ fn run(report: &Report, pid: usize, tracks: &mut Tracks<'_>) -> io::Result<()> {
                     tracks.name(twin, &format!("{id} {kind} · spawns"), tree.next_order())?;
                     group_events(report, g, id, twin, Flow::Out(out), tracks)?;
                 }
+                if let Some(states) = states {
+                    let name = format!("{id} {kind}");
+                    state_events(
+                        states,
+                        place,
+                        &name,
+                        tree.states_track(place),
+                        &mut tree,
+                        tracks,
+                    )?;
+                }
             }
             Node::Group(_) => {}
         }
+    }
+    match states {
+        Some(states) => hold_events(report, states, &mut tree, tracks),
+        None => Ok(()),
+    }
+}
+
+/// The model's states of the node at `place` (named `name`), on a track of
+/// their own just below the node's: one slice per state.
+fn state_events(
+    states: &States,
+    place: usize,
+    name: &str,
+    track: Track,
+    tree: &mut Tree<'_>,
+    tracks: &mut Tracks<'_>,
+) -> io::Result<()> {
+    let spans = states.at(place).0;
+    if spans.is_empty() {
+        return Ok(());
+    }
+    tracks.name(track, &format!("{name} · states"), tree.next_order())?;
+    for span in spans {
+        let state = span.state;
+        let args = StateArgs {
+            meaning: state.meaning(),
+        };
+        tracks.span(
+            track,
+            state.name(),
+            "state",
+            span.from,
+            span.to,
+            &args,
+            Flow::None,
+        )?;
+    }
+    Ok(())
+}
+
+/// Who holds thread 0 when, as the model says: a track after the nodes',
+/// one slice per hold, named for the node that holds it.
+fn hold_events(
+    report: &Report,
+    states: &States,
+    tree: &mut Tree<'_>,
+    tracks: &mut Tracks<'_>,
+) -> io::Result<()> {
+    let threads = states.threads();
+    let Some((_, holds)) = threads.first().filter(|(_, holds)| !holds.is_empty()) else {
+        return Ok(());
+    };
+    let track = tree.thread_track();
+    tracks.name(track, "thread 0 (modelled)", tree.next_order())?;
+    let scenario = &report.scenario;
+    let ids = report.mode.is_none().then(|| Ids::of(scenario));
+    for hold in holds {
+        let id = ids
+            .as_ref()
+            .map(|ids| ids.node(scenario, hold.node).into_owned());
+        let (name, index) = match hold.node {
+            Node::Pair { index, .. } => {
+                let index = index as usize;
+                (report.plan.message(index).to_owned(), Some(index))
+            }
+            Node::Group(_) => (id.clone().unwrap_or_default(), None),
+        };
+        let args = HoldArgs { index, id };
+        tracks.span(track, &name, "hold", hold.from, hold.to, &args, Flow::None)?;
     }
     Ok(())
 }
@@ -192,6 +292,21 @@ impl<'a> Tree<'a> {
             pid: self.pid,
             tid: self.report.plan.len() + 1 + groups + group as usize,
         }
+    }
+
+    /// The track of the states of the node at `place` in pre-order, after
+    /// every group's twin.
+    fn states_track(&self, place: usize) -> Track {
+        let groups = self.report.scenario.groups().len();
+        Track {
+            pid: self.pid,
+            tid: self.report.plan.len() + 1 + 2 * groups + place,
+        }
+    }
+
+    /// The track of who holds thread 0, after every node's states.
+    fn thread_track(&self) -> Track {
+        self.states_track(self.report.scenario.node_count())
     }
 
     /// A new flow for the children of `group`, if it spawns them.
@@ -602,6 +717,21 @@ struct GroupArgs<'a> {
     late_by: Option<String>,
 }
 
+/// What the detail pane shows for a modelled state.
+#[derive(Serialize)]
+struct StateArgs {
+    meaning: &'static str,
+}
+
+/// What the detail pane shows for a hold of thread 0: the pair's index,
+/// a scenario's node id.
+#[derive(Serialize)]
+struct HoldArgs {
+    index: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+}
+
 /// What the detail pane shows for the run's span.
 #[derive(Serialize)]
 struct RunArgs {
@@ -615,10 +745,16 @@ struct RunArgs {
     interrupted: Option<&'static str>,
     runtime: &'static str,
     pairs: usize,
+    /// `modelled`: the states' tracks are the model's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    states_are: Option<&'static str>,
+    /// Why there are no states' tracks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    states_omitted: Option<&'static str>,
 }
 
 impl RunArgs {
-    fn new(report: &Report) -> RunArgs {
+    fn new(report: &Report, model: &Model) -> RunArgs {
         RunArgs {
             mode: report.label(),
             clock: report.clock.name(),
@@ -629,6 +765,8 @@ impl RunArgs {
             interrupted: report.interrupted.map(|by| by.name()),
             runtime: report.runtime.flavor.name(),
             pairs: report.plan.len(),
+            states_are: model.states_are(),
+            states_omitted: model.omitted(),
         }
     }
 }

@@ -288,6 +288,11 @@ fn nodes_table(
                 .copied()
                 .unwrap_or_default();
                 row.extend(measured_cells(node, expected, timing, scenario));
+                // Where work stealing decides, the bounds, not one value.
+                if let Some(range) = schedule.bounds_of(node) {
+                    let to = if style.unicode { "–" } else { ".." };
+                    row[2] = format!("{}{to}{}", offset(range.earliest), human(range.latest));
+                }
             }
             None => row.extend(expected_cells(
                 expected,

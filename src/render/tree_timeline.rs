@@ -20,6 +20,10 @@
 //!                 0s       500ms    1s        1.5s     2s       2.5s    3s
 //! ```
 //!
+//! (Drawn plain, as above; a run that agrees with the model has each bar
+//! drawn by its states instead, as the flat timeline does: see
+//! `state_rows.rs`.)
+//!
 //! `✂` ends what was cancelled or timed out, `✗` what failed (`/` and `x`
 //! under `--ascii`, where a group's span is `[===]`); a skipped node has no
 //! bar, only the word, where it would have started. A legend under the
@@ -35,6 +39,7 @@
 //! any size. A line above the rows says which.
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::io::{self, Write};
 use std::ops::Range;
 use std::time::Duration;
@@ -42,10 +47,12 @@ use std::time::Duration;
 use crate::engine::record::Timing;
 use crate::measure::report::{PairReport, Report, Status};
 use crate::render::fit;
+use crate::render::state_rows::{self, Drawing};
 use crate::render::style::Style;
 use crate::render::timeline::{Counts, Layout, Piece, bar, row_pieces, shade_row};
 use crate::scenario::tree::{Node, Scenario};
 use crate::scenario::units::{human, human_signed};
+use crate::simulate::State;
 
 /// A tree with more nodes than this is summarised, in at most this many
 /// rows.
@@ -313,10 +320,14 @@ fn widest_label(style: &Style) -> usize {
 }
 
 /// The rows of one scenario, in the layout shared by every report drawn.
+/// Each node's bar is drawn by the model's states when `drawing` says so,
+/// adding the states drawn to `seen`.
 pub(crate) fn rows(
     report: &Report,
     layout: &Layout,
+    drawing: &Drawing,
     style: &Style,
+    seen: &mut BTreeSet<State>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let selection = select(&report.scenario, depth_for(widest_label(style)));
@@ -337,7 +348,12 @@ pub(crate) fn rows(
         let shift = indent(depth, columns);
         let label = fit::pad(&text, columns - shift, style);
         let drawn = match row {
-            Row::Node { node, folded, .. } => node_row(report, *node, *folded, layout, style),
+            Row::Node { node, folded, .. } => {
+                let cells = drawing
+                    .states()
+                    .and_then(|model| model.cells(report, *node, layout, style, seen));
+                node_row(report, *node, *folded, layout, style, cells)
+            }
             Row::More { pairs, .. } => more_row(report, pairs, layout, style),
         };
         // The column between label and bar marks the critical path.
@@ -367,6 +383,8 @@ struct Drawn {
     note: anstyle::Style,
     /// The cut mark ending the bar, if any, and its colour.
     mark: Option<(char, anstyle::Style)>,
+    /// Whether the bar is drawn by state, each state in its colour.
+    by_state: bool,
 }
 
 impl Drawn {
@@ -375,18 +393,17 @@ impl Drawn {
             match piece {
                 Piece::Gap => write!(out, "{text}")?,
                 Piece::Note => write!(out, "{}", style.paint(self.note, text))?,
-                Piece::Bar => match self.mark.filter(|(mark, _)| text.ends_with(*mark)) {
-                    Some((mark, paint)) => {
-                        let body = &text[..text.len() - mark.len_utf8()];
-                        write!(
-                            out,
-                            "{}{}",
-                            style.paint(self.color, body),
-                            style.paint(paint, mark)
-                        )?;
+                Piece::Bar => {
+                    let mark = self.mark.filter(|(mark, _)| text.ends_with(*mark));
+                    let body = &text[..text.len() - mark.map_or(0, |(m, _)| m.len_utf8())];
+                    match self.by_state {
+                        true => state_rows::write_bar(body, self.color, style, out)?,
+                        false => write!(out, "{}", style.paint(self.color, body))?,
                     }
-                    None => write!(out, "{}", style.paint(self.color, text))?,
-                },
+                    if let Some((mark, paint)) = mark {
+                        write!(out, "{}", style.paint(paint, mark))?;
+                    }
+                }
             }
         }
         Ok(())
@@ -472,7 +489,16 @@ pub(crate) fn note(report: &Report, node: Node, folded: bool, style: &Style) -> 
     }
 }
 
-fn node_row(report: &Report, node: Node, folded: bool, layout: &Layout, style: &Style) -> Drawn {
+/// `cells`, when given, are the node's bar drawn by state.
+fn node_row(
+    report: &Report,
+    node: Node,
+    folded: bool,
+    layout: &Layout,
+    style: &Style,
+    cells: Option<String>,
+) -> Drawn {
+    let by_state = cells.is_some();
     let timing = timing(report, node);
     let status = Status::of(timing);
     let is_group = matches!(node, Node::Group(_));
@@ -491,6 +517,7 @@ fn node_row(report: &Report, node: Node, folded: bool, layout: &Layout, style: &
     let note_style = if late { style.late() } else { style.dim() };
     let area = layout.area;
     let mut cells = match (timing.began, bar_end(report, timing)) {
+        _ if by_state => cells.unwrap_or_default(),
         (Some(start), Some(end)) => {
             let (from, to) = (layout.x(start), layout.x(end.max(start)));
             match is_group {
@@ -545,6 +572,7 @@ fn node_row(report: &Report, node: Node, folded: bool, layout: &Layout, style: &
         pieces,
         note: note_style,
         mark,
+        by_state,
     }
 }
 
@@ -625,6 +653,7 @@ fn more_row(report: &Report, pairs: &Range<u32>, layout: &Layout, style: &Style)
         pieces: row_pieces(&cells, &note, layout.area, false),
         note: style.dim(),
         mark: None,
+        by_state: false,
     }
 }
 
@@ -646,19 +675,24 @@ pub(crate) fn ended_counts(report: &Report, pairs: Range<usize>) -> String {
     counted.join(", ")
 }
 
-/// What the marks mean, under the axis.
-pub(crate) fn legend(style: &Style, out: &mut dyn Write) -> io::Result<()> {
-    let text = match style.unicode {
-        true => {
-            "├─┤ group, its wall · ░ did not finish · ✂ cancelled or timed out · ✗ failed\n\
-                 ◆ on the critical path"
+/// What the marks mean, under the axis; `shaded` when a plain bar may
+/// be shaded for a node that did not finish.
+pub(crate) fn legend(shaded: bool, style: &Style, out: &mut dyn Write) -> io::Result<()> {
+    let text = match (style.unicode, shaded) {
+        (true, true) => {
+            "├─┤ group, its wall · ░ did not finish · ✂ cancelled or timed out · ✗ failed"
         }
-        false => {
-            "[=] group, its wall; '-' did not finish; / cancelled or timed out; x failed\n\
-                  * on the critical path"
+        (false, true) => {
+            "[=] group, its wall; '-' did not finish; / cancelled or timed out; x failed"
         }
+        (true, false) => "├─┤ group, its wall · ✂ cancelled or timed out · ✗ failed",
+        (false, false) => "[=] group, its wall; / cancelled or timed out; x failed",
     };
-    for line in text.lines() {
+    let path = match style.unicode {
+        true => "◆ on the critical path",
+        false => "* on the critical path",
+    };
+    for line in [text, path] {
         fit::write_wrapped(out, line, style, |line| {
             style.paint(style.dim(), line).to_string()
         })?;
