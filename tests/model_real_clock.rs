@@ -245,3 +245,67 @@ fn the_blocking_race_says_why() {
         "{out}"
     );
 }
+
+/// On two workers, three blocking tasks: the arithmetic gives bounds and
+/// says why, the JSON carries them, and `--check` holds the wall to them
+/// (a retry under load, as above).
+#[test]
+fn bounds_are_said_carried_and_checked() {
+    let text = "tasks(block(0.05:a), block(0.05:b), block(0.05:c))";
+    let out = common::stdout_of(common::saywhen().args(["--workers", "2", "run", text]));
+    assert!(
+        out.contains("expected 50ms–150ms (multi-thread: tokio's work stealing decides;"),
+        "{out}"
+    );
+    let json = common::stdout_of(common::saywhen().args([
+        "--workers",
+        "2",
+        "--format",
+        "json",
+        "run",
+        text,
+    ]));
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["expected_earliest_ns"], 50_000_000);
+    assert_eq!(doc["expected_latest_ns"], 150_000_000);
+    assert_eq!(
+        doc["nodes"][1].get("expected_earliest_ns"),
+        None,
+        "a: certain"
+    );
+    assert_eq!(doc["nodes"][3]["expected_latest_ns"], 150_000_000);
+    let mut passed = false;
+    for _ in 0..TRIES {
+        let run = common::saywhen()
+            .args([
+                "--workers",
+                "2",
+                "--check",
+                "--tolerance",
+                "20ms",
+                "run",
+                text,
+            ])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        if run.status.success() {
+            assert!(stderr.contains("expected 50ms–150ms ± 20ms"), "{stderr}");
+            passed = true;
+            break;
+        }
+    }
+    assert!(passed, "--check never passed within the bounds");
+    // The root future's blocks are certain: no bounds.
+    let json = common::stdout_of(common::saywhen().args([
+        "--workers",
+        "2",
+        "--format",
+        "json",
+        "run",
+        "gather(block(0.02:a), block(0.02:b))",
+    ]));
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc.get("expected_earliest_ns"), None, "{json}");
+    assert_eq!(doc["expected_s"], 0.04);
+}

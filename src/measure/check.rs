@@ -484,6 +484,18 @@ impl std::error::Error for Failures {}
 
 #[cfg(test)]
 mod tests {
+    /// A wall within the bounds is not off at all; outside, it is off by
+    /// its distance to the nearer bound.
+    #[test]
+    fn bounds_are_judged_by_the_nearer_one() {
+        let ms = std::time::Duration::from_millis;
+        assert_eq!(super::outside(ms(200), ms(100), ms(300)), ms(0));
+        assert_eq!(super::outside(ms(90), ms(100), ms(300)), ms(10));
+        assert_eq!(super::outside(ms(320), ms(100), ms(300)), ms(20));
+        assert_eq!(super::span(ms(100), ms(300)), "100ms–300ms");
+        assert_eq!(super::span(ms(300), ms(300)), "300ms");
+    }
+
     use super::*;
 
     #[test]
