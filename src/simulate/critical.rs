@@ -21,6 +21,14 @@
 //! nanosecond: exact). That is a run per step of the search for every leaf, so
 //! it is only worked out for trees up to [`SLACK_BUDGET`]; a group's slack
 //! is its children's least (it can only end later through one of them).
+//!
+//! Without blocking calls the wall only grows as a leaf grows (every group
+//! is a max, a min, a sum or a deadline of its children, and the timer
+//! rounds up), so the search is exact. With them it need not: a hold that
+//! comes to straddle another leaf's wake-up moves the wall, and grown
+//! further may not, and the search, which climbs in doubling steps, can
+//! step over such a window; the slack it gives is where the wall is first
+//! seen to move, and past it the wall always has (tests/critical.rs).
 
 use std::time::Duration;
 
