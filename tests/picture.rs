@@ -396,7 +396,14 @@ fn svg_export_is_well_formed_xml_with_labelled_axis_and_bars() {
         .filter(|n| n.has_tag_name("rect") && n.attribute("rx").is_some())
         .collect();
     assert_eq!(bars.len(), 2);
-    assert_ne!(bars[0].attribute("fill"), bars[1].attribute("fill"));
+    // Each pair's bar keeps its colour (its outline), and the model's
+    // state fills it: both slept (and the legend shows the swatch).
+    assert_ne!(bars[0].attribute("stroke"), bars[1].attribute("stroke"));
+    let sleeping = doc
+        .descendants()
+        .filter(|n| n.attribute("fill") == Some("url(#p-sleeping)"))
+        .count();
+    assert_eq!(sleeping, 2 + 1);
     // Serial: the second bar starts where the first ends.
     let x = |n: &roxmltree::Node, a| n.attribute(a).and_then(|v: &str| v.parse::<f64>().ok());
     let first_end = x(&bars[0], "x").unwrap() + x(&bars[0], "width").unwrap();

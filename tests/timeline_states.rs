@@ -153,3 +153,59 @@ fn strip(text: &str) -> String {
     }
     out
 }
+
+/// The SVG draws the same states, each with a pattern of its own (not
+/// colour alone), a legend of them, and the thread's row naming who held
+/// it.
+#[test]
+fn the_svg_fills_each_state_with_its_own_pattern() {
+    let dir = common::browser::scratch("timeline-states");
+    let path = dir.join("race.svg");
+    stdout_of(&mut virtual_run(&[
+        "-q",
+        "run",
+        RACE,
+        "--export",
+        path.to_str().expect("UTF-8 path"),
+    ]));
+    let text = std::fs::read_to_string(&path).expect("the SVG was written");
+    let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let filled = |state: &str| {
+        doc.descendants()
+            .filter(|n| n.attribute("fill") == Some(&format!("url(#p-{state})")))
+            .count()
+    };
+    // a1..a3 and b1..b4 hold the thread; the 7 holds of its row; the
+    // legend's swatch.
+    assert_eq!(filled("holding"), 7 + 7 + 1, "{text}");
+    assert!(filled("sleeping") >= 1 && filled("ready") >= 2);
+    assert_eq!(filled("permit"), 0);
+    // The patterns differ in shape, not only in colour.
+    let pattern = |state: &str| {
+        let node = doc
+            .descendants()
+            .find(|n| n.attribute("id") == Some(&format!("p-{state}")))
+            .unwrap_or_else(|| panic!("no pattern for {state}"));
+        node.children()
+            .filter(|c| c.is_element())
+            .map(|c| c.tag_name().name().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_ne!(pattern("ready"), pattern("holding"));
+    assert_ne!(pattern("permit"), pattern("ready"));
+    let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
+    for wanted in [
+        "thread 0",
+        "b4",
+        "holding the thread",
+        "ready, not polled: the thread is busy",
+        "sleeping on a timer",
+    ] {
+        assert!(texts.contains(&wanted), "{wanted} not in {texts:?}");
+    }
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("thread 0 held by a1 30ms, a2 10ms"))
+    );
+}

@@ -54,8 +54,9 @@ pub(crate) struct Model {
 }
 
 impl Drawing {
-    /// How `report` is drawn on `layout`.
-    pub(crate) fn of(report: &Report, layout: &Layout, style: &Style) -> Drawing {
+    /// How `report` is drawn, in a picture whose cells (its resolution)
+    /// are `cell` long.
+    pub(crate) fn of(report: &Report, cell: Duration, style: &Style) -> Drawing {
         let scenario = &report.scenario;
         let summarised = match report.mode {
             Some(_) => report.plan.len() > timeline::MAX_ROWS,
@@ -91,7 +92,6 @@ impl Drawing {
                 _ => agree = false,
             }
         }
-        let cell = layout.end.div_f64(layout.area as f64);
         let allowed = style.late_tolerance.allowance(report.wall).max(cell);
         if !agree {
             return plain("the run did not go as the model has it");
@@ -136,6 +136,64 @@ impl Model {
             Node::Pair { index, .. } => &self.pairs[index as usize],
             Node::Group(g) => &self.groups[g as usize],
         }
+    }
+
+    /// Who held the thread, in time order.
+    pub(crate) fn holds(&self) -> &[Hold] {
+        &self.holds
+    }
+
+    /// What `node`'s bar shows, in time order, for a picture that draws
+    /// with shapes: what it waited for to start, up to its measured start,
+    /// then what it did, from its measured start to its measured end (a
+    /// group: its children, all along). `None` for a node that never
+    /// began.
+    pub(crate) fn spans(&self, report: &Report, node: Node) -> Option<Vec<Span>> {
+        let measured = timing(report, node);
+        let (began, end) = (measured.began?, bar_end(report, measured)?);
+        let end = end.max(began);
+        let (model_began, spans) = self.life(node);
+        let model_began = model_began.unwrap_or(began);
+        let mut drawn: Vec<Span> = spans
+            .iter()
+            .filter(|span| span.from < model_began)
+            .map(|span| Span {
+                from: span.from.min(began),
+                to: span.to.min(began),
+                ..*span
+            })
+            .collect();
+        if let Some(last) = drawn.last_mut() {
+            last.to = began;
+        }
+        drawn.retain(|span| span.to > span.from);
+        let during: Vec<&Span> = spans.iter().filter(|s| s.from >= model_began).collect();
+        let count = during.len();
+        match node {
+            Node::Group(_) => drawn.push(Span {
+                state: State::Children,
+                from: began,
+                to: end,
+            }),
+            Node::Pair { .. } => {
+                for (n, span) in during.into_iter().enumerate() {
+                    let from = if n == 0 {
+                        began
+                    } else {
+                        span.from.clamp(began, end)
+                    };
+                    let to = if n + 1 == count {
+                        end
+                    } else {
+                        span.to.clamp(began, end)
+                    };
+                    if to > from {
+                        drawn.push(Span { from, to, ..*span });
+                    }
+                }
+            }
+        }
+        Some(drawn)
     }
 
     /// The cells of `node`'s row, or `None` for a node that never began

@@ -11,7 +11,15 @@
 //! draws (see `tree_timeline.rs`): one `<g class="node">` per node, groups
 //! as thin spans, what was cut short ending in a zigzag (cancelled, timed
 //! out) or a red cross (failed), and a legend.
+//!
+//! Where a run agrees with the model (`state_rows.rs`), each bar is filled
+//! by the model's states, each with a pattern of its own so they are told
+//! apart without colour (dots: a permit; hatching: ready but not polled;
+//! solid dark: holding the thread; solid light: sleeping; cross-hatching:
+//! offloaded), the pair's colour kept as the bar's outline; a legend of
+//! the states drawn, and a `thread 0` row of who held the thread.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::time::Duration;
@@ -19,11 +27,14 @@ use std::time::Duration;
 use crate::escape::Escaped;
 use crate::measure::report::{Report, Status};
 use crate::render::fit;
-use crate::render::style::Style;
+use crate::render::state_rows::{Drawing, Model, THREAD};
+use crate::render::states::look;
+use crate::render::style::{DEFAULT_WIDTH, Style};
 use crate::render::timeline::{Counts, Drawn, MAX_ROWS, axis_end, tick_label, tick_step};
 use crate::render::tree_timeline::{self, Row};
 use crate::scenario::tree::Node;
 use crate::scenario::units::{human, human_signed};
+use crate::simulate::{Span, State};
 
 /// Total width of the picture, in SVG user units (pixels).
 const WIDTH: f64 = 960.0;
@@ -91,7 +102,23 @@ pub fn render_drawn(drawn: &[Drawn<'_>], style: &Style) -> String {
     let mut svg = String::new();
     let mut y = 16.0 + caption_lines as f64 * 18.0 + 8.0;
     let mut body = String::new();
-    for report in reports {
+    // The model's states, where a run agrees with it (`state_rows.rs`),
+    // judged as the terminal judges them at its usual width.
+    let cell = end.div_f64(DEFAULT_WIDTH as f64);
+    let drawings: Vec<Drawing> = reports
+        .iter()
+        .map(|report| Drawing::of(report, cell, style))
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut notes: Vec<String> = Vec::new();
+    let mut plain_bars = false;
+    let wide = Style {
+        unicode: true,
+        width: RULE_CHARS,
+        ..style.clone()
+    };
+    for (report, drawing) in reports.iter().zip(&drawings) {
+        let model = drawing.states();
         if reports.len() > 1 {
             let _ = writeln!(
                 body,
@@ -101,17 +128,51 @@ pub fn render_drawn(drawn: &[Drawn<'_>], style: &Style) -> String {
             );
             y += ROW;
         }
+        let states = (model, &mut seen);
         if report.mode.is_none() {
-            y = tree(report, (&x, end), y, style, &mut body);
+            y = tree(report, (&x, end), y, style, states, &mut body);
         } else if report.plan.len() > MAX_ROWS {
             y = summary(report, end, y, &mut body);
         } else {
-            y = bars(report, &x, y, style, &mut body);
+            y = bars(report, &x, y, style, states, &mut body);
+        }
+        let label = |line: String| match reports.len() {
+            1 => line,
+            _ => format!("{}: {line}", report.label()),
+        };
+        match drawing {
+            Drawing::States(model) => {
+                if !model.holds().is_empty() {
+                    seen.insert(State::Holding);
+                    y = thread_row(report, model, &x, y, &mut body);
+                }
+                notes.extend(model.holders_line(report, &wide).map(label));
+            }
+            Drawing::Plain(why) => {
+                plain_bars = true;
+                notes.extend(why.clone().map(label));
+            }
         }
     }
+    let off_by = drawings
+        .iter()
+        .filter_map(|d| d.states().map(|m| m.off_by))
+        .max()
+        .unwrap_or_default();
     let axis_y = y + 6.0;
     let trees = reports.iter().any(|r| r.mode.is_none());
-    let height = axis_y + 36.0 + if trees { ROW } else { 0.0 };
+    let legend_lines = match seen
+        .iter()
+        .any(|&s| !matches!(s, State::Waiting | State::Children))
+    {
+        true => 2.0,
+        false => 0.0,
+    };
+    let height = axis_y
+        + 36.0
+        + if trees { ROW } else { 0.0 }
+        + legend_lines * ROW
+        + notes.len() as f64 * 16.0;
     let _ = writeln!(
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0}" viewBox="0 0 {WIDTH} {height:.0}" font-family="sans-serif" font-size="12">"#
@@ -171,11 +232,29 @@ pub fn render_drawn(drawn: &[Drawn<'_>], style: &Style) -> String {
         line += 1;
     }
     let top = 16.0 + caption_lines as f64 * 18.0 + 4.0;
+    if !seen.is_empty() {
+        patterns(&mut svg);
+    }
     grid(end, plot, top, axis_y, style, &mut svg);
     svg.push_str(&body);
     axis(end, plot, axis_y, style, &mut svg);
+    let mut below = axis_y + 40.0;
     if trees {
-        legend(axis_y + 40.0, &mut svg);
+        legend(below, plain_bars, &mut svg);
+        below += ROW;
+    }
+    if legend_lines > 0.0 {
+        state_legend(below, &seen, off_by, &mut svg);
+        below += legend_lines * ROW;
+    }
+    for note in &notes {
+        let _ = writeln!(
+            svg,
+            r#"<text x="8" y="{:.1}" class="tick note">{}</text>"#,
+            below - 4.0,
+            xml(note)
+        );
+        below += 16.0;
     }
     svg.push_str("</svg>\n");
     svg
@@ -187,6 +266,7 @@ fn bars(
     x: &dyn Fn(Duration) -> f64,
     mut y: f64,
     style: &Style,
+    (model, seen): (Option<&Model>, &mut BTreeSet<State>),
     svg: &mut String,
 ) -> f64 {
     for pair in report.pairs() {
@@ -217,9 +297,21 @@ fn bars(
                 (Status::Done, Some(_)) => ("1", format!(r#" stroke="{LATE}" stroke-width="2""#)),
                 _ => ("0.35", String::new()),
             };
+            let node = Node::Pair {
+                index: pair.index as u32,
+                action: report.scenario.action_of(pair.index),
+            };
+            let spans = model.and_then(|m| m.spans(report, node));
+            let fill = match &spans {
+                Some(spans) => {
+                    state_rects(spans, x, y, seen, svg);
+                    outline(late.is_some(), color)
+                }
+                None => format!(r#"fill="{color}" fill-opacity="{opacity}"{stroke}"#),
+            };
             let _ = writeln!(
                 svg,
-                r#"<rect x="{x0:.2}" y="{:.1}" width="{:.2}" height="{BAR}" rx="2" fill="{color}" fill-opacity="{opacity}"{stroke}><title>{}</title></rect>"#,
+                r#"<rect x="{x0:.2}" y="{:.1}" width="{:.2}" height="{BAR}" rx="2" {fill}><title>{}</title></rect>"#,
                 y + 4.0,
                 (x1 - x0).max(1.5),
                 xml(&format!(
@@ -260,6 +352,7 @@ fn tree(
     (x, end): (&dyn Fn(Duration) -> f64, Duration),
     mut y: f64,
     style: &Style,
+    (model, seen): (Option<&Model>, &mut BTreeSet<State>),
     svg: &mut String,
 ) -> f64 {
     let scenario = &report.scenario;
@@ -288,6 +381,12 @@ fn tree(
                 let name = Escaped(&tree_timeline::name(scenario, *node)).to_string();
                 let label = fit::cut(&name, LABEL_CHARS - shift, &unicode);
                 let id = id.as_deref().unwrap_or_default();
+                let spans = model.and_then(|m| m.spans(report, *node));
+                if let Some(spans) = &spans {
+                    // Before its bar, what it waited for (a group: the
+                    // thread, a permit); a pair's bar by state.
+                    state_rects(spans, x, y, seen, svg);
+                }
                 node_element(
                     report,
                     *node,
@@ -296,7 +395,7 @@ fn tree(
                     y,
                     style,
                     svg,
-                    (label_x, &label, id),
+                    (label_x, &label, id, spans.is_some()),
                 );
             }
             Row::More {
@@ -334,7 +433,7 @@ fn node_element(
     y: f64,
     style: &Style,
     svg: &mut String,
-    (label_x, label, id): (f64, &str, &str),
+    (label_x, label, id, by_state): (f64, &str, &str, bool),
 ) {
     let scenario = &report.scenario;
     let timing = tree_timeline::timing(report, node);
@@ -420,9 +519,13 @@ fn node_element(
                 true => format!(r#" stroke="{LATE}" stroke-width="2""#),
                 false => String::new(),
             };
+            let fill = match by_state {
+                true => outline(late, color),
+                false => format!(r#"fill="{color}" fill-opacity="{opacity}"{stroke}"#),
+            };
             let _ = writeln!(
                 svg,
-                r#"<rect x="{x0:.2}" y="{:.1}" width="{width:.2}" height="{BAR}" rx="2" fill="{color}" fill-opacity="{opacity}"{stroke}/>"#,
+                r#"<rect x="{x0:.2}" y="{:.1}" width="{width:.2}" height="{BAR}" rx="2" {fill}/>"#,
                 y + 4.0
             );
         }
@@ -493,8 +596,9 @@ fn profile(counts: &[u64], top: f64, height: f64, color: &str, svg: &mut String)
     }
 }
 
-/// What a scenario's marks mean, drawn with the marks themselves.
-fn legend(y: f64, svg: &mut String) {
+/// What a scenario's marks mean, drawn with the marks themselves; with
+/// `plain`, the faded bar of a plain node that did not finish.
+fn legend(y: f64, plain: bool, svg: &mut String) {
     svg.push_str(r#"<g class="legend">"#);
     let _ = write!(
         svg,
@@ -502,13 +606,15 @@ fn legend(y: f64, svg: &mut String) {
         y - 6.0,
         y
     );
-    let _ = write!(
-        svg,
-        r#"<rect x="220" y="{:.1}" width="24" height="{BAR}" rx="2" fill="{}" fill-opacity="0.35"/><text x="250" y="{:.1}" class="tick">did not finish</text>"#,
-        y - 11.0,
-        PALETTE[0],
-        y
-    );
+    if plain {
+        let _ = write!(
+            svg,
+            r#"<rect x="220" y="{:.1}" width="24" height="{BAR}" rx="2" fill="{}" fill-opacity="0.35"/><text x="250" y="{:.1}" class="tick">did not finish</text>"#,
+            y - 11.0,
+            PALETTE[0],
+            y
+        );
+    }
     cut_mark('✂', Status::Cancelled, 360.0, y - 4.0, svg);
     let _ = write!(
         svg,
@@ -519,6 +625,157 @@ fn legend(y: f64, svg: &mut String) {
         svg,
         r#"<text x="542" y="{y:.1}" class="tick">failed</text>"#
     );
+    svg.push_str("</g>\n");
+}
+
+/// The fill patterns of the states, in the lesson page's colours: each
+/// state has a pattern of its own (dots, hatching, solid), so they are
+/// told apart without colour too.
+fn patterns(svg: &mut String) {
+    svg.push_str("<defs>\n");
+    for state in State::ALL {
+        let fill = look(state).fill;
+        let (background, ink) = match state {
+            State::Permit => (
+                "#ffffff",
+                format!(
+                    r#"<circle cx="1.5" cy="1.5" r="1" fill="{fill}"/><circle cx="4.5" cy="4.5" r="1" fill="{fill}"/>"#
+                ),
+            ),
+            State::Sleeping => (
+                fill,
+                r##"<path d="M0 3H6" stroke="#4f9aa1" stroke-width="0.6"/>"##.to_owned(),
+            ),
+            State::Ready => (
+                "#ffffff",
+                format!(
+                    r#"<path d="M0 6L6 0M-1 1L1 -1M5 7L7 5" stroke="{fill}" stroke-width="1.5"/>"#
+                ),
+            ),
+            State::Holding => (fill, String::new()),
+            State::Offloaded => (
+                "#ffffff",
+                format!(r#"<path d="M0 6L6 0M0 0L6 6" stroke="{fill}" stroke-width="1"/>"#),
+            ),
+            State::Waiting | State::Children => continue,
+        };
+        let _ = writeln!(
+            svg,
+            r#"<pattern id="p-{}" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="{background}"/>{ink}</pattern>"#,
+            state.name()
+        );
+    }
+    svg.push_str("</defs>\n");
+}
+
+/// The rects of `spans`, each filled with its state's pattern; but
+/// waiting (blank) and a group's children (its span, drawn as before).
+fn state_rects(
+    spans: &[Span],
+    x: &dyn Fn(Duration) -> f64,
+    y: f64,
+    seen: &mut BTreeSet<State>,
+    svg: &mut String,
+) {
+    let shown = spans
+        .iter()
+        .filter(|span| !matches!(span.state, State::Waiting | State::Children));
+    for span in shown {
+        seen.insert(span.state);
+        let (x0, x1) = (x(span.from), x(span.to));
+        let _ = writeln!(
+            svg,
+            r#"<rect class="state {name}" x="{x0:.2}" y="{:.1}" width="{:.2}" height="{BAR}" fill="url(#p-{name})"><title>{name}: {} → {}</title></rect>"#,
+            y + 4.0,
+            (x1 - x0).max(1.0),
+            xml(&human(span.from)),
+            xml(&human(span.to)),
+            name = span.state.name(),
+        );
+    }
+}
+
+/// The outline around a bar drawn by state: the pair's colour, or red
+/// when it spoke late.
+fn outline(late: bool, color: &str) -> String {
+    match late {
+        true => format!(r#"fill="none" stroke="{LATE}" stroke-width="2""#),
+        false => format!(r#"fill="none" stroke="{color}" stroke-width="1.2""#),
+    }
+}
+
+/// The row of the thread: who held it, when, each hold named inside
+/// when it has room. Returns the next free y.
+fn thread_row(
+    report: &Report,
+    model: &Model,
+    x: &dyn Fn(Duration) -> f64,
+    y: f64,
+    svg: &mut String,
+) -> f64 {
+    let _ = writeln!(
+        svg,
+        r#"<g class="thread"><text x="8" y="{:.1}" class="label">{THREAD}</text>"#,
+        y + 15.0
+    );
+    for hold in model.holds() {
+        let name = Escaped(&tree_timeline::name(&report.scenario, hold.node)).to_string();
+        let (x0, x1) = (x(hold.from), x(hold.to));
+        let _ = writeln!(
+            svg,
+            r##"<rect x="{x0:.2}" y="{:.1}" width="{:.2}" height="{BAR}" fill="url(#p-holding)" stroke="#ffffff" stroke-width="0.75"><title>{}</title></rect>"##,
+            y + 4.0,
+            (x1 - x0).max(1.0),
+            xml(&format!(
+                "{name} holds {THREAD}: {} → {} ({})",
+                human(hold.from),
+                human(hold.to),
+                human(hold.to.saturating_sub(hold.from))
+            ))
+        );
+        let shown = fit::cut(&name, 24, &Style::default());
+        if x1 - x0 >= fit::width(&shown) as f64 * 6.5 + 8.0 {
+            let _ = writeln!(
+                svg,
+                r##"<text x="{:.2}" y="{:.1}" text-anchor="middle" fill="#ffffff" font-size="11">{}</text>"##,
+                (x0 + x1) / 2.0,
+                y + 15.0,
+                xml(&shown)
+            );
+        }
+    }
+    svg.push_str("</g>\n");
+    y + ROW
+}
+
+/// The legend of the states drawn: a line saying whose they are, then a
+/// swatch and a meaning for each.
+fn state_legend(y: f64, seen: &BTreeSet<State>, off_by: Duration, svg: &mut String) {
+    let unicode = Style::default();
+    let lead = crate::render::state_rows::legend(seen, off_by, &unicode).unwrap_or_default();
+    let lead = lead.split(": ").next().unwrap_or_default();
+    let _ = writeln!(
+        svg,
+        r#"<g class="legend states"><text x="8" y="{y:.1}" class="tick">{}:</text>"#,
+        xml(lead)
+    );
+    let mut at = 8.0;
+    let row = y + ROW;
+    for &state in seen
+        .iter()
+        .filter(|s| !matches!(s, State::Waiting | State::Children))
+    {
+        let meaning = state.meaning();
+        let _ = writeln!(
+            svg,
+            r##"<rect x="{at:.1}" y="{:.1}" width="24" height="{BAR}" fill="url(#p-{})" stroke="#999999" stroke-width="0.5"/><text x="{:.1}" y="{row:.1}" class="tick">{}</text>"##,
+            row - 11.0,
+            state.name(),
+            at + 30.0,
+            xml(meaning)
+        );
+        at += 30.0 + (meaning.chars().count() + 2) as f64 * 6.2 + 16.0;
+    }
     svg.push_str("</g>\n");
 }
 

@@ -109,7 +109,7 @@ pub fn render_drawn(drawn: &[Drawn<'_>], style: &Style, out: &mut dyn Write) -> 
             let heading = heading(&report.label(), wall, style);
             writeln!(out, "{}", style.paint(style.bold(), heading))?;
         }
-        let drawing = Drawing::of(report, &layout, style);
+        let drawing = Drawing::of(report, layout.end.div_f64(layout.area as f64), style);
         if report.mode.is_none() {
             tree_timeline::rows(report, &layout, &drawing, style, &mut seen, out)?;
         } else if report.plan.len() > MAX_ROWS {
