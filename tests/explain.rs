@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::{saywhen, stdout_of};
 
-const TOPICS: [&str; 23] = [
+const TOPICS: [&str; 24] = [
     "serial",
     "tasks",
     "gather",
@@ -30,6 +30,7 @@ const TOPICS: [&str; 23] = [
     "block",
     "sh",
     "ties",
+    "critical",
     "play",
 ];
 
@@ -143,6 +144,7 @@ fn lessons_quote_the_call_they_teach() {
         ("fail", "recorder.fail(index);"),
         ("block", "std::thread::sleep(delay);"),
         ("ties", "self.fire(target, timer::at_step(step));"),
+        ("critical", "at = candidate.part.from;"),
         (
             "play",
             "Action::Back => self.go(model, self.cursor.saturating_sub(1)),",

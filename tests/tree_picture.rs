@@ -78,10 +78,10 @@ fn the_tree_at_80_columns() {
     assert_eq!(
         draw(TOUR, 80, true),
         "\
-gather          ├────────────────────────────────────────────────── 3s failed ✗
-  serial        ├───────────────────────────────────────────────────────── 3s ┤
-    a           ░░░░░░░░░░░░░░░░░░░░░
-    b                                ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░
+gather         ◆├────────────────────────────────────────────────── 3s failed ✗
+  serial       ◆├───────────────────────────────────────────────────────── 3s ┤
+    a          ◆░░░░░░░░░░░░░░░░░░░░░
+    b          ◆                     ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░
   timeout(2.5s) ├─────────────────────────────────── 2.5s timed out ✂
     gather      ├─────────────────────────────────── 2.5s cancelled ✂
       c         ░░░░░░░░░░░░░░░░░░░░░
@@ -93,6 +93,7 @@ gather          ├────────────────────�
                 0s         500ms     1s         1.5s      2s         2.5s     3s
 the model's states (the run agrees exactly): ░ sleeping on a timer
 ├─┤ group, its wall · ✂ cancelled or timed out · ✗ failed
+◆ on the critical path
 "
     );
 }
@@ -109,10 +110,10 @@ fn the_tree_at_40_columns_in_ascii() {
     assert_eq!(
         draw(TOUR, 40, false),
         "\
-gather        [============ 3s failed x
-  serial      [=================== 3s ]
-    a         --------
-    b                 -----------------
+gather       *[============ 3s failed x
+  serial     *[=================== 3s ]
+    a        *--------
+    b        *        -----------------
   timeout(... [=== 2.5s timed out /
     gather    [=== 2.5s cancelled /
       c       --------
@@ -126,6 +127,7 @@ the model's states (the run agrees
 exactly): - sleeping on a timer
 [=] group, its wall; / cancelled or
 timed out; x failed
+* on the critical path
 "
     );
 }
@@ -135,14 +137,15 @@ fn a_failure_in_a_task_group_cancels_its_siblings() {
     assert_eq!(
         draw("group(1:a, fail(0.5:boom), 2:c)", 80, false),
         "\
-group   [======================================================= 500ms failed x
+group  *[======================================================= 500ms failed x
   a     ----------------------------------------------------------- cancelled /
-  boom  ----------------------------------------------------------------------x
+  boom *----------------------------------------------------------------------x
   c     ----------------------------------------------------------- cancelled /
         +------+------+------+------+-------+------+------+------+------+------+
         0s     50ms   100ms  150ms  200ms   250ms  300ms  350ms  400ms  450ms
 the model's states (the run agrees exactly): - sleeping on a timer
 [=] group, its wall; / cancelled or timed out; x failed
+* on the critical path
 "
     );
 }
@@ -159,14 +162,14 @@ fn skipped_and_never_started_nodes_are_named_where_they_would_have_begun() {
         picture(&[&skipped, &waiting], &style(40, true)),
         "\
 serial(1:a, fail(0.5:boom),… · wall 1.5s
-serial      ├──────────── 1.5s failed ✗
-  a         ░░░░░░░░░░░░░░░░░░
-  boom                 failed ░░░░░░░░✗
+serial     ◆├──────────── 1.5s failed ✗
+  a        ◆░░░░░░░░░░░░░░░░░░
+  boom     ◆           failed ░░░░░░░░✗
   c                             skipped
   gather                        skipped
     d                           skipped
 timeout(1s, limit(1, 2:a, 2:b… · wall 1s
-timeout(1s) ├── 1s timed out ✂
+timeout(1s)◆├── 1s timed out ✂
   limit(1)  ├── 1s cancelled ✂
     a       ░░░░░░ cancelled ✂
     b              cancelled ✂
@@ -176,6 +179,7 @@ the model's states (the run agrees
 exactly): ░ sleeping on a timer
 ├─┤ group, its wall · ✂ cancelled or
 timed out · ✗ failed
+◆ on the critical path
 "
     );
 }
@@ -234,14 +238,14 @@ fn run_with_several_scenarios_stacks_their_trees_on_one_axis() {
         timeline_of(&out),
         "\
 serial(1:user, gather(0.5:post1, 0.5:post2)) · wall 1.5s
-serial    ├───────────────────────────────────────── 1.5s ┤
-  user    ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░
-  gather                                   ├─────── 500ms ┤
-    post1                                  ░░░░░░░░░░░░░░░░
+serial   ◆├───────────────────────────────────────── 1.5s ┤
+  user   ◆░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░
+  gather ◆                                 ├─────── 500ms ┤
+    post1◆                                 ░░░░░░░░░░░░░░░░
     post2                                  ░░░░░░░░░░░░░░░░
 gather(1:user, 0.5:post1, 0.5:post2) · wall 1s
-gather    ├───────────────────────────────┤ 1s
-  user    ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░
+gather   ◆├───────────────────────────────┤ 1s
+  user   ◆░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░
   post1   ░░░░░░░░░░░░░░░░
   post2   ░░░░░░░░░░░░░░░░
           ├───────────────┬────────────────┬───────────────┤
@@ -249,6 +253,7 @@ gather    ├──────────────────────�
 the model's states (the run agrees exactly): ░ sleeping on a
 timer
 ├─┤ group, its wall · ✂ cancelled or timed out · ✗ failed
+◆ on the critical path
 "
     );
 }
@@ -269,7 +274,7 @@ fn many(kind: &str, count: usize) -> String {
 
 /// Rows a summarised tree may take: the rows, the note above them, the
 /// axis and its labels, the legend.
-const MOST_LINES: usize = 60 + 6 + 2 + 3;
+const MOST_LINES: usize = 60 + 6 + 2 + 4;
 
 #[test]
 fn a_skipped_folded_group_keeps_its_note_within_the_width() {
@@ -312,8 +317,8 @@ fn a_thousand_leaves_fit_in_a_few_rows() {
 1000 pairs in 1 group, more than 60 nodes: each group draws its first and last 3
 children, and the rest in one row (… N more) shaded by how many of their pairs
 were waiting.
-gather       ├──────────────────────────────────────────────────────────── 1s ┤
-  m0         ██████████████████████████████████████████████████████████████████
+gather      ◆├──────────────────────────────────────────────────────────── 1s ┤
+  m0        ◆██████████████████████████████████████████████████████████████████
   m1         ██████████████████████████████████████████████████████████████████
   m2         ██████████████████████████████████████████████████████████████████
   … 994 more ██████████████████████████████████████████████████████████████████
@@ -323,6 +328,7 @@ gather       ├─────────────────────�
              ├────────────┬────────────┬─────────────┬────────────┬────────────┤
              0s           200ms        400ms         600ms        800ms       1s
 ├─┤ group, its wall · ░ did not finish · ✂ cancelled or timed out · ✗ failed
+◆ on the critical path
 "
     );
 }
@@ -620,10 +626,10 @@ fn an_interrupted_tree_runs_its_bars_to_the_stop() {
     assert_eq!(
         picture(&[&report], &style(80, true)),
         "\
-gather          ├─────────────────────────────────────────── 1.5s interrupted ┤
-  serial        ├─────────────────────────────────────────── 1.5s interrupted ┤
-    a           ██████████████████████████████████████████
-    b                                         interrupted ░░░░░░░░░░░░░░░░░░░░░
+gather         ◆├─────────────────────────────────────────── 1.5s interrupted ┤
+  serial       ◆├─────────────────────────────────────────── 1.5s interrupted ┤
+    a          ◆██████████████████████████████████████████
+    b          ◆                              interrupted ░░░░░░░░░░░░░░░░░░░░░
   timeout(2.5s) ├─────────────────────────────────────────── 1.5s interrupted ┤
     gather      ├─────────────────────────────────────────── 1.5s interrupted ┤
       c         ██████████████████████████████████████████
@@ -634,6 +640,7 @@ gather          ├────────────────────�
                 ├───────┬────────┬───────┬────────┬───────┬───────┬────────┬───┤
                 0s      200ms    400ms   600ms    800ms   1s      1.2s     1.4s
 ├─┤ group, its wall · ░ did not finish · ✂ cancelled or timed out · ✗ failed
+◆ on the critical path
 plain bars: the run was stopped, so it is not the model's
 "
     );

@@ -42,6 +42,8 @@ pub enum Topic {
     Sh,
     /// Two timers due at once: who goes first, and tokio's 1 ms steps.
     Ties,
+    /// The critical path and slack.
+    Critical,
     /// `saywhen play` and `--at`: a run stepped through, forward and back.
     Play,
 }
@@ -80,6 +82,7 @@ impl Topic {
             Topic::Block,
             Topic::Sh,
             Topic::Ties,
+            Topic::Critical,
             Topic::Play,
         ])
     }
@@ -101,6 +104,7 @@ impl Topic {
             Topic::Block => "block",
             Topic::Sh => "sh",
             Topic::Ties => "ties",
+            Topic::Critical => "critical",
             Topic::Play => "play",
         }
     }
@@ -123,6 +127,7 @@ impl Topic {
             Topic::Block => "block(PAIR): the blocking mistake inside a scenario",
             Topic::Sh => "sh('make test'), exec('cargo', 'build'): real commands as leaves",
             Topic::Ties => "two timers due at once, and tokio's 1 ms timer steps",
+            Topic::Critical => "the critical path that sets the wall, and each node's slack",
             Topic::Play => "saywhen play, --at: step through a run, forward and back",
         }
     }
@@ -151,6 +156,7 @@ impl Topic {
             Topic::Block => BLOCK,
             Topic::Sh => SH,
             Topic::Ties => TIES,
+            Topic::Critical => CRITICAL,
             Topic::Play => PLAY,
         };
         Lesson {
@@ -246,6 +252,7 @@ impl Lesson {
             Topic::Block => "pub async fn run(",
             Topic::Sh => "pub async fn run(",
             Topic::Ties => "fn fire_timers(",
+            Topic::Critical => "pub fn path(",
             Topic::Play => "pub fn apply(",
         }
     }
@@ -558,6 +565,31 @@ const TIES: Parts = (
      experiment on tokio 1.54 and Python 3.11 (tests/ties.rs, tests/ties.py).",
 );
 
+const CRITICAL: Parts = (
+    "The critical path is the chain of nodes that sets the wall: shorten any of\n\
+     them and the run ends sooner; shorten anything else and it does not. The\n\
+     model's clock only moves while a blocking call holds the thread, or when\n\
+     nothing is ready and it waits for the next timer; so walking back from the\n\
+     end, asking at each instant what brought the clock there, finds the chain,\n\
+     and its parts add up to the wall exactly (a sleep's part includes the\n\
+     timer's rounding to its 1 ms step). A serial turn, a permit passed on, a\n\
+     race's winner cost no time: they link one part to the next. Every other\n\
+     node has slack: how much longer it could take without moving the wall,\n\
+     found by growing it in the model until the wall moves (∞: it is cut off\n\
+     before it ends, a race's loser, what a deadline cut). The tables mark the\n\
+     path ◆ (* in ASCII) and give each node's slack; `--format json` has\n\
+     `critical`, `slack_s` and a `figures` object.",
+    "src/simulate/critical.rs",
+    include_str!("../simulate/critical.rs"),
+    "# asyncio has no such report; the same walk by hand: which await ended\n\
+     # last, what it waited for, and so on back to the start:\n\
+     await asyncio.gather(serial(), c())  # the longer branch is the path",
+    "In the Rust book's race (`saywhen explain block`) the path is a1 → a2 → a3 →\n\
+     b1 → b2 → b3 → b4, 510 ms: the thread's holds, not afin's 50 ms sleep, which\n\
+     was due at 110 ms and has 400 ms of slack. In `gather(1:a, 3:b)` the path is\n\
+     b; a could take 2 s longer.",
+);
+
 const PLAY: Parts = (
     "`saywhen play SCENARIO` plays a run back in the terminal, one step at a\n\
      time: a step is one change the event-loop model saw (a node began, went to\n\
@@ -729,6 +761,7 @@ mod tests {
             Topic::Block => "std::thread::sleep(delay)",
             Topic::Sh => "leader.wait()",
             Topic::Ties => "self.fire(target, timer::at_step(step))",
+            Topic::Critical => "at = candidate.part.from;",
             Topic::Play => "Action::Back => self.go(model, self.cursor.saturating_sub(1))",
         };
         for topic in Topic::all() {

@@ -67,10 +67,23 @@ struct Flat {
 impl Report {
     /// This run's figures (see [`Concurrency`]).
     pub fn concurrency(&self) -> Concurrency {
+        self.figures(true)
+    }
+
+    /// The figures and the path without each node's slack, which a
+    /// scenario's model works out leaf by leaf: for views that only mark
+    /// the path (the timeline).
+    pub fn critical_path(&self) -> Concurrency {
+        self.figures(false)
+    }
+
+    fn figures(&self, slack: bool) -> Concurrency {
         match (self.mode, &self.schedule) {
             (Some(mode), _) => Concurrency::of_flat(self, mode),
-            (None, Some(schedule)) => Concurrency::of_tree(&self.scenario, schedule),
-            (None, None) => Concurrency::of_tree(&self.scenario, &Schedule::of(&self.scenario)),
+            (None, Some(schedule)) => Concurrency::of_tree_with(&self.scenario, schedule, slack),
+            (None, None) => {
+                Concurrency::of_tree_with(&self.scenario, &Schedule::of(&self.scenario), slack)
+            }
         }
     }
 }
@@ -78,6 +91,10 @@ impl Report {
 impl Concurrency {
     /// A scenario's figures, from the model's expected schedule.
     pub fn of_tree(scenario: &Scenario, schedule: &Schedule) -> Concurrency {
+        Concurrency::of_tree_with(scenario, schedule, true)
+    }
+
+    fn of_tree_with(scenario: &Scenario, schedule: &Schedule, slack: bool) -> Concurrency {
         let wall = schedule.wall(scenario);
         let f = figures::of(scenario, wall, |node| schedule.of_node(node));
         let on = OnPath::of(scenario, &f.path);
@@ -86,7 +103,9 @@ impl Concurrency {
             busy: f.busy(),
             marks: Marks::Tree {
                 on,
-                slack: critical::slack(scenario, wall, &f.path),
+                slack: slack
+                    .then(|| critical::slack(scenario, wall, &f.path))
+                    .flatten(),
             },
             path: f.path,
         }

@@ -21,13 +21,14 @@ use crate::engine::command_run::{CommandRun, Exit};
 use crate::engine::event::Event;
 use crate::escape::escape;
 use crate::measure::Measurement;
+use crate::measure::concurrency::{Concurrency, Room};
 use crate::measure::report::{PairReport, Report, Status};
 use crate::render::style::Style;
 use crate::render::timeline::Drawn;
 use crate::render::{Renderer, fit, summary, timeline};
 use crate::scenario::mode::Deadlines;
 use crate::scenario::plan::Plan;
-use crate::scenario::tree::Scenario;
+use crate::scenario::tree::{Node, Scenario};
 use crate::scenario::units::{human, human_signed, offset, shown_as, write_offset};
 
 /// Renders for people.
@@ -312,13 +313,14 @@ impl Human {
         if report.mode.is_none() {
             return super::tree::write_report(report, style, out);
         }
+        let concurrency = report.concurrency();
         if summary::too_many_rows(report) {
             summary::write_summary(report, style, out)?;
         } else {
-            write_pairs_table(report, style, out)?;
+            write_pairs_table(report, &concurrency, style, out)?;
         }
         totals_table(report, repeated, style).write(style, out)?;
-        for line in report.concurrency().lines(&report.scenario) {
+        for line in concurrency.lines(&report.scenario) {
             writeln!(out, "{}", style.text(super::tree::fit(&line, style)))?;
         }
         Ok(())
@@ -335,13 +337,20 @@ impl Human {
 
 /// Columns of the pairs table: the message is cut to one line; at narrow
 /// widths the delay (which the user typed) and the start go first.
-const PAIRS_HEADER: [&str; 6] = ["#", "message", "delay", "started", "finished", "late by"];
+const PAIRS_HEADER: [&str; 7] = [
+    "#", "message", "delay", "started", "finished", "slack", "late by",
+];
 const MESSAGE: usize = 1;
 
 /// The pairs table, each pair's number and message in its colour and
 /// lateness beyond the tolerance highlighted.
-fn write_pairs_table(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result<()> {
-    let (fitted, messages) = pairs_table(report, style);
+fn write_pairs_table(
+    report: &Report,
+    concurrency: &Concurrency,
+    style: &Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let (fitted, messages) = pairs_table(report, concurrency, style);
     let pairs: Vec<PairReport<'_>> = report.pairs().collect();
     for line in fitted.table.lines() {
         // A row's first line holds its pair's number; a line a cell
@@ -418,7 +427,11 @@ fn paint_row(
 }
 
 /// The pairs table, and each pair's message as the table shows it.
-fn pairs_table(report: &Report, style: &Style) -> (fit::Fitted, Vec<String>) {
+fn pairs_table(
+    report: &Report,
+    concurrency: &Concurrency,
+    style: &Style,
+) -> (fit::Fitted, Vec<String>) {
     let offset = |d| style.text(offset(d));
     let header = PAIRS_HEADER.map(String::from);
     let mut rows: Vec<Vec<String>> = report
@@ -434,6 +447,7 @@ fn pairs_table(report: &Report, style: &Style) -> (fit::Fitted, Vec<String>) {
                     (status, Some(at)) => format!("{} {}", status.name(), offset(at)),
                     (status, None) => status.name().to_owned(),
                 },
+                slack_cell(report, concurrency, pair.index, style),
                 pair.late()
                     .map_or_else(|| "-".into(), |late| style.text(human_signed(late))),
             ]
@@ -441,11 +455,11 @@ fn pairs_table(report: &Report, style: &Style) -> (fit::Fitted, Vec<String>) {
         .collect();
     let give = fit::Give {
         cut: Some(MESSAGE),
-        optional: vec![2, 3],
+        optional: vec![5, 2, 3],
         ..fit::Give::default()
     };
     let mut fitted = fit::table(style, &header, &mut rows, &give);
-    for column in [0, 2, 3, 4, 5] {
+    for column in [0, 2, 3, 4, 5, 6] {
         if let Some(column) = fitted.table.column_mut(column) {
             column.set_cell_alignment(CellAlignment::Right);
         }
@@ -455,6 +469,25 @@ fn pairs_table(report: &Report, style: &Style) -> (fit::Fitted, Vec<String>) {
         .map(|mut row| std::mem::take(&mut row[MESSAGE]))
         .collect();
     (fitted, messages)
+}
+
+/// A pair's slack cell: `◆ 0s` on the critical path, else how much longer
+/// it could take (`∞`: any amount, it was cut off; `-`: not worked out).
+fn slack_cell(report: &Report, c: &Concurrency, index: usize, style: &Style) -> String {
+    let node = Node::Pair {
+        index: index as u32,
+        action: report.scenario.action_of(index),
+    };
+    let room = match c.slack(node, Some(report)) {
+        Room::By(by) => style.text(human(by)),
+        Room::Unbounded if style.unicode => "∞".to_owned(),
+        Room::Unbounded => "inf".to_owned(),
+        Room::Unknown => "-".to_owned(),
+    };
+    match c.critical(node, Some(report)) {
+        true => format!("{} {room}", super::tree::critical_mark(style)),
+        false => room,
+    }
 }
 
 /// The totals: every cell is saywhen's own text (no message), so all of

@@ -21,7 +21,7 @@ use comfy_table::{Table, presets};
 
 use crate::engine::arithmetic::{Expected, Schedule, UNKNOWN, human_or_unknown};
 use crate::engine::record::Timing;
-use crate::measure::concurrency::Concurrency;
+use crate::measure::concurrency::{Concurrency, Room};
 use crate::measure::report::{Report, Status, signed};
 use crate::render::fit;
 use crate::render::style::Style;
@@ -46,13 +46,21 @@ pub fn write_report(report: &Report, style: &Style, out: &mut dyn Write) -> io::
             &owned
         }
     };
-    let table = nodes_table(&report.scenario, schedule, Some(report), None, style);
+    let concurrency = report.concurrency();
+    let table = nodes_table(
+        &report.scenario,
+        schedule,
+        Some(report),
+        None,
+        &concurrency,
+        style,
+    );
     writeln!(out, "{table}")?;
     if report.scenario.node_count() > MAX_ROWS {
         write_counts(report, style, out)?;
     }
     write_arithmetic(&report.scenario, schedule, style, out)?;
-    for line in report.concurrency().lines(&report.scenario) {
+    for line in concurrency.lines(&report.scenario) {
         writeln!(out, "{}", style.text(fit(&line, style)))?;
     }
     let measured = match report.interrupted {
@@ -82,10 +90,18 @@ pub fn write_report(report: &Report, style: &Style, out: &mut dyn Write) -> io::
 /// `done or timed out`, from the same tree with the commands instant.
 pub fn write_dry_run(scenario: &Scenario, style: &Style, out: &mut dyn Write) -> io::Result<()> {
     let schedule = Schedule::of(scenario);
+    let concurrency = Concurrency::of_tree(scenario, &schedule);
     let instant = scenario
         .has_unmeasured_commands()
         .then(|| Schedule::of(&scenario.with_instant_commands()));
-    let table = nodes_table(scenario, &schedule, None, instant.as_ref(), style);
+    let table = nodes_table(
+        scenario,
+        &schedule,
+        None,
+        instant.as_ref(),
+        &concurrency,
+        style,
+    );
     writeln!(out, "{table}")?;
     write_arithmetic(scenario, &schedule, style, out)?;
     if let Some(instant) = &instant {
@@ -101,7 +117,7 @@ pub fn write_dry_run(scenario: &Scenario, style: &Style, out: &mut dyn Write) ->
             writeln!(out, "{}", style.text(fit(&line, style)))?;
         }
     }
-    for line in Concurrency::of_tree(scenario, &schedule).lines(scenario) {
+    for line in concurrency.lines(scenario) {
         writeln!(out, "{}", style.text(fit(&line, style)))?;
     }
     Ok(())
@@ -217,6 +233,7 @@ fn nodes_table(
     schedule: &Schedule,
     report: Option<&Report>,
     instant: Option<&Schedule>,
+    concurrency: &Concurrency,
     style: &Style,
 ) -> Table {
     let mut table = Table::new();
@@ -238,14 +255,20 @@ fn nodes_table(
         .filter(|&i| !narrow || matches!(all[i], "node" | "ended" | "status" | "ends" | "as"))
         .collect();
     let header: Vec<&str> = shown.iter().map(|&i| all[i]).collect();
-    table.set_header(header.iter().map(|h| h.to_string()));
     let list_pairs = scenario.node_count() <= MAX_ROWS;
     let mut rows: Vec<Vec<String>> = Vec::new();
+    // Each row's critical mark, put after its name once the names are cut
+    // to fit.
+    let mut marks: Vec<String> = Vec::new();
     for (node, depth) in scenario.walk() {
         if !list_pairs && matches!(node, Node::Pair { .. }) {
             continue;
         }
         let expected = schedule.of_node(node);
+        let mark = match concurrency.critical(node, report) {
+            true => format!(" {}", critical_mark(style)),
+            false => String::new(),
+        };
         let name = format!("{}{}", indent(depth, style), label(scenario, node, style));
         let mut row = vec![
             name,
@@ -277,13 +300,37 @@ fn nodes_table(
                 style,
             )),
         }
+        row.push(slack_cell(concurrency.slack(node, report), style));
+        let slack = row.pop().unwrap_or_default();
+        marks.push(mark);
         rows.push(
             shown
                 .iter()
                 .map(|&i| style.text(std::mem::take(&mut row[i])))
+                .chain([style.text(slack)])
                 .collect(),
         );
     }
+    // The slack column, where it was worked out and fits beside the
+    // names as they are.
+    let slack_known = concurrency.slack(scenario.root(), report) != Room::Unknown;
+    let mut header = header;
+    header.push("slack");
+    let column = |rows: &[Vec<String>], c: usize| {
+        rows.iter()
+            .map(|r| fit::width(&r[c]) + if c == 0 { 2 } else { 0 })
+            .chain([header[c].len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let cells: usize = (0..header.len()).map(|c| column(&rows, c) + 3).sum();
+    if narrow || !slack_known || cells + 1 > style.width {
+        header.pop();
+        for row in &mut rows {
+            row.pop();
+        }
+    }
+    table.set_header(header.iter().map(|h| h.to_string()));
     // The table never wraps a cell: the node names give way, cut with an
     // ellipsis, until the table fits the width.
     let widths: Vec<usize> = (0..header.len())
@@ -297,13 +344,31 @@ fn nodes_table(
         .collect();
     let others: usize = widths.iter().skip(1).map(|w| w + 3).sum();
     let room = style.width.saturating_sub(others + 4).max(8);
-    for row in &mut rows {
+    for (row, mark) in rows.iter_mut().zip(&marks) {
+        let room = room.saturating_sub(fit::width(mark)).max(8);
         if fit::width(&row[0]) > room {
             row[0] = fit::cut(&row[0], room, style);
         }
+        row[0].push_str(mark);
     }
     table.add_rows(rows);
     table
+}
+
+/// What marks a node on the critical path, in the tables and timelines.
+pub(crate) fn critical_mark(style: &Style) -> char {
+    if style.unicode { '◆' } else { '*' }
+}
+
+/// A slack cell: how much longer the node could take (`∞`: any amount,
+/// it is cut off before it ends).
+fn slack_cell(room: Room, style: &Style) -> String {
+    match room {
+        Room::By(by) => human(by),
+        Room::Unbounded if style.unicode => "∞".to_owned(),
+        Room::Unbounded => "inf".to_owned(),
+        Room::Unknown => String::new(),
+    }
 }
 
 /// Two columns a level. Not plain spaces: the table would take them for

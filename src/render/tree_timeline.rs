@@ -337,6 +337,7 @@ pub(crate) fn rows(
         })?;
     }
     let columns = layout.indent() - 1;
+    let path = report.critical_path();
     for row in &selection.rows {
         let (text, depth) = match row {
             Row::Node { node, depth, .. } => (name(&report.scenario, *node).into_owned(), *depth),
@@ -355,9 +356,16 @@ pub(crate) fn rows(
             }
             Row::More { pairs, .. } => more_row(report, pairs, layout, style),
         };
+        // The column between label and bar marks the critical path.
+        let mark = match row {
+            Row::Node { node, .. } if path.critical(*node, Some(report)) => {
+                super::tree::critical_mark(style)
+            }
+            _ => ' ',
+        };
         write!(
             out,
-            "{:shift$}{} ",
+            "{:shift$}{}{mark}",
             "",
             style.paint(drawn.color, label),
             shift = shift
@@ -680,9 +688,16 @@ pub(crate) fn legend(shaded: bool, style: &Style, out: &mut dyn Write) -> io::Re
         (true, false) => "├─┤ group, its wall · ✂ cancelled or timed out · ✗ failed",
         (false, false) => "[=] group, its wall; / cancelled or timed out; x failed",
     };
-    fit::write_wrapped(out, text, style, |line| {
-        style.paint(style.dim(), line).to_string()
-    })
+    let path = match style.unicode {
+        true => "◆ on the critical path",
+        false => "* on the critical path",
+    };
+    for line in [text, path] {
+        fit::write_wrapped(out, line, style, |line| {
+            style.paint(style.dim(), line).to_string()
+        })?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

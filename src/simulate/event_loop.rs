@@ -45,6 +45,9 @@ const QUEUED: u8 = 16;
 /// An off-thread sleep that ended: the pair said its message, whatever
 /// happens to its future after.
 const SAID: u8 = 32;
+/// A task whose thread a blocking call holds (multi-thread): it goes on
+/// there when the call returns, and no other thread may poll it meanwhile.
+const HELD: u8 = 64;
 
 #[derive(Clone, Copy)]
 struct Flags {
@@ -139,8 +142,14 @@ pub struct EventLoop<'a, O: Observer> {
 struct Threads {
     /// Worker threads; `usize::MAX` for one per task.
     workers: usize,
-    /// The threads held by a blocking call.
-    holds: Vec<Held>,
+    /// The threads held by a blocking call, by when they are free.
+    holds: BTreeMap<(Duration, usize), Held>,
+    /// Workers held, and whether the caller's thread is.
+    busy: usize,
+    main_held: bool,
+    /// Workers once held and free again, and the next never used.
+    free_ids: Vec<usize>,
+    next_id: usize,
     /// The thread polling now, and its task.
     thread: usize,
     task: Node,
@@ -157,19 +166,37 @@ struct Held {
 }
 
 impl Threads {
-    fn busy_workers(&self) -> usize {
-        self.holds.iter().filter(|h| h.thread != 0).count()
-    }
-
+    /// A worker with nothing to do, if any.
     fn free_worker(&self) -> Option<usize> {
-        if self.busy_workers() >= self.workers {
-            return None;
-        }
-        (1..).find(|&t| self.holds.iter().all(|h| h.thread != t))
+        (self.busy < self.workers).then(|| self.free_ids.last().copied().unwrap_or(self.next_id))
     }
 
-    fn main_free(&self) -> bool {
-        self.holds.iter().all(|h| h.thread != 0)
+    fn hold(&mut self, held: Held) {
+        match held.thread {
+            0 => self.main_held = true,
+            worker => {
+                self.busy += 1;
+                match self.free_ids.last() == Some(&worker) {
+                    true => _ = self.free_ids.pop(),
+                    false => self.next_id = self.next_id.max(worker + 1),
+                }
+            }
+        }
+        self.holds.insert((held.until, held.thread), held);
+    }
+
+    /// The first thread whose blocking call has returned by `now`.
+    fn release(&mut self, now: Duration) -> Option<Held> {
+        let entry = self.holds.first_entry().filter(|e| e.key().0 <= now)?;
+        let held = entry.remove();
+        match held.thread {
+            0 => self.main_held = false,
+            worker => {
+                self.busy -= 1;
+                self.free_ids.push(worker);
+            }
+        }
+        Some(held)
     }
 }
 
@@ -203,7 +230,11 @@ impl<'a, O: Observer> EventLoop<'a, O> {
         let mut model = EventLoop::new(scenario, observer);
         model.threads = Some(Box::new(Threads {
             workers: workers.max(1),
-            holds: Vec::new(),
+            holds: BTreeMap::new(),
+            busy: 0,
+            main_held: false,
+            free_ids: Vec::new(),
+            next_id: 1,
             thread: 0,
             task: scenario.root(),
         }));
@@ -232,12 +263,11 @@ impl<'a, O: Observer> EventLoop<'a, O> {
     fn step_threads(&mut self, root: Node) -> bool {
         let now = self.now;
         let threads = self.threads.as_mut().expect("a multi-thread model");
-        if let Some(i) = threads.holds.iter().position(|h| h.until <= now) {
-            let held = threads.holds.swap_remove(i);
+        if let Some(held) = threads.release(now) {
             self.resume(held);
             return true;
         }
-        if threads.main_free() && self.root_woken {
+        if !threads.main_held && self.root_woken {
             self.root_woken = false;
             self.poll_on(0, root);
             return true;
@@ -249,7 +279,7 @@ impl<'a, O: Observer> EventLoop<'a, O> {
             // A task held on another thread is polled there when its
             // blocking call returns, not here: a task runs on one thread
             // at a time.
-            match threads.holds.iter().any(|h| h.task == task) {
+            match self.flags(task).has(HELD) {
                 true => self.flags_mut(task).bits &= !SCHEDULED,
                 false => self.poll_on(worker, task),
             }
@@ -282,6 +312,7 @@ impl<'a, O: Observer> EventLoop<'a, O> {
     /// A blocking call returned: its pair ends, and its task goes on where
     /// it stopped, on the same thread, before anything else runs there.
     fn resume(&mut self, held: Held) {
+        self.flags_mut(held.task).bits &= !HELD;
         let node = self.pair_node(held.pair);
         if self.pairs[held.pair as usize].has(ENDED) {
             return;
@@ -307,7 +338,7 @@ impl<'a, O: Observer> EventLoop<'a, O> {
     fn advance(&mut self) -> bool {
         let threads = self.threads.as_ref().expect("a multi-thread model");
         let free = threads.free_worker().is_some();
-        let held = threads.holds.iter().map(|h| h.until).min();
+        let held = threads.holds.keys().next().map(|&(until, _)| until);
         let timer = (self.timers.keys().next())
             .filter(|_| free)
             .map(|&s| timer::at_step(s));
@@ -646,7 +677,8 @@ impl<'a, O: Observer> EventLoop<'a, O> {
                         pair: index,
                         task: threads.task,
                     };
-                    threads.holds.push(held);
+                    threads.hold(held);
+                    self.flags_mut(held.task).bits |= HELD;
                     if O::STATES {
                         self.observer.hold(held.thread, node, self.now, until);
                     }
