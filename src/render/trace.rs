@@ -119,7 +119,8 @@ fn run(report: &Report, pid: usize, tracks: &mut Tracks<'_>) -> io::Result<()> {
     for (place, (node, depth)) in report.scenario.walk().enumerate() {
         let id = path.next(depth);
         let incoming = tree.flow_into(node);
-        match node {
+        // The node's track's name, for its states' track below it.
+        let named = match node {
             Node::Pair { index, .. } => {
                 let index = index as usize;
                 let pair = PairReport {
@@ -131,16 +132,7 @@ fn run(report: &Report, pid: usize, tracks: &mut Tracks<'_>) -> io::Result<()> {
                 let name = format!("{} {}", index + 1, pair.pair.message);
                 tracks.name(track, &name, tree.next_order())?;
                 pair_events(report, &pair, track, incoming, tracks)?;
-                if let Some(states) = states {
-                    state_events(
-                        states,
-                        place,
-                        &name,
-                        tree.states_track(place),
-                        &mut tree,
-                        tracks,
-                    )?;
-                }
+                Some(name)
             }
             Node::Group(g) if !tree.is_run(g) => {
                 let track = tree.track(node);
@@ -159,19 +151,13 @@ fn run(report: &Report, pid: usize, tracks: &mut Tracks<'_>) -> io::Result<()> {
                     tracks.name(twin, &format!("{id} {kind} · spawns"), tree.next_order())?;
                     group_events(report, g, id, twin, Flow::Out(out), tracks)?;
                 }
-                if let Some(states) = states {
-                    let name = format!("{id} {kind}");
-                    state_events(
-                        states,
-                        place,
-                        &name,
-                        tree.states_track(place),
-                        &mut tree,
-                        tracks,
-                    )?;
-                }
+                Some(format!("{id} {kind}"))
             }
-            Node::Group(_) => {}
+            Node::Group(_) => None,
+        };
+        if let (Some(states), Some(name)) = (states, named) {
+            let track = tree.states_track(place);
+            state_events(states, place, &name, track, &mut tree, tracks)?;
         }
     }
     match states {
