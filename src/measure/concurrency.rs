@@ -14,8 +14,7 @@
 use std::time::Duration;
 
 use crate::engine::arithmetic::Schedule;
-use crate::engine::record::End;
-use crate::measure::report::Report;
+use crate::engine::record::{End, Timing};
 use crate::scenario::mode::Mode;
 use crate::scenario::tree::{Action, Node, Scenario};
 use crate::scenario::units::human;
@@ -64,37 +63,16 @@ struct Flat {
     free: bool,
 }
 
-impl Report {
-    /// This run's figures (see [`Concurrency`]).
-    pub fn concurrency(&self) -> Concurrency {
-        self.figures(true)
-    }
-
-    /// The figures and the path without each node's slack, which a
-    /// scenario's model works out leaf by leaf: for views that only mark
-    /// the path (the timeline).
-    pub fn critical_path(&self) -> Concurrency {
-        self.figures(false)
-    }
-
-    fn figures(&self, slack: bool) -> Concurrency {
-        match (self.mode, &self.schedule) {
-            (Some(mode), _) => Concurrency::of_flat(self, mode),
-            (None, Some(schedule)) => Concurrency::of_tree_with(&self.scenario, schedule, slack),
-            (None, None) => {
-                Concurrency::of_tree_with(&self.scenario, &Schedule::of(&self.scenario), slack)
-            }
-        }
-    }
-}
-
 impl Concurrency {
     /// A scenario's figures, from the model's expected schedule.
     pub fn of_tree(scenario: &Scenario, schedule: &Schedule) -> Concurrency {
         Concurrency::of_tree_with(scenario, schedule, true)
     }
 
-    fn of_tree_with(scenario: &Scenario, schedule: &Schedule, slack: bool) -> Concurrency {
+    /// A scenario's figures, with each node's slack when `slack` (which
+    /// the model works out leaf by leaf: views that only mark the path
+    /// leave it).
+    pub fn of_tree_with(scenario: &Scenario, schedule: &Schedule, slack: bool) -> Concurrency {
         let wall = schedule.wall(scenario);
         let f = figures::of(scenario, wall, |node| schedule.of_node(node));
         let on = OnPath::of(scenario, &f.path);
@@ -111,15 +89,18 @@ impl Concurrency {
         }
     }
 
-    fn of_flat(report: &Report, mode: Mode) -> Concurrency {
-        let wall = report.wall;
+    /// A flat mode's figures, read off its measured pairs by the mode's
+    /// rule; `free` when no `--limit` or `--timeout` ties the pairs
+    /// together.
+    pub fn of_flat(
+        timings: &[Timing],
+        scenario: &Scenario,
+        wall: Duration,
+        mode: Mode,
+        free: bool,
+    ) -> Concurrency {
         let every = matches!(mode, Mode::Serial | Mode::Blocking);
-        let lives = || {
-            report
-                .timings
-                .iter()
-                .filter_map(|t| Some((t.began?, t.ended?)))
-        };
+        let lives = || timings.iter().filter_map(|t| Some((t.began?, t.ended?)));
         let total: f64 = lives().map(|(from, to)| (to - from).as_secs_f64()).sum();
         let mean = match wall.is_zero() {
             true => 0.0,
@@ -138,21 +119,19 @@ impl Concurrency {
             Mode::Blocking => lives().map(|(from, to)| to - from).sum(),
             _ => Duration::ZERO,
         };
-        let finished = |t: &crate::engine::record::Timing| {
+        let finished = |t: &Timing| {
             matches!(t.end, End::Done | End::Failed)
                 .then_some(t.ended)
                 .flatten()
         };
         let one = match (every, mode) {
             (true, _) => None,
-            (false, Mode::Race) => report
-                .timings
+            (false, Mode::Race) => timings
                 .iter()
                 .enumerate()
                 .filter_map(|(i, t)| Some((finished(t)?, i)))
                 .min(),
-            (false, _) => report
-                .timings
+            (false, _) => timings
                 .iter()
                 .enumerate()
                 .filter_map(|(i, t)| Some((finished(t)?, usize::MAX - i)))
@@ -166,8 +145,8 @@ impl Concurrency {
             _ => How::Sleeps,
         };
         let part = |index: usize| {
-            let t = report.timings[index];
-            let action = report.scenario.action_of(index);
+            let t = timings[index];
+            let action = scenario.action_of(index);
             Some(Part {
                 node: Node::Pair {
                     index: index as u32,
@@ -180,7 +159,7 @@ impl Concurrency {
             })
         };
         let path = match every {
-            true => (0..report.timings.len()).filter_map(part).collect(),
+            true => (0..timings.len()).filter_map(part).collect(),
             false => one.and_then(part).into_iter().collect(),
         };
         Concurrency {
@@ -194,21 +173,21 @@ impl Concurrency {
                 every,
                 one,
                 wall,
-                free: report.limit.is_none() && report.timeout.is_none(),
+                free,
             }),
         }
     }
 
     /// Whether `node` is on the critical path (a group: whether the path
     /// runs through it).
-    pub fn critical(&self, node: Node, report: Option<&Report>) -> bool {
+    pub fn critical(&self, node: Node, timings: Option<&[Timing]>) -> bool {
         match &self.marks {
             Marks::Tree { on, .. } => on.contains(node),
             Marks::Flat(flat) => match node {
                 Node::Group(_) => true,
                 Node::Pair { index, .. } => match flat.every {
-                    true => report
-                        .and_then(|r| r.timings.get(index as usize))
+                    true => timings
+                        .and_then(|t| t.get(index as usize))
                         .is_some_and(|t| t.began.is_some() && t.ended.is_some()),
                     false => flat.one == Some(index as usize),
                 },
@@ -217,7 +196,7 @@ impl Concurrency {
     }
 
     /// How much longer `node` could take without moving the wall.
-    pub fn slack(&self, node: Node, report: Option<&Report>) -> Room {
+    pub fn slack(&self, node: Node, timings: Option<&[Timing]>) -> Room {
         match &self.marks {
             Marks::Tree { slack: None, .. } => Room::Unknown,
             Marks::Tree {
@@ -230,13 +209,13 @@ impl Concurrency {
                 let Node::Pair { index, .. } = node else {
                     return Room::By(Duration::ZERO);
                 };
-                let Some(timing) = report.and_then(|r| r.timings.get(index as usize)) else {
+                let Some(timing) = timings.and_then(|t| t.get(index as usize)) else {
                     return Room::Unknown;
                 };
                 let ended = matches!(timing.end, End::Done | End::Failed)
                     .then_some(timing.ended)
                     .flatten();
-                match (self.critical(node, report), ended) {
+                match (self.critical(node, timings), ended) {
                     (true, _) => Room::By(Duration::ZERO),
                     (false, None) => Room::Unbounded,
                     (false, Some(at)) if flat.free => Room::By(flat.wall.saturating_sub(at)),

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::num::NonZeroUsize;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use jiff::{SignedDuration, ZonedDateTime};
@@ -14,6 +14,7 @@ use crate::engine::command_run::CommandRun;
 use crate::engine::record::{End, Timing};
 use crate::engine::runtime::RuntimeInfo;
 use crate::engine::stop::StopReason;
+use crate::measure::concurrency::Concurrency;
 use crate::scenario::mode::{Deadlines, Mode};
 use crate::scenario::pair::Pair;
 use crate::scenario::plan::Plan;
@@ -63,6 +64,73 @@ pub struct Report {
     /// [`Scenario::commands`]); `None` for one that never started. Empty
     /// without commands.
     pub commands: Vec<Option<CommandRun>>,
+    /// The run's concurrency figures, worked out once, when a view first
+    /// asks (see [`Report::concurrency`]).
+    pub figures: Figures,
+}
+
+/// A report's concurrency figures, kept once worked out: the tree view,
+/// the timeline and the tables all show them, and for a million pairs
+/// each working-out is a pass over every pair. A clone starts empty, as
+/// a clone is how a report is changed (`--runs` puts another run's
+/// timings into a copy of the first).
+#[derive(Default)]
+pub struct Figures {
+    /// With each node's slack.
+    full: OnceLock<Concurrency>,
+    /// Without it, for views that only mark the path.
+    path: OnceLock<Concurrency>,
+}
+
+impl Clone for Figures {
+    fn clone(&self) -> Figures {
+        Figures::default()
+    }
+}
+
+impl std::fmt::Debug for Figures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Figures { .. }")
+    }
+}
+
+impl Report {
+    /// This run's figures (see [`Concurrency`]): pairs in flight, how
+    /// busy the thread was, the critical path and each node's slack.
+    pub fn concurrency(&self) -> &Concurrency {
+        self.figures
+            .full
+            .get_or_init(|| self.work_out_figures(true))
+    }
+
+    /// The figures and the path, without each node's slack (which a
+    /// scenario's model works out leaf by leaf): for views that only mark
+    /// the path (the timeline). The whole figures, once worked out, serve.
+    pub fn critical_path(&self) -> &Concurrency {
+        match self.figures.full.get() {
+            Some(full) => full,
+            None => self
+                .figures
+                .path
+                .get_or_init(|| self.work_out_figures(false)),
+        }
+    }
+
+    fn work_out_figures(&self, slack: bool) -> Concurrency {
+        match (self.mode, &self.schedule) {
+            (Some(mode), _) => Concurrency::of_flat(
+                &self.timings,
+                &self.scenario,
+                self.wall,
+                mode,
+                self.limit.is_none() && self.timeout.is_none(),
+            ),
+            (None, Some(schedule)) => Concurrency::of_tree_with(&self.scenario, schedule, slack),
+            (None, None) => {
+                Concurrency::of_tree_with(&self.scenario, &Schedule::of(&self.scenario), slack)
+            }
+        }
+    }
 }
 
 /// How a node's wait ended.

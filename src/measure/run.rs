@@ -240,6 +240,7 @@ async fn run_tree(
         scenario,
         schedule,
         interrupted,
+        figures: Default::default(),
     })
 }
 

@@ -317,7 +317,7 @@ impl Human {
         if summary::too_many_rows(report) {
             summary::write_summary(report, style, out)?;
         } else {
-            write_pairs_table(report, &concurrency, style, out)?;
+            write_pairs_table(report, concurrency, style, out)?;
         }
         totals_table(report, repeated, style).write(style, out)?;
         for line in concurrency.lines(&report.scenario) {
@@ -478,13 +478,13 @@ fn slack_cell(report: &Report, c: &Concurrency, index: usize, style: &Style) -> 
         index: index as u32,
         action: report.scenario.action_of(index),
     };
-    let room = match c.slack(node, Some(report)) {
+    let room = match c.slack(node, Some(&report.timings)) {
         Room::By(by) => style.text(human(by)),
         Room::Unbounded if style.unicode => "∞".to_owned(),
         Room::Unbounded => "inf".to_owned(),
         Room::Unknown => "-".to_owned(),
     };
-    match c.critical(node, Some(report)) {
+    match c.critical(node, Some(&report.timings)) {
         true => format!("{} {room}", super::tree::critical_mark(style)),
         false => room,
     }

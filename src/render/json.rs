@@ -11,7 +11,6 @@
 
 use std::borrow::Cow;
 use std::io::{self, Write};
-use std::rc::Rc;
 
 use serde::Serialize;
 use serde::ser::Serializer;
@@ -166,7 +165,7 @@ impl FiguresDocument {
             thread_busy: (c.busy * 1000.0).round() / 1000.0,
             critical_path_s: seconds(c.length()),
             critical_path,
-            slack: match c.slack(root, Some(report)) {
+            slack: match c.slack(root, Some(&report.timings)) {
                 Room::Unknown => "not worked out",
                 _ => "worked out",
             },
@@ -264,7 +263,7 @@ impl Asked {
 impl<'a> RunDocument<'a> {
     fn new(report: &'a Report) -> Self {
         let tree = Tree::of_report(report);
-        let concurrency = Rc::new(report.concurrency());
+        let concurrency = report.concurrency();
         let model = Model::of(report);
         let head = ModelDocument::of(&model, tree.as_ref().map(|tree| tree.scenario));
         // A scenario's states are on its nodes; a flat mode's, on its pairs.
@@ -274,7 +273,7 @@ impl<'a> RunDocument<'a> {
             None => (states, None),
         };
         RunDocument {
-            figures: FiguresDocument::new(report, &concurrency, tree.as_ref()),
+            figures: FiguresDocument::new(report, concurrency, tree.as_ref()),
             schema: SCHEMA,
             mode: report.label(),
             scenario: tree.as_ref().map(Tree::text),
@@ -299,7 +298,7 @@ impl<'a> RunDocument<'a> {
             repeated: None,
             pairs: PairsDocument {
                 report,
-                concurrency: concurrency.clone(),
+                concurrency,
                 states: pair_states,
             },
             nodes: tree.map(|tree| NodesDocument {
@@ -315,14 +314,14 @@ impl<'a> RunDocument<'a> {
 /// states.
 struct PairsDocument<'a> {
     report: &'a Report,
-    concurrency: Rc<Concurrency>,
+    concurrency: &'a Concurrency,
     states: Option<States>,
 }
 
 /// Streams the pairs, so a million of them need no second copy in memory.
 impl Serialize for PairsDocument<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (report, c) = (self.report, &self.concurrency);
+        let (report, c) = (self.report, self.concurrency);
         serializer.collect_seq(report.pairs().map(|pair| {
             let index = pair.index;
             let node = crate::scenario::tree::Node::Pair {
@@ -330,8 +329,8 @@ impl Serialize for PairsDocument<'_> {
                 action: report.scenario.action_of(index),
             };
             let mut document = PairDocument::from(pair);
-            document.critical = c.critical(node, Some(report));
-            document.slack_s = slack_s(c.slack(node, Some(report)));
+            document.critical = c.critical(node, Some(&report.timings));
+            document.slack_s = slack_s(c.slack(node, Some(&report.timings)));
             document.states = self.states.as_ref().map(|states| states.of_pair(index));
             document
         }))
@@ -344,7 +343,7 @@ impl Serialize for PairsDocument<'_> {
 pub(super) struct NodesDocument<'a> {
     pub(super) tree: Tree<'a>,
     pub(super) states: Option<States>,
-    pub(super) concurrency: Option<Rc<Concurrency>>,
+    pub(super) concurrency: Option<&'a Concurrency>,
 }
 
 /// Streams a tree's nodes, one record at a time.
@@ -361,9 +360,11 @@ impl NodesDocument<'_> {
         tree.records().enumerate().map(|(place, record)| {
             let node = record.node;
             let mut document = NodeDocument::from(record);
-            if let Some(c) = &self.concurrency {
-                document.critical = Some(c.critical(node, tree.report));
-                document.slack_s = slack_s(c.slack(node, tree.report));
+            if let Some(c) = self.concurrency {
+                document.critical =
+                    Some(c.critical(node, tree.report.map(|r| r.timings.as_slice())));
+                document.slack_s =
+                    slack_s(c.slack(node, tree.report.map(|r| r.timings.as_slice())));
             }
             document.states = self.states.as_ref().map(|states| states.at(place));
             document

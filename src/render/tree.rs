@@ -52,7 +52,7 @@ pub fn write_report(report: &Report, style: &Style, out: &mut dyn Write) -> io::
         schedule,
         Some(report),
         None,
-        &concurrency,
+        concurrency,
         style,
     );
     writeln!(out, "{table}")?;
@@ -265,7 +265,7 @@ fn nodes_table(
             continue;
         }
         let expected = schedule.of_node(node);
-        let mark = match concurrency.critical(node, report) {
+        let mark = match concurrency.critical(node, report.map(|r| r.timings.as_slice())) {
             true => format!(" {}", critical_mark(style)),
             false => String::new(),
         };
@@ -300,7 +300,10 @@ fn nodes_table(
                 style,
             )),
         }
-        row.push(slack_cell(concurrency.slack(node, report), style));
+        row.push(slack_cell(
+            concurrency.slack(node, report.map(|r| r.timings.as_slice())),
+            style,
+        ));
         let slack = row.pop().unwrap_or_default();
         marks.push(mark);
         rows.push(
@@ -313,7 +316,8 @@ fn nodes_table(
     }
     // The slack column, where it was worked out and fits beside the
     // names as they are.
-    let slack_known = concurrency.slack(scenario.root(), report) != Room::Unknown;
+    let slack_known =
+        concurrency.slack(scenario.root(), report.map(|r| r.timings.as_slice())) != Room::Unknown;
     let mut header = header;
     header.push("slack");
     let column = |rows: &[Vec<String>], c: usize| {

@@ -358,7 +358,7 @@ pub(crate) fn rows(
         };
         // The column between label and bar marks the critical path.
         let mark = match row {
-            Row::Node { node, .. } if path.critical(*node, Some(report)) => {
+            Row::Node { node, .. } if path.critical(*node, Some(&report.timings)) => {
                 super::tree::critical_mark(style)
             }
             _ => ' ',

@@ -233,6 +233,39 @@ impl Scenario {
         }
     }
 
+    /// Every pair, as runs of consecutive pairs of one group that do the
+    /// same thing, group by group in pre-order: one pass over the spans for
+    /// what visits every pair in no particular order, without a search
+    /// per pair for its group or action (a million-pair gather is one
+    /// run).
+    pub fn pair_runs(&self) -> impl Iterator<Item = PairRun> + Clone + '_ {
+        let lone = match self.root {
+            Node::Pair { index, action } => Some(PairRun {
+                parent: None,
+                pairs: index..index + 1,
+                action,
+            }),
+            Node::Group(_) => None,
+        };
+        let grouped = self.groups.iter().enumerate().flat_map(move |(g, group)| {
+            self.spans[group.spans.start as usize..group.spans.end as usize]
+                .iter()
+                .filter_map(move |span| match *span {
+                    Span::Pairs {
+                        first,
+                        count,
+                        action,
+                    } => Some(PairRun {
+                        parent: Some(g as u32),
+                        pairs: first..first + count,
+                        action,
+                    }),
+                    Span::Group(_) => None,
+                })
+        });
+        lone.into_iter().chain(grouped)
+    }
+
     /// How many levels of groups there are (0: a lone pair; 1: flat).
     pub fn depth(&self) -> usize {
         self.groups
@@ -605,6 +638,17 @@ impl Iterator for Walk<'_> {
     }
 }
 
+/// A run of consecutive pairs of one group that do the same thing (see
+/// [`Scenario::pair_runs`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairRun {
+    /// The group directly around them; `None` for a lone pair (the whole
+    /// tree).
+    pub parent: Option<u32>,
+    pub pairs: Range<u32>,
+    pub action: Action,
+}
+
 /// The children of one group, in order; see [`Scenario::children`].
 #[derive(Debug, Clone)]
 pub struct Children<'a> {
@@ -766,6 +810,40 @@ impl Builder {
             groups: self.groups,
             spans: self.spans,
             commands: self.commands,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::parse::parse_argument;
+
+    /// The runs cover every pair once, each with the group and the action
+    /// the per-pair searches find.
+    #[test]
+    fn pair_runs_agree_with_the_searches() {
+        for text in [
+            "1:a",
+            "block(1:a)",
+            "gather(1:a, 2:b, block(1:c), 1:d)",
+            "serial(1:a, gather(2:b, tasks(1:c, fail(1:d))), 3:e, limit(1, 1:f, 1:g))",
+            "race(timeout(1s, serial(1:a, 1:b)), spawn_blocking(1:c))",
+        ] {
+            let scenario = parse_argument(text, 1, false).unwrap();
+            let mut seen = vec![0; scenario.plan().len()];
+            for run in scenario.pair_runs() {
+                for index in run.pairs {
+                    let index = index as usize;
+                    seen[index] += 1;
+                    assert_eq!(
+                        run.parent,
+                        scenario.parent_of_pair(index),
+                        "{text} #{index}"
+                    );
+                    assert_eq!(run.action, scenario.action_of(index), "{text} #{index}");
+                }
+            }
+            assert!(seen.iter().all(|&n| n == 1), "{text}: {seen:?}");
         }
     }
 }

@@ -100,9 +100,29 @@ pub fn path(scenario: &Scenario, wall: Duration, expected: impl Fn(Node) -> Expe
         return Vec::new();
     }
     let mut candidates = candidates(scenario, &expected);
-    candidates.sort_unstable_by_key(|c| (c.part.to, c.rank, c.part.from, c.order));
+    // Most paths have a few parts (a gather's is its longest pair), so the
+    // walk first finds each part by one pass over the candidates; a path
+    // still longer than that (a serial's) sorts them once and walks on.
+    // Both take, among what reaches the instant, the least by
+    // (rank, from, order).
+    const SCANNED: usize = 4;
     let mut parts = Vec::new();
     let mut at = wall;
+    while !at.is_zero() && parts.len() < SCANNED {
+        let reached = candidates
+            .iter()
+            .filter(|c| c.part.to == at && c.part.from < at)
+            .min_by_key(|c| (c.rank, c.part.from, c.order));
+        let Some(candidate) = reached else {
+            at = Duration::ZERO;
+            break;
+        };
+        parts.push(candidate.part);
+        at = candidate.part.from;
+    }
+    if !at.is_zero() {
+        candidates.sort_unstable_by_key(|c| (c.part.to, c.rank, c.part.from, c.order));
+    }
     while !at.is_zero() {
         let first = candidates.partition_point(|c| c.part.to < at);
         let reached = candidates[first..]
@@ -122,8 +142,14 @@ pub fn path(scenario: &Scenario, wall: Duration, expected: impl Fn(Node) -> Expe
 /// Every hold, sleep, off-thread sleep and deadline the run had.
 fn candidates(scenario: &Scenario, expected: &impl Fn(Node) -> Expected) -> Vec<Candidate> {
     let mut candidates = Vec::new();
-    for index in 0..scenario.plan().len() {
-        let action = scenario.action_of(index);
+    let pairs = scenario.pair_runs().flat_map(|run| {
+        let on_a_thread = run
+            .parent
+            .is_some_and(|g| scenario.group(g).kind == GroupKind::Threads);
+        run.pairs
+            .map(move |index| (index as usize, run.action, on_a_thread))
+    });
+    for (index, action, on_a_thread) in pairs {
         let node = Node::Pair {
             index: index as u32,
             action,
@@ -135,9 +161,6 @@ fn candidates(scenario: &Scenario, expected: &impl Fn(Node) -> Expected) -> Vec<
         if delay >= UNKNOWN {
             continue;
         }
-        let on_a_thread = scenario
-            .parent_of_pair(index)
-            .is_some_and(|g| scenario.group(g).kind == GroupKind::Threads);
         let (how, to) = match action {
             Action::Block => (How::Holds, from.saturating_add(delay)),
             Action::SpawnBlocking | Action::Command => (How::Offloaded, from.saturating_add(delay)),

@@ -26,28 +26,53 @@ pub struct InFlight {
 /// The peak and mean of intervals `lives` (from, to) over `wall`; an
 /// interval of no length is never in flight, and one ending as another
 /// starts does not overlap it.
+///
+/// A first pass adds the lives up and finds the last start and the first
+/// end: when every interval began before any ended (a gather, tasks,
+/// anything that starts all at once) they were all in flight together, and
+/// that is the peak, with no sort. Otherwise the edges are sorted, each
+/// packed in one word (its instant, then an end before a start).
 pub fn in_flight(
-    lives: impl IntoIterator<Item = (Duration, Duration)>,
+    lives: impl IntoIterator<Item = (Duration, Duration), IntoIter: Clone>,
     wall: Duration,
 ) -> InFlight {
-    let mut edges: Vec<(Duration, i8)> = Vec::new();
-    let mut total = 0f64;
-    for (from, to) in lives {
-        if to > from {
-            edges.push((from, 1));
-            edges.push((to, -1));
-            total += (to - from).as_secs_f64();
+    let lives = lives.into_iter().filter(|(from, to)| to > from);
+    let (mut total, mut count) = (0f64, 0usize);
+    let (mut last_start, mut first_end) = (Duration::ZERO, Duration::MAX);
+    for (from, to) in lives.clone() {
+        total += (to - from).as_secs_f64();
+        count += 1;
+        last_start = last_start.max(from);
+        first_end = first_end.min(to);
+    }
+    let peak = match last_start < first_end {
+        true => count,
+        false => {
+            let word = |at: Duration, start: bool| {
+                let nanos = at.as_nanos().min(u128::from(u64::MAX >> 1)) as u64;
+                nanos << 1 | u64::from(start)
+            };
+            let mut edges: Vec<u64> = Vec::with_capacity(2 * count);
+            for (from, to) in lives {
+                edges.push(word(from, true));
+                edges.push(word(to, false));
+            }
+            edges.sort_unstable();
+            let (mut now, mut peak) = (0usize, 0usize);
+            for edge in edges {
+                match edge & 1 {
+                    1 => {
+                        now += 1;
+                        peak = peak.max(now);
+                    }
+                    _ => now -= 1,
+                }
+            }
+            peak
         }
-    }
-    // Ends before starts at one instant.
-    edges.sort_unstable();
-    let (mut now, mut peak) = (0i64, 0i64);
-    for (_, edge) in edges {
-        now += i64::from(edge);
-        peak = peak.max(now);
-    }
+    };
     InFlight {
-        peak: peak as usize,
+        peak,
         mean: match wall.is_zero() {
             true => 0.0,
             false => total / wall.as_secs_f64(),
@@ -80,22 +105,32 @@ impl Figures {
 /// each node starting and ending as `expected` tells).
 pub fn of(scenario: &Scenario, wall: Duration, expected: impl Fn(Node) -> Expected) -> Figures {
     let mut held = Duration::ZERO;
-    let lives = (0..scenario.plan().len()).filter_map(|index| {
-        let action = scenario.action_of(index);
-        let node = Node::Pair {
-            index: index as u32,
-            action,
-        };
-        let ends = expected(node);
-        let from = ends.start?;
-        if action == Action::Block {
-            held += ends.end_at.saturating_sub(from);
+    for run in scenario
+        .pair_runs()
+        .filter(|run| run.action == Action::Block)
+    {
+        for index in run.pairs {
+            let ends = expected(Node::Pair {
+                index,
+                action: run.action,
+            });
+            if let Some(from) = ends.start {
+                held += ends.end_at.saturating_sub(from);
+            }
         }
-        Some((from, ends.end_at))
+    }
+    let lives = scenario.pair_runs().flat_map(|run| {
+        let expected = &expected;
+        run.pairs.filter_map(move |index| {
+            let ends = expected(Node::Pair {
+                index,
+                action: run.action,
+            });
+            Some((ends.start?, ends.end_at))
+        })
     });
-    let in_flight = in_flight(lives, wall);
     Figures {
-        in_flight,
+        in_flight: in_flight(lives, wall),
         held,
         wall,
         path: critical::path(scenario, wall, expected),

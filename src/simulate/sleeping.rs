@@ -1,0 +1,125 @@
+//! The model's shortcut for a tree that only sleeps: every leaf a plain
+//! `sleep` on tokio's timer, every group one that waits for all its
+//! children (serial, tasks, gather, joinset). Nothing holds the thread,
+//! nothing is cut off and nothing fails, so polling costs no time and the
+//! order of ties cannot move an end: each leaf ends at its timer's step
+//! after it starts ([`timer::wakes_at`]), a serial starts each child as the
+//! one before ends, and the others start every child at once and end with
+//! the last. That is what the event loop works out, event by event (a
+//! property test below runs both over random trees); the shortcut spares a
+//! million-pair scenario the simulation, as the flat modes that only
+//! sleep are spared it.
+
+use std::time::Duration;
+
+use crate::scenario::end::End;
+use crate::scenario::tree::{Action, GroupKind, Node, Scenario};
+use crate::simulate::observe::{Ends, Expected};
+use crate::simulate::{UNKNOWN, timer};
+
+/// Whether the shortcut covers `scenario`.
+pub fn covers(scenario: &Scenario) -> bool {
+    scenario.pair_runs().all(|run| run.action == Action::Say)
+        && scenario.groups().iter().all(|group| {
+            matches!(
+                group.kind,
+                GroupKind::Serial | GroupKind::Tasks | GroupKind::Gather | GroupKind::Joinset
+            )
+        })
+}
+
+/// Each node's start and end, and the wall, of a scenario it
+/// [`covers`].
+pub fn ends(scenario: &Scenario) -> (Duration, Ends) {
+    let mut ends = Ends::new(scenario);
+    let wall = node(scenario, &mut ends, scenario.root(), Duration::ZERO);
+    (wall, ends)
+}
+
+fn node(scenario: &Scenario, ends: &mut Ends, node: Node, start: Duration) -> Duration {
+    match node {
+        Node::Pair { index, .. } => {
+            let delay = scenario.delay(index as usize).unwrap_or(UNKNOWN);
+            let end_at = timer::wakes_at(start, delay);
+            ends.pairs[index as usize] = Expected {
+                start: Some(start),
+                end_at,
+                end: End::Done,
+            };
+            end_at
+        }
+        Node::Group(g) => {
+            let serial = scenario.group(g).kind == GroupKind::Serial;
+            let mut end_at = start;
+            for child in scenario.children(g) {
+                let ended = self::node(scenario, ends, child, if serial { end_at } else { start });
+                end_at = end_at.max(ended);
+            }
+            ends.groups[g as usize] = Expected {
+                start: Some(start),
+                end_at,
+                end: End::Done,
+            };
+            end_at
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse::parse_argument;
+    use crate::simulate::simulate;
+    use proptest::prelude::*;
+
+    /// A random tree the shortcut covers, as the language writes it:
+    /// delays of whole and fractional milliseconds, zero included, so
+    /// that the timer's rounding and its ties are exercised.
+    fn tree(depth: u32) -> BoxedStrategy<String> {
+        let pair = (0u32..4000)
+            .prop_map(|us| format!("{}ms:m", f64::from(us) / 1000.0))
+            .boxed();
+        if depth == 0 {
+            return pair;
+        }
+        let child = prop_oneof![2 => pair, 1 => tree(depth - 1)];
+        (
+            prop::sample::select(vec!["serial", "tasks", "gather", "joinset"]),
+            prop::collection::vec(child, 1..5),
+        )
+            .prop_map(|(kind, children)| format!("{kind}({})", children.join(", ")))
+            .boxed()
+    }
+
+    proptest! {
+        /// The shortcut is the event loop, node for node.
+        #[test]
+        fn the_shortcut_is_what_the_event_loop_says(text in tree(3)) {
+            let scenario = parse_argument(&text, 1, false).unwrap();
+            prop_assert!(covers(&scenario));
+            let simulated = simulate(&scenario, Ends::new(&scenario));
+            prop_assert_eq!(ends(&scenario), simulated);
+        }
+    }
+
+    #[test]
+    fn what_it_covers() {
+        let covered = |text: &str| covers(&parse_argument(text, 1, false).unwrap());
+        assert!(covered(
+            "gather(1:a, serial(1:b, tasks(2:c, joinset(3:d))))"
+        ));
+        assert!(covered("1:a"));
+        for text in [
+            "block(1:a)",
+            "gather(1:a, fail(1:b))",
+            "spawn_blocking(1:a)",
+            "race(1:a, 2:b)",
+            "limit(1, 1:a, 1:b)",
+            "timeout(1s, 2:a)",
+            "group(1:a)",
+            "gather(1:a, sh('true'))",
+        ] {
+            assert!(!covered(text), "{text}");
+        }
+    }
+}
