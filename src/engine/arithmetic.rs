@@ -99,6 +99,11 @@ impl Schedule {
         // comes from the model of the event loop, which also counts the
         // timer's steps and a thread held by blocking.
         schedule.polite_wall = schedule.of_node(scenario.root()).end_at;
+        if crate::simulate::ends_are_the_sums(scenario) {
+            // A tree that only sleeps whole steps: the sums are the model's
+            // ends (a property test below), and no step moved an end.
+            return schedule;
+        }
         let ends = match scenario.blocks() {
             // Who waits for whom needs every state; only a blocking
             // scenario has anyone waiting on the thread.
@@ -719,6 +724,49 @@ fn failed_if(failed: bool) -> End {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::parse::parse_argument;
+    use proptest::prelude::*;
+
+    /// A random tree that only sleeps, in whole milliseconds or not.
+    fn sleeping_tree(depth: u32, whole: bool) -> BoxedStrategy<String> {
+        let pair = (0u32..3000)
+            .prop_map(move |us| match whole {
+                true => format!("{}ms:m", us / 1000),
+                false => format!("{}ms:m", f64::from(us) / 1000.0),
+            })
+            .boxed();
+        if depth == 0 {
+            return pair;
+        }
+        let child = prop_oneof![2 => pair, 1 => sleeping_tree(depth - 1, whole)];
+        (
+            prop::sample::select(vec!["serial", "tasks", "gather", "joinset"]),
+            prop::collection::vec(child, 1..5),
+        )
+            .prop_map(|(kind, children)| format!("{kind}({})", children.join(", ")))
+            .boxed()
+    }
+
+    proptest! {
+        /// Where the arithmetic takes its own sums for the model's ends
+        /// (whole steps of sleep), they are what the model works out, node
+        /// for node, with no timer step to tell; otherwise the model's
+        /// ends are taken.
+        #[test]
+        fn the_sums_of_whole_steps_are_the_models_ends(
+            text in prop_oneof![sleeping_tree(3, true), sleeping_tree(3, false)]
+        ) {
+            let scenario = parse_argument(&text, 1, false).unwrap();
+            let schedule = Schedule::of(&scenario);
+            let simulated =
+                crate::simulate::simulate(&scenario, crate::simulate::Ends::new(&scenario)).1;
+            prop_assert_eq!(schedule.pairs().collect::<Vec<_>>(), simulated.pairs);
+            prop_assert_eq!(&schedule.groups, &simulated.groups);
+            if crate::simulate::ends_are_the_sums(&scenario) {
+                prop_assert!(schedule.steps.is_empty());
+            }
+        }
+    }
 
     /// Packing loses nothing: every end, a start or none, times that fit
     /// in 60 bits and times that do not (kept whole on the side, and let

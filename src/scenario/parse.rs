@@ -367,7 +367,9 @@ impl<'a> Parser<'a> {
                 }
                 _ => {}
             }
-            self.node()?;
+            if !self.plain_pair() {
+                self.node()?;
+            }
             count += 1;
             self.skip_space();
             match self.peek() {
@@ -458,6 +460,42 @@ impl<'a> Parser<'a> {
         self.expect(')', "expected ')' to close timeout(...)")?;
         self.builder.close();
         Ok(())
+    }
+
+    /// The pair most children are, read in one pass: a delay of digits
+    /// and points, `:`, and a message of plain ASCII (no space first, no
+    /// quote, bracket, colon, `#` or control character) up to the `,` or
+    /// `)` after it. Anything else, or a delay that does not parse, is
+    /// left to [`Parser::node`] (which reads these the same way, only
+    /// slower, and words every error): returns whether it read one.
+    fn plain_pair(&mut self) -> bool {
+        let bytes = &self.text.as_bytes()[self.at..];
+        let colon = bytes
+            .iter()
+            .position(|&b| !matches!(b, b'0'..=b'9' | b'.'))
+            .filter(|&i| i > 0 && bytes[i] == b':');
+        let Some(colon) = colon else {
+            return false;
+        };
+        let rest = &bytes[colon + 1..];
+        let Some(end) = rest.iter().position(|&b| {
+            !matches!(b, b' '..=b'~')
+                || matches!(b, b',' | b')' | b'(' | b'\'' | b'"' | b'#' | b':')
+        }) else {
+            return false;
+        };
+        if !matches!(rest[end], b',' | b')') || rest.first() == Some(&b' ') {
+            return false;
+        }
+        let Ok(delay) = parse_delay(&self.text[self.at..self.at + colon]) else {
+            return false;
+        };
+        let message = &self.text[self.at + colon + 1..self.at + colon + 1 + end];
+        self.pairs
+            .push(Pair::new(delay, message.trim_end_matches(' ')));
+        self.builder.pair(Action::Say);
+        self.at += colon + 1 + end;
+        true
     }
 
     /// `DELAY:MESSAGE`.
@@ -746,25 +784,49 @@ pub fn read_scenarios(
     }
 }
 
-/// The whole text of `reader`, read line by line so that reading stops at
-/// the first line longer than a pairs file's ([`MAX_LINE`]):
-/// `--file /dev/zero` is an error after one MiB, not all the memory there
-/// is.
+/// The whole text of `reader`, read a buffer at a time and counted line by
+/// line, so that reading stops at the first line longer than a pairs
+/// file's ([`MAX_LINE`]): `--file /dev/zero` is an error after one MiB,
+/// not all the memory there is.
 ///
 /// [`MAX_LINE`]: crate::scenario::pair_file::MAX_LINE
 fn read_lines(mut reader: impl BufRead) -> io::Result<Vec<u8>> {
-    use crate::scenario::pair_file::{read_line, too_long};
-    let (mut bytes, mut line) = (Vec::new(), Vec::new());
-    for number in 1.. {
-        if read_line(&mut reader, &mut line)? == 0 {
+    use crate::scenario::pair_file::MAX_LINE;
+    let too_long = |number: usize| {
+        let message = format!("line {number} is longer than 1 MiB, the longest line it may hold");
+        io::Error::new(io::ErrorKind::InvalidData, message)
+    };
+    let mut bytes = Vec::new();
+    // The line being read: its number, its bytes so far, whether the last
+    // was `\r` (a line's length leaves out its ending, `\r\n` or `\n`).
+    let (mut number, mut length, mut cr) = (1, 0, false);
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
             break;
         }
-        if too_long(&line) {
-            let message =
-                format!("line {number} is longer than 1 MiB, the longest line it may hold");
-            return Err(io::Error::new(io::ErrorKind::InvalidData, message));
+        for &byte in chunk {
+            match byte {
+                b'\n' => {
+                    if length - usize::from(cr) > MAX_LINE {
+                        return Err(too_long(number));
+                    }
+                    (number, length) = (number + 1, 0);
+                }
+                _ => length += 1,
+            }
+            cr = byte == b'\r';
         }
-        bytes.extend_from_slice(&line);
+        // Stop reading at the first line too long, whatever follows.
+        if length > MAX_LINE + 1 {
+            return Err(too_long(number));
+        }
+        let read = chunk.len();
+        bytes.extend_from_slice(chunk);
+        reader.consume(read);
+    }
+    if length - usize::from(cr) > MAX_LINE {
+        return Err(too_long(number));
     }
     Ok(bytes)
 }
@@ -790,4 +852,81 @@ fn read_text(path: &Path) -> Result<(String, String), ScenarioError> {
         ))
     })?;
     Ok((name, text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The pairs `text` holds, or that it does not parse.
+    fn pairs(text: &str) -> Option<Vec<Pair>> {
+        parse_argument(text, 1, false)
+            .ok()
+            .map(|scenario| scenario.plan().pairs().to_vec())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// A group's children take the one-pass reading of a plain pair;
+        /// a timeout's one child is read by the general parser. Whatever
+        /// the text, both read the same pair, or both refuse it.
+        #[test]
+        fn the_plain_pair_reads_as_the_parser_does(
+            text in "[0-9.]{0,4}(ms|s)?:[ a-z0-9:('\"#\\\\.\u{e9}\t-]{0,8}"
+        ) {
+            let grouped = pairs(&format!("gather({text})"));
+            let alone = pairs(&format!("timeout(1s, {text})"));
+            prop_assert_eq!(grouped, alone);
+        }
+    }
+
+    /// A line may be 1 MiB long, its ending aside; the first longer one
+    /// is an error naming it, whether or not a line ending follows.
+    #[test]
+    fn a_scenario_file_is_read_up_to_its_first_long_line() {
+        use crate::scenario::pair_file::MAX_LINE;
+        let line = |n: usize, end: &str| format!("{}{end}", "x".repeat(n));
+        let read = |text: String| read_lines(io::Cursor::new(text.into_bytes()));
+        let fits = format!(
+            "{}{}{}",
+            line(3, "\n"),
+            line(MAX_LINE, "\r\n"),
+            line(MAX_LINE, "")
+        );
+        assert_eq!(read(fits.clone()).unwrap(), fits.into_bytes());
+        for (text, number) in [
+            (
+                format!("{}{}", line(1, "\n"), line(MAX_LINE + 1, "\r\n")),
+                2,
+            ),
+            (format!("{}{}", line(1, "\n"), line(MAX_LINE + 1, "")), 2),
+            (line(MAX_LINE + 1, "\n"), 1),
+            (line(5 * MAX_LINE, ""), 1),
+        ] {
+            let error = read(text).unwrap_err().to_string();
+            assert!(error.starts_with(&format!("line {number} is")), "{error}");
+        }
+    }
+
+    #[test]
+    fn plain_pairs_and_their_neighbours() {
+        for text in [
+            "1:a",
+            "0.5:a b ",
+            "1:",
+            "12.25:x-y",
+            "1ms:a",
+            "1:a:b",
+            "1: a",
+            "1:é",
+        ] {
+            assert_eq!(
+                pairs(&format!("gather({text}, 2:z)")).map(|p| p[0].clone()),
+                pairs(&format!("timeout(1s, {text})")).map(|p| p[0].clone()),
+                "{text}"
+            );
+        }
+    }
 }

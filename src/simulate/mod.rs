@@ -53,6 +53,13 @@ pub fn ends(scenario: &Scenario) -> (Duration, Ends) {
     }
 }
 
+/// Whether the model's ends of `scenario` are the polite sums of its
+/// delays (see [`sleeping::on_the_steps`]): the arithmetic's own ends,
+/// with nothing to simulate.
+pub fn ends_are_the_sums(scenario: &Scenario) -> bool {
+    sleeping::on_the_steps(scenario)
+}
+
 /// Everything the model sees of `scenario`.
 pub fn trace(scenario: &Scenario) -> (Duration, Trace) {
     simulate(scenario, Trace::new(scenario))

@@ -28,6 +28,21 @@ pub fn covers(scenario: &Scenario) -> bool {
         })
 }
 
+/// Whether the model's ends of `scenario` are its polite sums, with
+/// nothing to simulate or round: a tree the shortcut [`covers`] whose
+/// every delay is a whole number of the timer's steps, so every start is
+/// on a step and every end falls on one (a million pairs of `1:m` in a
+/// `gather(...)`).
+pub fn on_the_steps(scenario: &Scenario) -> bool {
+    let step = timer::STEP.as_nanos() as u32;
+    covers(scenario)
+        && scenario
+            .plan()
+            .pairs()
+            .iter()
+            .all(|pair| pair.delay.subsec_nanos() % step == 0 && pair.delay < UNKNOWN)
+}
+
 /// Each node's start and end, and the wall, of a scenario it
 /// [`covers`].
 pub fn ends(scenario: &Scenario) -> (Duration, Ends) {

@@ -82,11 +82,14 @@ pub fn steps(scenario: &Scenario, ends: &Ends) -> Vec<String> {
         let Some(start) = expected.start else {
             continue;
         };
-        let sleeps = matches!(scenario.action_of(index), Action::Say | Action::Fail);
         let moved = expected
             .end_at
             .saturating_sub(start.saturating_add(pair.delay));
-        if !sleeps || moved.is_zero() || moved >= STEP {
+        // The search for a pair's action only for the few a step moved.
+        if moved.is_zero()
+            || moved >= STEP
+            || !matches!(scenario.action_of(index), Action::Say | Action::Fail)
+        {
             continue;
         }
         let node = Node::Pair {
