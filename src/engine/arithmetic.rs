@@ -304,7 +304,8 @@ fn pack(value: Expected) -> Option<[u64; 2]> {
         None => 0,
         Some(start) => fits(start)? + 1,
     };
-    let code = End::ALL.iter().position(|&e| e == value.end).unwrap_or(0) as u64;
+    // `End`'s discriminant is its place in `End::ALL`.
+    let code = value.end as u64;
     Some([start, fits(value.end_at)? | code << END_SHIFT])
 }
 
@@ -452,22 +453,56 @@ impl Planner<'_> {
 
     #[allow(clippy::type_complexity)]
     fn group(&mut self, g: u32, start: Duration) -> (Duration, End, Shape, Vec<Term>, usize) {
-        let children: Vec<Node> = self.scenario.children(g).collect();
-        let total = children.len();
-        let (end_at, end, shape, terms) = match self.scenario.group(g).kind {
-            GroupKind::Serial => self.serial(&children, start),
+        let scenario = self.scenario;
+        let total = scenario.children(g).len();
+        // Only what waits its turn needs its children in a list.
+        let children = || scenario.children(g).collect::<Vec<Node>>();
+        let (end_at, end, shape, terms) = match scenario.group(g).kind {
+            GroupKind::Serial => self.serial(&children(), start),
             GroupKind::Tasks | GroupKind::Gather | GroupKind::Joinset | GroupKind::Threads => {
-                let ends: Vec<_> = children.iter().map(|&c| self.node(c, start)).collect();
-                let end_at = ends.iter().map(|e| e.0).max().unwrap_or(start);
-                let end = failed_if(ends.iter().any(|e| e.1.failed()));
-                (end_at, end, Shape::Max, self.terms(&children, None))
+                self.all_at_once(g, start)
             }
-            GroupKind::Race => self.race(&children, start),
-            GroupKind::Group => self.task_group(&children, start),
-            GroupKind::Limit(permits) => self.limit(&children, start, permits.get()),
-            GroupKind::Timeout(limit) => self.timeout(children[0], start, limit),
+            GroupKind::Race => self.race(&children(), start),
+            GroupKind::Group => self.task_group(&children(), start),
+            GroupKind::Limit(permits) => self.limit(&children(), start, permits.get()),
+            GroupKind::Timeout(limit) => self.timeout(children()[0], start, limit),
         };
         (end_at, end, shape, terms, total)
+    }
+
+    /// A group that starts every child at once and waits for them all:
+    /// one pass over its children (a million of them, in a big gather),
+    /// keeping only the ones its formula names, as [`Planner::terms`]
+    /// picks them: the first [`TERMS`], and the (last) longest after
+    /// them.
+    fn all_at_once(&mut self, g: u32, start: Duration) -> (Duration, End, Shape, Vec<Term>) {
+        let (mut end_at, mut failed) = (start, false);
+        let mut shown = Vec::with_capacity(TERMS);
+        let mut longest: Option<(Duration, usize, Node)> = None;
+        let total = self.scenario.children(g).len();
+        for (i, child) in self.scenario.children(g).enumerate() {
+            let (ended, end) = self.node(child, start);
+            end_at = end_at.max(ended);
+            failed |= end.failed();
+            if shown.len() < TERMS {
+                shown.push(child);
+            }
+            let length = self.length(child);
+            if longest.is_none_or(|(most, _, _)| length >= most) {
+                longest = Some((length, i, child));
+            }
+        }
+        let mut terms: Vec<Term> = shown
+            .into_iter()
+            .map(|child| self.term(child, Duration::ZERO))
+            .collect();
+        if let Some((_, i, child)) = longest
+            && total > TERMS
+            && i >= TERMS
+        {
+            terms.push(self.term(child, Duration::ZERO));
+        }
+        (end_at, failed_if(failed), Shape::Max, terms)
     }
 
     fn serial(&mut self, children: &[Node], start: Duration) -> (Duration, End, Shape, Vec<Term>) {
@@ -748,6 +783,31 @@ mod tests {
     }
 
     proptest! {
+        /// A group that starts all its children at once names them in its
+        /// formula as [`Planner::terms`] picks them (the first few, then
+        /// the last longest), read in one pass; ties and groups included.
+        #[test]
+        fn all_at_once_names_what_terms_names(
+            delays in prop::collection::vec(0u32..4, 1..14),
+            kind in prop::sample::select(vec!["gather", "tasks", "joinset"]),
+        ) {
+            let children: Vec<String> = delays
+                .iter()
+                .enumerate()
+                .map(|(i, d)| match i % 5 {
+                    4 => format!("serial({d}:g{i}, 1:h{i})"),
+                    _ => format!("{d}:m{i}"),
+                })
+                .collect();
+            let scenario = parse_argument(&format!("{kind}({})", children.join(", ")), 1, false).unwrap();
+            let schedule = Schedule::of(&scenario);
+            let mut planned = schedule.clone();
+            let planner = Planner { scenario: &scenario, schedule: &mut planned };
+            let nodes: Vec<Node> = scenario.children(0).collect();
+            let by_terms = render(&Shape::Max, &planner.terms(&nodes, None), nodes.len(), false);
+            prop_assert_eq!(&schedule.formulas[0], &by_terms);
+        }
+
         /// Where the arithmetic takes its own sums for the model's ends
         /// (whole steps of sleep), they are what the model works out, node
         /// for node, with no timer step to tell; otherwise the model's
@@ -771,6 +831,15 @@ mod tests {
     /// Packing loses nothing: every end, a start or none, times that fit
     /// in 60 bits and times that do not (kept whole on the side, and let
     /// go when a later value fits again, so equal schedules compare equal).
+    /// A packed end's code is its discriminant, which must be its place
+    /// in `End::ALL`.
+    #[test]
+    fn an_ends_code_is_its_place() {
+        for (place, end) in End::ALL.into_iter().enumerate() {
+            assert_eq!(end as usize, place, "{end:?}");
+        }
+    }
+
     #[test]
     fn packed_expectations_read_back_exactly() {
         let huge = Duration::from_secs(400 * 365 * 86_400);

@@ -631,6 +631,13 @@ impl<'a> Parser<'a> {
     }
 
     fn skip_space(&mut self) {
+        // Most calls find the next token right there.
+        if let Some(&b) = self.text.as_bytes().get(self.at)
+            && b.is_ascii()
+            && !matches!(b, b' ' | b'\t'..=b'\r' | b'#')
+        {
+            return;
+        }
         loop {
             let rest = &self.text[self.at..];
             // ASCII spaces byte by byte; `trim_start` (Unicode spaces) only

@@ -238,32 +238,29 @@ impl Scenario {
     /// what visits every pair in no particular order, without a search
     /// per pair for its group or action (a million-pair gather is one
     /// run).
-    pub fn pair_runs(&self) -> impl Iterator<Item = PairRun> + Clone + '_ {
-        let lone = match self.root {
-            Node::Pair { index, action } => Some(PairRun {
-                parent: None,
-                pairs: index..index + 1,
-                action,
-            }),
-            Node::Group(_) => None,
-        };
-        let grouped = self.groups.iter().enumerate().flat_map(move |(g, group)| {
-            self.spans[group.spans.start as usize..group.spans.end as usize]
-                .iter()
-                .filter_map(move |span| match *span {
-                    Span::Pairs {
-                        first,
-                        count,
-                        action,
-                    } => Some(PairRun {
-                        parent: Some(g as u32),
-                        pairs: first..first + count,
-                        action,
-                    }),
-                    Span::Group(_) => None,
-                })
-        });
-        lone.into_iter().chain(grouped)
+    pub fn pair_runs(&self) -> PairRuns<'_> {
+        PairRuns {
+            scenario: self,
+            lone: match self.root {
+                Node::Pair { index, action } => Some(PairRun {
+                    parent: None,
+                    pairs: index..index + 1,
+                    action,
+                }),
+                Node::Group(_) => None,
+            },
+            group: 0,
+            span: 0,
+        }
+    }
+
+    /// Every pair, run by run (see [`Scenario::pair_runs`]): its index,
+    /// what it does and the group directly around it.
+    pub fn leaves(&self) -> Leaves<'_> {
+        Leaves {
+            runs: self.pair_runs(),
+            run: None,
+        }
     }
 
     /// How many levels of groups there are (0: a lone pair; 1: flat).
@@ -649,6 +646,91 @@ pub struct PairRun {
     pub action: Action,
 }
 
+/// The runs of pairs of a scenario; see [`Scenario::pair_runs`].
+#[derive(Debug, Clone)]
+pub struct PairRuns<'a> {
+    scenario: &'a Scenario,
+    /// The whole tree, when it is one pair.
+    lone: Option<PairRun>,
+    /// The group whose spans are being read, and the next of them.
+    group: usize,
+    span: usize,
+}
+
+impl Iterator for PairRuns<'_> {
+    type Item = PairRun;
+
+    fn next(&mut self) -> Option<PairRun> {
+        if let Some(run) = self.lone.take() {
+            return Some(run);
+        }
+        while let Some(group) = self.scenario.groups.get(self.group) {
+            let spans = &self.scenario.spans[group.spans.start as usize..group.spans.end as usize];
+            while let Some(&span) = spans.get(self.span) {
+                self.span += 1;
+                if let Span::Pairs {
+                    first,
+                    count,
+                    action,
+                } = span
+                {
+                    return Some(PairRun {
+                        parent: Some(self.group as u32),
+                        pairs: first..first + count,
+                        action,
+                    });
+                }
+            }
+            (self.group, self.span) = (self.group + 1, 0);
+        }
+        None
+    }
+}
+
+/// Every pair of a scenario, run by run; see [`Scenario::leaves`].
+#[derive(Debug, Clone)]
+pub struct Leaves<'a> {
+    runs: PairRuns<'a>,
+    run: Option<PairRun>,
+}
+
+/// A pair as [`Scenario::leaves`] gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Leaf {
+    pub index: u32,
+    pub action: Action,
+    /// The group directly around it; `None` for a lone pair.
+    pub parent: Option<u32>,
+}
+
+impl Leaf {
+    pub fn node(self) -> Node {
+        Node::Pair {
+            index: self.index,
+            action: self.action,
+        }
+    }
+}
+
+impl Iterator for Leaves<'_> {
+    type Item = Leaf;
+
+    fn next(&mut self) -> Option<Leaf> {
+        loop {
+            if let Some(run) = &mut self.run
+                && let Some(index) = run.pairs.next()
+            {
+                return Some(Leaf {
+                    index,
+                    action: run.action,
+                    parent: run.parent,
+                });
+            }
+            self.run = Some(self.runs.next()?);
+        }
+    }
+}
+
 /// The children of one group, in order; see [`Scenario::children`].
 #[derive(Debug, Clone)]
 pub struct Children<'a> {
@@ -816,6 +898,7 @@ impl Builder {
 
 #[cfg(test)]
 mod tests {
+    use super::Leaf;
     use crate::scenario::parse::parse_argument;
 
     /// The runs cover every pair once, each with the group and the action
@@ -844,6 +927,18 @@ mod tests {
                 }
             }
             assert!(seen.iter().all(|&n| n == 1), "{text}: {seen:?}");
+            let leaves: Vec<Leaf> = scenario.leaves().collect();
+            let from_runs: Vec<Leaf> = scenario
+                .pair_runs()
+                .flat_map(|run| {
+                    run.pairs.map(move |index| Leaf {
+                        index,
+                        action: run.action,
+                        parent: run.parent,
+                    })
+                })
+                .collect();
+            assert_eq!(leaves, from_runs, "{text}");
         }
     }
 }

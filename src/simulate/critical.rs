@@ -99,20 +99,24 @@ pub fn path(scenario: &Scenario, wall: Duration, expected: impl Fn(Node) -> Expe
     if wall.is_zero() || wall >= UNKNOWN {
         return Vec::new();
     }
-    let mut candidates = candidates(scenario, &expected);
     // Most paths have a few parts (a gather's is its longest pair), so the
-    // walk first finds each part by one pass over the candidates; a path
-    // still longer than that (a serial's) sorts them once and walks on.
-    // Both take, among what reaches the instant, the least by
-    // (rank, from, order).
+    // walk first finds each part by one pass over the candidates, worked
+    // out as it goes; a path still longer than that (a serial's) collects
+    // and sorts them once and walks on. Both take, among what reaches the
+    // instant, the least by (rank, from, order).
     const SCANNED: usize = 4;
     let mut parts = Vec::new();
     let mut at = wall;
     while !at.is_zero() && parts.len() < SCANNED {
-        let reached = candidates
-            .iter()
-            .filter(|c| c.part.to == at && c.part.from < at)
-            .min_by_key(|c| (c.rank, c.part.from, c.order));
+        let mut reached: Option<Candidate> = None;
+        each_candidate(scenario, &expected, |c| {
+            let better = c.part.to == at
+                && c.part.from < at
+                && reached.as_ref().is_none_or(|r| c.key() < r.key());
+            if better {
+                reached = Some(c);
+            }
+        });
         let Some(candidate) = reached else {
             at = Duration::ZERO;
             break;
@@ -120,12 +124,14 @@ pub fn path(scenario: &Scenario, wall: Duration, expected: impl Fn(Node) -> Expe
         parts.push(candidate.part);
         at = candidate.part.from;
     }
+    let mut sorted = Vec::new();
     if !at.is_zero() {
-        candidates.sort_unstable_by_key(|c| (c.part.to, c.rank, c.part.from, c.order));
+        each_candidate(scenario, &expected, |c| sorted.push(c));
+        sorted.sort_unstable_by_key(|c| (c.part.to, c.key()));
     }
     while !at.is_zero() {
-        let first = candidates.partition_point(|c| c.part.to < at);
-        let reached = candidates[first..]
+        let first = sorted.partition_point(|c| c.part.to < at);
+        let reached = sorted[first..]
             .iter()
             .take_while(|c| c.part.to == at)
             .find(|c| c.part.from < at);
@@ -139,50 +145,36 @@ pub fn path(scenario: &Scenario, wall: Duration, expected: impl Fn(Node) -> Expe
     parts
 }
 
-/// Every hold, sleep, off-thread sleep and deadline the run had.
-fn candidates(scenario: &Scenario, expected: &impl Fn(Node) -> Expected) -> Vec<Candidate> {
-    let mut candidates = Vec::new();
-    let pairs = scenario.pair_runs().flat_map(|run| {
+impl Candidate {
+    /// How much it is preferred among those reaching one instant, least
+    /// first: (rank, from, order), packed in two words to compare.
+    fn key(&self) -> (u128, u64) {
+        let from = self.part.from;
+        (
+            u128::from(self.rank) << 96
+                | u128::from(from.as_secs()) << 32
+                | u128::from(from.subsec_nanos()),
+            u64::from(self.order.0) << 32 | u64::from(self.order.1),
+        )
+    }
+}
+
+/// Tells `each` every hold, sleep, off-thread sleep and deadline the run
+/// had: one pass over the pairs, run by run.
+fn each_candidate(
+    scenario: &Scenario,
+    expected: &impl Fn(Node) -> Expected,
+    mut each: impl FnMut(Candidate),
+) {
+    for run in scenario.pair_runs() {
         let on_a_thread = run
             .parent
             .is_some_and(|g| scenario.group(g).kind == GroupKind::Threads);
-        run.pairs
-            .map(move |index| (index as usize, run.action, on_a_thread))
-    });
-    for (index, action, on_a_thread) in pairs {
-        let node = Node::Pair {
-            index: index as u32,
-            action,
-        };
-        let ends = expected(node);
-        let (Some(from), Some(delay)) = (ends.start, scenario.delay(index)) else {
-            continue;
-        };
-        if delay >= UNKNOWN {
-            continue;
+        for index in run.pairs {
+            if let Some(c) = pair_candidate(scenario, expected, index, run.action, on_a_thread) {
+                each(c);
+            }
         }
-        let (how, to) = match action {
-            Action::Block => (How::Holds, from.saturating_add(delay)),
-            Action::SpawnBlocking | Action::Command => (How::Offloaded, from.saturating_add(delay)),
-            Action::Say if on_a_thread => (How::Offloaded, from.saturating_add(delay)),
-            Action::Say | Action::Fail => (How::Sleeps, timer::wakes_at(from, delay)),
-        };
-        let fired = ends.end_at >= to && matches!(ends.end, End::Done | End::Failed);
-        candidates.push(Candidate {
-            part: Part {
-                node,
-                how,
-                from,
-                to,
-                timer: to.saturating_sub(from.saturating_add(delay)),
-            },
-            rank: match (how, fired) {
-                (How::Holds, _) => 0,
-                (_, true) => 1,
-                (_, false) => 2,
-            },
-            order: (0, index as u32),
-        });
     }
     for (g, group) in scenario.groups().iter().enumerate() {
         let GroupKind::Timeout(limit) = group.kind else {
@@ -194,7 +186,7 @@ fn candidates(scenario: &Scenario, expected: &impl Fn(Node) -> Expected) -> Vec<
             continue;
         };
         let to = timer::wakes_at(from, limit);
-        candidates.push(Candidate {
+        each(Candidate {
             part: Part {
                 node,
                 how: How::Deadline,
@@ -206,7 +198,47 @@ fn candidates(scenario: &Scenario, expected: &impl Fn(Node) -> Expected) -> Vec<
             order: (1, g as u32),
         });
     }
-    candidates
+}
+
+/// Pair `index`'s way of moving the clock, if it started and its length
+/// is known.
+#[inline]
+fn pair_candidate(
+    scenario: &Scenario,
+    expected: &impl Fn(Node) -> Expected,
+    index: u32,
+    action: Action,
+    on_a_thread: bool,
+) -> Option<Candidate> {
+    let node = Node::Pair { index, action };
+    let ends = expected(node);
+    let from = ends.start?;
+    let delay = scenario.delay(index as usize)?;
+    if delay >= UNKNOWN {
+        return None;
+    }
+    let (how, to) = match action {
+        Action::Block => (How::Holds, from.saturating_add(delay)),
+        Action::SpawnBlocking | Action::Command => (How::Offloaded, from.saturating_add(delay)),
+        Action::Say if on_a_thread => (How::Offloaded, from.saturating_add(delay)),
+        Action::Say | Action::Fail => (How::Sleeps, timer::wakes_at(from, delay)),
+    };
+    let fired = ends.end_at >= to && matches!(ends.end, End::Done | End::Failed);
+    Some(Candidate {
+        part: Part {
+            node,
+            how,
+            from,
+            to,
+            timer: to.saturating_sub(from.saturating_add(delay)),
+        },
+        rank: match (how, fired) {
+            (How::Holds, _) => 0,
+            (_, true) => 1,
+            (_, false) => 2,
+        },
+        order: (0, index),
+    })
 }
 
 /// Which nodes the path goes through: its parts' nodes and every group

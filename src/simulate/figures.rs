@@ -105,32 +105,48 @@ impl Figures {
 /// each node starting and ending as `expected` tells).
 pub fn of(scenario: &Scenario, wall: Duration, expected: impl Fn(Node) -> Expected) -> Figures {
     let mut held = Duration::ZERO;
-    for run in scenario
-        .pair_runs()
-        .filter(|run| run.action == Action::Block)
-    {
+    // One pass: the lives added up, and whether every pair began before
+    // any ended (then all were in flight at once: no sort).
+    let (mut total, mut count) = (0f64, 0usize);
+    let (mut last_start, mut first_end) = (Duration::ZERO, Duration::MAX);
+    for run in scenario.pair_runs() {
         for index in run.pairs {
             let ends = expected(Node::Pair {
                 index,
                 action: run.action,
             });
-            if let Some(from) = ends.start {
+            let Some(from) = ends.start else {
+                continue;
+            };
+            if run.action == Action::Block {
                 held += ends.end_at.saturating_sub(from);
+            }
+            if ends.end_at > from {
+                total += (ends.end_at - from).as_secs_f64();
+                count += 1;
+                last_start = last_start.max(from);
+                first_end = first_end.min(ends.end_at);
             }
         }
     }
-    let lives = scenario.pair_runs().flat_map(|run| {
-        let expected = &expected;
-        run.pairs.filter_map(move |index| {
-            let ends = expected(Node::Pair {
-                index,
-                action: run.action,
-            });
-            Some((ends.start?, ends.end_at))
-        })
-    });
+    let in_flight = match last_start < first_end {
+        true => InFlight {
+            peak: count,
+            mean: match wall.is_zero() {
+                true => 0.0,
+                false => total / wall.as_secs_f64(),
+            },
+        },
+        false => in_flight(
+            scenario.leaves().filter_map(|leaf| {
+                let ends = expected(leaf.node());
+                Some((ends.start?, ends.end_at))
+            }),
+            wall,
+        ),
+    };
     Figures {
-        in_flight: in_flight(lives, wall),
+        in_flight,
         held,
         wall,
         path: critical::path(scenario, wall, expected),
