@@ -101,42 +101,50 @@ impl Concurrency {
     ) -> Concurrency {
         let every = matches!(mode, Mode::Serial | Mode::Blocking);
         let lives = || timings.iter().filter_map(|t| Some((t.began?, t.ended?)));
-        let total: f64 = lives().map(|(from, to)| (to - from).as_secs_f64()).sum();
+        // One pass over the pairs for all but a rare peak: their lives
+        // added up, the last start and the first end (every pair began
+        // before any ended: all were in flight), the time blocks held the
+        // thread, and the pair that ended first or last.
+        let (mut total, mut living, mut held) = (0f64, 0usize, Duration::ZERO);
+        let (mut last_start, mut first_end) = (None::<Duration>, None::<Duration>);
+        let (mut first, mut last) = (None::<(Duration, usize)>, None::<(Duration, usize)>);
+        for (i, t) in timings.iter().enumerate() {
+            if let (Some(from), Some(to)) = (t.began, t.ended) {
+                total += (to - from).as_secs_f64();
+                last_start = last_start.max(Some(from));
+                if to > from {
+                    living += 1;
+                    first_end = Some(first_end.map_or(to, |end| end.min(to)));
+                }
+                if mode == Mode::Blocking {
+                    held += to - from;
+                }
+            }
+            if let Some(at) = t.ended.filter(|_| matches!(t.end, End::Done | End::Failed)) {
+                // The first to end, the earliest given among ties; the
+                // last, also the earliest given.
+                if first.is_none_or(|(f, _)| at < f) {
+                    first = Some((at, i));
+                }
+                if last.is_none_or(|(l, _)| at > l) {
+                    last = Some((at, i));
+                }
+            }
+        }
         let mean = match wall.is_zero() {
             true => 0.0,
             false => total / wall.as_secs_f64(),
         };
-        let living = lives().filter(|(from, to)| to > from).count();
-        let last_start = lives().map(|l| l.0).max();
-        let first_end = lives().filter(|(f, t)| t > f).map(|l| l.1).min();
         let peak = match (every, last_start, first_end) {
             (true, _, _) => living.min(1),
             // Every pair began before any ended: all were in flight.
             (false, Some(last), Some(first)) if last < first => living,
             _ => figures::in_flight(lives(), wall).peak,
         };
-        let held = match mode {
-            Mode::Blocking => lives().map(|(from, to)| to - from).sum(),
-            _ => Duration::ZERO,
-        };
-        let finished = |t: &Timing| {
-            matches!(t.end, End::Done | End::Failed)
-                .then_some(t.ended)
-                .flatten()
-        };
         let one = match (every, mode) {
             (true, _) => None,
-            (false, Mode::Race) => timings
-                .iter()
-                .enumerate()
-                .filter_map(|(i, t)| Some((finished(t)?, i)))
-                .min(),
-            (false, _) => timings
-                .iter()
-                .enumerate()
-                .filter_map(|(i, t)| Some((finished(t)?, usize::MAX - i)))
-                .max()
-                .map(|(at, i)| (at, usize::MAX - i)),
+            (false, Mode::Race) => first,
+            (false, _) => last,
         }
         .map(|(_, index)| index);
         let how = match mode {

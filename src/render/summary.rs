@@ -42,8 +42,8 @@ fn summary_table(report: &Report, style: &Style) -> fit::Fitted {
         (Status::Cancelled, 0),
         (Status::Interrupted, 0),
     ];
-    for pair in report.pairs() {
-        let status = pair.status();
+    for timing in &report.timings {
+        let status = Status::of(*timing);
         if let Some((_, count)) = statuses.iter_mut().find(|(s, _)| *s == status) {
             *count += 1;
         }
@@ -61,18 +61,20 @@ fn summary_table(report: &Report, style: &Style) -> fit::Fitted {
         ("finished", |p| p.finished(), offset),
     ];
     for (label, of, show) in columns {
-        column.clear();
-        column.extend(report.pairs().filter_map(|p| of(&p)).map(nanos));
-        rows.push(spread(label, &mut column, |n| {
+        let seen = refill(
+            &mut column,
+            report.pairs().filter_map(|p| of(&p)).map(nanos),
+        );
+        rows.push(spread(label, &mut column, seen, |n| {
             show(Duration::from_nanos(n))
         }));
     }
-    let mut lates: Vec<i64> = report
-        .pairs()
-        .filter_map(|p| p.late())
-        .map(signed_nanos)
-        .collect();
-    rows.push(spread("late by", &mut lates, |n| {
+    let mut lates: Vec<i64> = Vec::with_capacity(report.plan.len());
+    let seen = refill(
+        &mut lates,
+        report.pairs().filter_map(|p| p.late()).map(signed_nanos),
+    );
+    rows.push(spread("late by", &mut lates, seen, |n| {
         human_signed(SignedDuration::from_nanos(n))
     }));
     let header = ["", "pairs", "min", "median", "p99", "max"].map(String::from);
@@ -110,21 +112,67 @@ fn signed_nanos(d: SignedDuration) -> i64 {
     i64::try_from(n).unwrap_or(if n < 0 { i64::MIN } else { i64::MAX })
 }
 
+/// What one pass over a column saw: its least and greatest values, and
+/// whether they came in order (starts do, and a million equal delays).
+#[derive(Debug, Clone, Copy)]
+struct Seen<T> {
+    min: T,
+    max: T,
+    sorted: bool,
+}
+
+/// Fills `column` with `values` (cleared first), noting as they pass
+/// what [`spread`] would otherwise make more passes for; `None` for none.
+fn refill<T: Ord + Copy>(column: &mut Vec<T>, values: impl Iterator<Item = T>) -> Option<Seen<T>> {
+    column.clear();
+    let mut seen: Option<Seen<T>> = None;
+    for value in values {
+        column.push(value);
+        seen = Some(match seen {
+            None => Seen {
+                min: value,
+                max: value,
+                sorted: true,
+            },
+            Some(s) => Seen {
+                min: s.min.min(value),
+                max: s.max.max(value),
+                sorted: s.sorted && s.max <= value,
+            },
+        });
+    }
+    seen
+}
+
 /// One row: a label, how many values, and their quantiles (`-` for none).
-fn spread<T: Ord + Copy>(label: &str, values: &mut [T], show: impl Fn(T) -> String) -> Vec<String> {
+/// Values that came in order are read at their ranks; others are found
+/// by selection, in linear time: no sort of a million values.
+fn spread<T: Ord + Copy>(
+    label: &str,
+    values: &mut [T],
+    seen: Option<Seen<T>>,
+    show: impl Fn(T) -> String,
+) -> Vec<String> {
     let count = values.len().to_string();
     let show = |value: Option<T>| value.map_or_else(|| "-".to_owned(), &show);
-    let (min, max) = (values.iter().min().copied(), values.iter().max().copied());
-    // Nearest rank: the value below which a fraction q of them lie. Found
-    // by selection, in linear time: no sort of a million values.
+    // Nearest rank: the value below which a fraction q of them lie.
     let rank = |q: f64| (values.len().saturating_sub(1) as f64 * q).round() as usize;
     let (median_rank, p99_rank) = (rank(0.5), rank(0.99));
-    let (mut median, mut p99) = (None, None);
-    if !values.is_empty() {
-        p99 = Some(*values.select_nth_unstable(p99_rank).1);
-        // Selection leaves every smaller value before the p99 one.
-        median = Some(*values[..=p99_rank].select_nth_unstable(median_rank).1);
-    }
+    let (min, median, p99, max) = match seen {
+        None => (None, None, None, None),
+        Some(seen) if seen.sorted => (
+            Some(seen.min),
+            Some(values[median_rank]),
+            Some(values[p99_rank]),
+            Some(seen.max),
+        ),
+        Some(seen) => {
+            let p99 = *values.select_nth_unstable(p99_rank).1;
+            // Selection leaves every smaller value before the p99 one.
+            let median = *values[..=p99_rank].select_nth_unstable(median_rank).1;
+            (Some(seen.min), Some(median), Some(p99), Some(seen.max))
+        }
+    };
     vec![
         label.to_owned(),
         count,
@@ -139,8 +187,21 @@ fn spread<T: Ord + Copy>(label: &str, values: &mut [T], show: impl Fn(T) -> Stri
 mod tests {
     use super::*;
 
-    fn shown(mut values: Vec<u64>) -> Vec<String> {
-        spread("x", &mut values, |v: u64| v.to_string())
+    fn shown(values: Vec<u64>) -> Vec<String> {
+        let mut column = Vec::new();
+        let seen = refill(&mut column, values.into_iter());
+        spread("x", &mut column, seen, |v: u64| v.to_string())
+    }
+
+    proptest::proptest! {
+        /// Values in order are read at their ranks, others selected: the
+        /// same quantiles either way.
+        #[test]
+        fn in_order_or_not_the_quantiles_agree(values in proptest::collection::vec(0u64..50, 0..300)) {
+            let mut sorted = values.clone();
+            sorted.sort_unstable();
+            proptest::prop_assert_eq!(shown(values), shown(sorted));
+        }
     }
 
     #[test]
@@ -153,9 +214,13 @@ mod tests {
 
     #[test]
     fn durations_and_signed_ones_both_fit() {
-        let row = spread("d", &mut [Duration::from_secs(2)], human);
+        let mut column = Vec::new();
+        let seen = refill(&mut column, [Duration::from_secs(2)].into_iter());
+        let row = spread("d", &mut column, seen, human);
         assert_eq!(row[2], "2s");
-        let row = spread("l", &mut [SignedDuration::from_millis(-3)], human_signed);
+        let mut column = Vec::new();
+        let seen = refill(&mut column, [SignedDuration::from_millis(-3)].into_iter());
+        let row = spread("l", &mut column, seen, human_signed);
         assert_eq!(row[5], "-3ms");
     }
 }

@@ -162,9 +162,7 @@ impl Scenario {
         };
         let mut builder = Builder::default();
         builder.open(kind);
-        for _ in 0..plan.len() {
-            builder.pair(action);
-        }
+        builder.run_of_pairs(action, plan.len() as u32);
         builder.close();
         builder.finish(plan)
     }
@@ -824,6 +822,22 @@ impl Builder {
         self.place(Node::Pair { index, action });
     }
 
+    /// Adds the next `n` pairs to the open group, all doing `action`: one
+    /// span, added at once however many (a flat mode of a million pairs).
+    pub fn run_of_pairs(&mut self, action: Action, n: u32) {
+        let Some(rest) = n.checked_sub(1) else {
+            return;
+        };
+        self.pair(action);
+        if let Some((_, spans, count)) = self.open.last_mut()
+            && let Some(Span::Pairs { count: run, .. }) = spans.last_mut()
+        {
+            *count += rest;
+            *run += rest;
+            self.pairs += rest;
+        }
+    }
+
     /// Adds the next pair as a command leaf running `program` (the plan
     /// holds a pair in its place, added in the same order).
     pub fn command(&mut self, program: crate::scenario::command::Program, name: Option<String>) {
@@ -898,7 +912,7 @@ impl Builder {
 
 #[cfg(test)]
 mod tests {
-    use super::Leaf;
+    use super::*;
     use crate::scenario::parse::parse_argument;
 
     /// The runs cover every pair once, each with the group and the action
@@ -939,6 +953,32 @@ mod tests {
                 })
                 .collect();
             assert_eq!(leaves, from_runs, "{text}");
+        }
+    }
+
+    /// A flat mode's run of pairs, added at once, is the tree added pair
+    /// by pair.
+    #[test]
+    fn a_run_of_pairs_is_its_pairs_one_by_one() {
+        for n in [0, 1, 2, 5] {
+            for action in [Action::Say, Action::Block] {
+                let mut at_once = Builder::default();
+                at_once.open(GroupKind::Gather);
+                at_once.pair(Action::Fail);
+                at_once.run_of_pairs(action, n);
+                let mut one_by_one = Builder::default();
+                one_by_one.open(GroupKind::Gather);
+                one_by_one.pair(Action::Fail);
+                (0..n).for_each(|_| one_by_one.pair(action));
+                at_once.close();
+                one_by_one.close();
+                assert_eq!(at_once.pairs, one_by_one.pairs);
+                let plan = |k: u32| {
+                    let pairs = (0..k).map(|_| "1:m".parse().unwrap()).collect();
+                    Arc::new(Plan::new(pairs).unwrap())
+                };
+                assert_eq!(at_once.finish(plan(n + 1)), one_by_one.finish(plan(n + 1)));
+            }
         }
     }
 }
