@@ -739,7 +739,7 @@ mod tests {
     #[test]
     fn each_quote_shows_its_key_call() {
         let key = |topic: Topic| match topic {
-            Topic::Mode(Mode::Serial) => "work.clone().run(child).await",
+            Topic::Mode(Mode::Serial) => "work.run_here(child).await",
             Topic::Mode(Mode::Tasks) => "tokio::spawn(",
             Topic::Mode(Mode::Gather) => "join_all(futures)",
             Topic::Mode(Mode::Race) => "select_all(racers)",

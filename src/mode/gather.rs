@@ -20,7 +20,7 @@ use crate::mode::node::{NodeResult, combined};
 /// gather linear.
 pub async fn run(work: &Work, group: u32) -> NodeResult {
     let children = work.children(group);
-    let futures = children.map(|child| work.clone().run(child));
+    let futures = children.map(|child| work.run_here(child));
     let results = unconstrained(join_all(futures)).await;
     combined(results)
 }

@@ -15,7 +15,7 @@ use crate::scenario::tree::Node;
 pub async fn run(work: &Work, group: u32) -> NodeResult {
     let mut set = JoinSet::new();
     for child in work.children(group) {
-        set.spawn(work.clone().run(child).map(move |ended| (child, ended)));
+        set.spawn(work.run_spawned(child).map(move |ended| (child, ended)));
     }
     let mut ended = End::Done;
     // join_next waits for the next task to finish, whichever it is.

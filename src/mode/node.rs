@@ -13,8 +13,8 @@ use tokio::task::JoinSet;
 use crate::engine::record::End;
 use crate::engine::run_error::RunError;
 use crate::mode::{
-    Work, blocking, command, gather, group, joinset, limit, race, serial, spawn_blocking, tasks,
-    threads, timeout,
+    Work, blocking, command, gather, group, joinset, limit, race, say, serial, spawn_blocking,
+    tasks, threads, timeout,
 };
 use crate::scenario::tree::{Action, GroupKind, Node};
 
@@ -56,6 +56,58 @@ impl Work {
                 action: Action::Command,
             } => Either::Right(Box::pin(command::run(self, index as usize))),
             Node::Group(index) => Either::Right(Box::pin(self.group(index))),
+        }
+    }
+
+    /// `node`'s future, for a group that awaits it in its own task
+    /// (`join_all`, one after another): a plain pair borrows this `Work`
+    /// (no reference counts paid per pair); anything else is
+    /// [`Work::run`] of a copy.
+    pub fn run_here(
+        &self,
+        node: Node,
+    ) -> Either<
+        impl Future<Output = NodeResult> + Send + '_,
+        Either<impl Future<Output = NodeResult> + Send + 'static, BoxedNode>,
+    > {
+        match self.plain_pair(node) {
+            Some((index, delay)) => {
+                Either::Left(say::say_after(index, delay, self.recorder()).map(|()| Ok(End::Done)))
+            }
+            None => Either::Right(self.clone().run(node)),
+        }
+    }
+
+    /// `node`'s future, to be spawned: a plain pair takes only the
+    /// recorder (one reference count, not a copy of the whole `Work`);
+    /// anything else is [`Work::run`] of a copy.
+    pub fn run_spawned(
+        &self,
+        node: Node,
+    ) -> Either<
+        impl Future<Output = NodeResult> + Send + 'static,
+        Either<impl Future<Output = NodeResult> + Send + 'static, BoxedNode>,
+    > {
+        match self.plain_pair(node) {
+            Some((index, delay)) => Either::Left(
+                say::say_after(index, delay, self.recorder().clone()).map(|()| Ok(End::Done)),
+            ),
+            None => Either::Right(self.clone().run(node)),
+        }
+    }
+
+    /// A pair that only sleeps and says, with no `--limit` or `--timeout`
+    /// around it: its index and delay.
+    fn plain_pair(&self, node: Node) -> Option<(usize, std::time::Duration)> {
+        match node {
+            Node::Pair {
+                index,
+                action: Action::Say,
+            } if self.unguarded() => Some((
+                index as usize,
+                self.scenario().plan().pairs()[index as usize].delay,
+            )),
+            _ => None,
         }
     }
 

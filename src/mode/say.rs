@@ -6,6 +6,7 @@
 //!     print(what)
 //! ```
 
+use std::borrow::Borrow;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -18,7 +19,11 @@ use crate::engine::record::Recorder;
 /// can be handed to `tokio::spawn`, which requires `'static` futures.
 /// Nothing happens until the future is polled: like a coroutine object in
 /// Python, calling `say_after` only *describes* the work.
-pub async fn say_after(index: usize, delay: Duration, recorder: Recorder) {
+/// `recorder` is the run's (a [`Recorder`]) or a borrow of it: a pair run
+/// in its group's own task (gather, serial) borrows the group's and pays
+/// no reference count.
+pub async fn say_after<R: Borrow<Recorder>>(index: usize, delay: Duration, recorder: R) {
+    let recorder = recorder.borrow();
     let began = recorder.begin(index);
     sleep_from(began, delay).await;
     recorder.say(index);

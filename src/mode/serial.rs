@@ -22,7 +22,7 @@ pub async fn run(work: &Work, group: u32) -> NodeResult {
                 due = due.checked_add(delay).unwrap_or(due);
                 work.clone().say_at(index as usize, due).await
             }
-            _ => work.clone().run(child).await?,
+            _ => work.run_here(child).await?,
         };
         // `?` in a Python coroutine: an exception skips the rest.
         if ended.failed() {

@@ -15,7 +15,7 @@ pub async fn run(work: &Work, group: u32) -> NodeResult {
     // race, a timeout). Aborting makes cancellation reach the children.
     let handles: Vec<_> = work
         .children(group)
-        .map(|child| AbortOnDropHandle::new(tokio::spawn(work.clone().run(child))))
+        .map(|child| AbortOnDropHandle::new(tokio::spawn(work.run_spawned(child))))
         .collect();
     // Awaiting a handle only waits; the task has been running since spawn.
     let mut ended = End::Done;

@@ -85,6 +85,11 @@ impl Work {
         }
     }
 
+    /// Whether no `--limit` or `--timeout` guards the pairs.
+    pub fn unguarded(&self) -> bool {
+        self.guards.is_none()
+    }
+
     pub fn recorder(&self) -> &Recorder {
         &self.recorder
     }
