@@ -61,6 +61,11 @@ pub fn too_long(line: &[u8]) -> bool {
 
 /// Appends the pairs read from `reader` to `pairs`; `name` is how errors
 /// call the source (`pairs.txt`, `stdin`).
+///
+/// A line that lies whole in the reader's buffer is read where it lies;
+/// only one that runs past it is copied out first ([`read_line`]): a
+/// million lines are a million slices of a few buffers, not a million
+/// copies.
 pub fn read_from(
     mut reader: impl BufRead,
     name: &str,
@@ -68,43 +73,64 @@ pub fn read_from(
 ) -> Result<(), PlanError> {
     let mut line = Vec::new();
     let mut number = 0;
+    let read_error = |source| PlanError::Read {
+        file: name.to_owned(),
+        source,
+    };
+    loop {
+        let buffer = reader.fill_buf().map_err(read_error)?;
+        if buffer.is_empty() {
+            return Ok(());
+        }
+        number += 1;
+        match buffer.iter().position(|&b| b == b'\n') {
+            Some(end) => {
+                add_line(&buffer[..end], number, name, pairs)?;
+                reader.consume(end + 1);
+            }
+            None => {
+                read_line(&mut reader, &mut line).map_err(read_error)?;
+                let bytes = line.strip_suffix(b"\n").unwrap_or(&line);
+                add_line(bytes, number, name, pairs)?;
+            }
+        }
+    }
+}
+
+/// Line `number` (its `\n` left off) as a pair, if it holds one.
+fn add_line(
+    bytes: &[u8],
+    number: usize,
+    name: &str,
+    pairs: &mut Vec<Pair>,
+) -> Result<(), PlanError> {
     let origin = |line: usize| Origin::Line {
         file: name.to_owned(),
         line,
     };
-    loop {
-        let read = read_line(&mut reader, &mut line).map_err(|source| PlanError::Read {
-            file: name.to_owned(),
-            source,
-        })?;
-        if read == 0 {
-            return Ok(());
-        }
-        number += 1;
-        let mut bytes = line.strip_suffix(b"\n").unwrap_or(&line);
-        bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-        if number == 1 {
-            bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-        }
-        if bytes.len() > MAX_LINE {
-            return Err(PlanError::LineTooLong {
-                origin: origin(number),
-            });
-        }
-        let text = std::str::from_utf8(bytes).map_err(|_| PlanError::NotUtf8 {
-            origin: origin(number),
-        })?;
-        let content = text.trim_start();
-        if content.is_empty() || content.starts_with('#') {
-            continue;
-        }
-        let pair = text.parse().map_err(|reason| PlanError::InvalidPair {
-            text: text.to_owned(),
-            origin: origin(number),
-            reason,
-        })?;
-        pairs.push(pair);
+    let mut bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    if number == 1 {
+        bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     }
+    if bytes.len() > MAX_LINE {
+        return Err(PlanError::LineTooLong {
+            origin: origin(number),
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| PlanError::NotUtf8 {
+        origin: origin(number),
+    })?;
+    let content = text.trim_start();
+    if content.is_empty() || content.starts_with('#') {
+        return Ok(());
+    }
+    let pair = text.parse().map_err(|reason| PlanError::InvalidPair {
+        text: text.to_owned(),
+        origin: origin(number),
+        reason,
+    })?;
+    pairs.push(pair);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -116,6 +142,29 @@ mod tests {
     fn read(text: &[u8]) -> Result<Vec<Pair>, PlanError> {
         let mut pairs = Vec::new();
         read_from(text, "pairs.txt", &mut pairs).map(|()| pairs)
+    }
+
+    /// Lines that run past the reader's buffer read as those that lie
+    /// in it: the same pairs, the same errors on the same lines.
+    #[test]
+    fn lines_across_the_buffer_read_as_lines_within_it() {
+        let texts: [&[u8]; 4] = [
+            b"\xef\xbb\xbf1:hello\r\n# c\n\n250ms:a b\n2:world",
+            b"1:a\n2:bb\n3:ccc\n4:dddd\n",
+            b"1:a\nnope\n",
+            b"1:a\n2:\xff\n",
+        ];
+        for text in texts {
+            let whole = read(text).map_err(|e| e.to_string());
+            for capacity in 1..8 {
+                let mut pairs = Vec::new();
+                let small = std::io::BufReader::with_capacity(capacity, text);
+                let got = read_from(small, "pairs.txt", &mut pairs)
+                    .map(|()| pairs)
+                    .map_err(|e| e.to_string());
+                assert_eq!(got, whole, "capacity {capacity}");
+            }
+        }
     }
 
     #[test]
