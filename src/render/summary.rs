@@ -11,9 +11,11 @@ use std::time::Duration;
 use comfy_table::CellAlignment;
 use jiff::SignedDuration;
 
-use crate::measure::report::{PairReport, Report, Status};
+use crate::engine::record::{End, Timing};
+use crate::measure::report::{Report, Status};
 use crate::render::fit;
 use crate::render::style::Style;
+use crate::scenario::pair::Pair;
 use crate::scenario::units::{human, human_signed, offset};
 
 /// The most pairs the human table lists one per row.
@@ -50,32 +52,37 @@ fn summary_table(report: &Report, style: &Style) -> fit::Fitted {
     }
     // One buffer, refilled for each column: 8 MB for a million pairs, not
     // 48 MB of fresh pages at the very end of the run. Nanoseconds, not
-    // durations: selection compares one word instead of two.
+    // durations: selection compares one word instead of two. Each column
+    // is read straight off the plan and the timings, a pass apiece.
     let mut column: Vec<u64> = Vec::with_capacity(report.plan.len());
     let mut rows = Vec::new();
-    type Of = fn(&PairReport<'_>) -> Option<Duration>;
-    type Show = fn(Duration) -> String;
-    let columns: [(&str, Of, Show); 3] = [
-        ("delay", |p| Some(p.pair.delay), human),
-        ("started", |p| p.began(), offset),
-        ("finished", |p| p.finished(), offset),
-    ];
-    for (label, of, show) in columns {
-        let seen = refill(
-            &mut column,
-            report.pairs().filter_map(|p| of(&p)).map(nanos),
-        );
-        rows.push(spread(label, &mut column, seen, |n| {
-            show(Duration::from_nanos(n))
-        }));
-    }
-    let mut lates: Vec<i64> = Vec::with_capacity(report.plan.len());
+    let pairs = report.plan.pairs();
+    let timings = &report.timings;
+    let finished = |t: &Timing| t.ended.filter(|_| matches!(t.end, End::Done | End::Failed));
+    let seen = refill(&mut column, pairs.iter().map(|p| nanos(p.delay)));
+    rows.push(spread("delay", &mut column, seen, |n| {
+        human(Duration::from_nanos(n))
+    }));
     let seen = refill(
-        &mut lates,
-        report.pairs().filter_map(|p| p.late()).map(signed_nanos),
+        &mut column,
+        timings.iter().filter_map(|t| t.began).map(nanos),
     );
-    rows.push(spread("late by", &mut lates, seen, |n| {
-        human_signed(SignedDuration::from_nanos(n))
+    rows.push(spread("started", &mut column, seen, |n| {
+        offset(Duration::from_nanos(n))
+    }));
+    let seen = refill(&mut column, timings.iter().filter_map(finished).map(nanos));
+    rows.push(spread("finished", &mut column, seen, |n| {
+        offset(Duration::from_nanos(n))
+    }));
+    let seen = refill(
+        &mut column,
+        pairs
+            .iter()
+            .zip(timings)
+            .filter_map(|(p, t)| late_word(p, t)),
+    );
+    rows.push(spread("late by", &mut column, seen, |n| {
+        human_signed(SignedDuration::from_nanos((n ^ SIGN) as i64))
     }));
     let header = ["", "pairs", "min", "median", "p99", "max"].map(String::from);
     let mut rows: Vec<Vec<String>> = rows
@@ -107,9 +114,21 @@ fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
-fn signed_nanos(d: SignedDuration) -> i64 {
-    let n = d.as_nanos();
-    i64::try_from(n).unwrap_or(if n < 0 { i64::MIN } else { i64::MAX })
+/// A signed number's sign bit: flipped, it orders two's complement words
+/// as unsigned ones.
+const SIGN: u64 = 1 << 63;
+
+/// How late a pair said its message ([`crate::measure::report::PairReport::late`]),
+/// in nanoseconds, as a word that orders as the signed number: lateness
+/// shares the other columns' buffer.
+fn late_word(pair: &Pair, timing: &Timing) -> Option<u64> {
+    let finished = timing
+        .ended
+        .filter(|_| matches!(timing.end, End::Done | End::Failed))?;
+    let intended = nanos(timing.began?).saturating_add(nanos(pair.delay));
+    let late = i128::from(nanos(finished)) - i128::from(intended);
+    let late = late.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+    Some(late as u64 ^ SIGN)
 }
 
 /// What one pass over a column saw: its least and greatest values, and
@@ -210,6 +229,40 @@ mod tests {
         assert_eq!(shown(hundred_and_one), ["x", "101", "0", "50", "99", "100"]);
         assert_eq!(shown(vec![7]), ["x", "1", "7", "7", "7", "7"]);
         assert_eq!(shown(vec![]), ["x", "0", "-", "-", "-", "-"]);
+    }
+
+    /// Lateness read straight off a pair and its timing is the report's,
+    /// early or late, and its words order as the numbers.
+    #[test]
+    fn lateness_words_are_the_reports_lateness() {
+        use crate::measure::report::PairReport;
+        let ms = Duration::from_millis;
+        let pair = Pair::new(ms(100), "m");
+        let mut words = Vec::new();
+        for (began, ended, end) in [
+            (Some(ms(0)), Some(ms(103)), End::Done),
+            (Some(ms(5)), Some(ms(90)), End::Done),
+            (Some(ms(5)), Some(ms(105)), End::Failed),
+            (Some(ms(5)), Some(ms(50)), End::Cancelled),
+            (Some(ms(5)), None, End::Done),
+            (None, None, End::Done),
+        ] {
+            let timing = Timing { began, ended, end };
+            let report = PairReport {
+                index: 0,
+                pair: &pair,
+                timing,
+            };
+            let expected = report.late().map(|late| late.as_nanos() as i64);
+            let word = late_word(&pair, &timing);
+            assert_eq!(word.map(|w| (w ^ SIGN) as i64), expected, "{timing:?}");
+            words.extend(word);
+        }
+        let mut by_word = words.clone();
+        by_word.sort_unstable();
+        let mut by_number = words;
+        by_number.sort_unstable_by_key(|&w| (w ^ SIGN) as i64);
+        assert_eq!(by_word, by_number);
     }
 
     #[test]

@@ -28,8 +28,9 @@ use std::collections::BTreeSet;
 use std::io::{self, Write};
 use std::time::Duration;
 
+use crate::engine::record::End;
 use crate::measure::Measurement;
-use crate::measure::report::{PairReport, Report, Status};
+use crate::measure::report::{Report, Status};
 use crate::render::state_rows::{self, Drawing, Model};
 use crate::render::style::Style;
 use crate::render::{fit, tree_timeline};
@@ -547,20 +548,17 @@ impl Counts {
         // running sum then gives the waiting count per column.
         let mut change = vec![0i64; columns + 1];
         let mut said = vec![0u64; columns];
-        let all = report.plan.pairs();
-        let in_range = pairs.filter_map(|index| {
-            Some(PairReport {
-                index,
-                pair: all.get(index)?,
-                timing: *report.timings.get(index)?,
-            })
-        });
-        for pair in in_range {
-            let Some(start) = pair.began() else { continue };
-            let end = pair.ended().unwrap_or(report.wall);
+        let len = report.timings.len().min(report.plan.len());
+        let timings = &report.timings[pairs.start.min(len)..pairs.end.min(len)];
+        for timing in timings {
+            let Some(start) = timing.began else { continue };
+            let end = timing.ended.unwrap_or(report.wall);
             change[column(start)] += 1;
             change[column(end) + 1] -= 1;
-            if let Some(at) = pair.finished() {
+            // When it said its message (not when it was cut off).
+            if let Some(at) = timing.ended
+                && matches!(timing.end, End::Done | End::Failed)
+            {
                 said[column(at)] += 1;
             }
         }
