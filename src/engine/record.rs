@@ -14,7 +14,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::engine::command_run::CommandRun;
-use crate::engine::event::{Event, EventSink};
+use crate::engine::event::{Batched, Event, EventSink, PairEnd, PairEvent};
 /// How a node's wait ended: the vocabulary is the scenario's (a `fail`
 /// leaf fails, a `timeout` group times out), so it lives there.
 pub use crate::scenario::end::End;
@@ -35,7 +35,7 @@ struct Shared {
     sink: RwLock<Option<Arc<dyn EventSink>>>,
     /// Per-pair events not yet handed to the sink, when the run batches
     /// them (see [`Recorder::batched`]); `None` sends each at once.
-    batch: Option<Mutex<Vec<Event>>>,
+    batch: Option<Mutex<Vec<Batched>>>,
     /// The pairs a mode has collected, in order (see `collected`). A list
     /// of its own rather than a field in every slot: only joinset and race
     /// collect, and a million slots would carry 8 MB for nothing.
@@ -247,7 +247,7 @@ impl Recorder {
     pub fn say(&self, index: usize) {
         let at = self.elapsed();
         if store_end(&self.0.slots[index].ended, at, End::Done) {
-            self.send(Event::Said { index, at });
+            self.send_pair(PairEvent::Said, index, at);
         }
     }
 
@@ -255,7 +255,7 @@ impl Recorder {
     pub fn fail(&self, index: usize) {
         let at = self.elapsed();
         if store_end(&self.0.slots[index].ended, at, End::Failed) {
-            self.send(Event::Failed { index, at });
+            self.send_pair(PairEvent::Failed, index, at);
         }
     }
 
@@ -266,10 +266,11 @@ impl Recorder {
 
     fn cut_pair(&self, index: usize, end: End, at: Duration) {
         if store_end(&self.0.slots[index].ended, at, end) {
-            self.send(match end {
-                End::Skipped => Event::Skipped { index, at },
-                _ => Event::Cancelled { index, at },
-            });
+            let kind = match end {
+                End::Skipped => PairEvent::Skipped,
+                _ => PairEvent::Cancelled,
+            };
+            self.send_pair(kind, index, at);
         }
     }
 
@@ -335,20 +336,27 @@ impl Recorder {
         *sink = None;
     }
 
+    /// A per-pair event: into the batch, in its compact form, when the
+    /// run batches (see [`Recorder::batched`]).
+    fn send_pair(&self, kind: PairEvent, index: usize, at: Duration) {
+        match (&self.0.batch, PairEnd::new(kind, index, at)) {
+            (Some(batch), Some(pair)) => {
+                let mut batch = batch.lock().unwrap_or_else(|e| e.into_inner());
+                batch.push(Batched::Pair(pair));
+                if batch.len() >= BATCH {
+                    self.deliver(&mut batch);
+                }
+            }
+            _ => self.send(kind.event(index, at)),
+        }
+    }
+
     fn send(&self, event: Event) {
         if let Some(batch) = &self.0.batch {
-            let run_level = !matches!(
-                event,
-                Event::Said { .. }
-                    | Event::Cancelled { .. }
-                    | Event::Failed { .. }
-                    | Event::Skipped { .. }
-            );
+            // What waits goes first, in one handover with this one.
             let mut batch = batch.lock().unwrap_or_else(|e| e.into_inner());
-            batch.push(event);
-            if run_level || batch.len() >= BATCH {
-                self.deliver(&mut batch);
-            }
+            batch.push(Batched::of(event));
+            self.deliver(&mut batch);
             return;
         }
         // A read lock: uncontended but for `close`, and many pairs may
@@ -359,7 +367,7 @@ impl Recorder {
         }
     }
 
-    fn deliver(&self, batch: &mut Vec<Event>) {
+    fn deliver(&self, batch: &mut Vec<Batched>) {
         let sink = self.0.sink.read().unwrap_or_else(|e| e.into_inner());
         match sink.as_ref() {
             Some(sink) => sink.events(batch),

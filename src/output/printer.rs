@@ -13,11 +13,11 @@ use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use crate::engine::event::{Event, EventSink};
+use crate::engine::event::{Batched, Event, EventSink};
 use crate::engine::stop::{Stop, StopReason};
 use crate::measure::report::Report;
 use crate::output::progress::Progress;
-use crate::output::queue::{QueueReceiver, QueueSender, Queued, Taken, queue};
+use crate::output::queue::{QueueReceiver, QueueSender, Taken, queue};
 use crate::render::Renderer;
 use crate::scenario::plan::Plan;
 
@@ -116,7 +116,8 @@ fn print_events(
     loop {
         match receiver.take(&mut batch, IDLE_CHECK) {
             Taken::Events => {
-                for queued in &batch {
+                let counted = if progress.is_on() { &batch[..] } else { &[] };
+                for queued in counted {
                     let event = queued.event();
                     if let Event::Started { scenario, .. } = &event {
                         progress_plan = scenario.plan().clone();
@@ -126,9 +127,7 @@ fn print_events(
                 // After an interruption nothing more belongs to the run, and
                 // an OS thread still asleep (threads, spawn-blocking) would
                 // keep the queue open: print up to it, then stop.
-                let end = batch.iter().position(
-                    |queued| matches!(queued, Queued::Run(event) if matches!(**event, Event::Interrupted { .. })),
-                );
+                let end = batch.iter().position(Batched::interrupted);
                 // Every byte of the batch, including any flush the buffer
                 // does on its own, is written while the progress bar is off
                 // the screen.

@@ -12,7 +12,7 @@ use std::mem;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
-use crate::engine::event::{Event, EventSink};
+use crate::engine::event::{Batched, Event, EventSink};
 
 /// How long the receiver waits for more before it asks to be woken: the
 /// most a line can lag behind its event in the middle of a burst.
@@ -24,57 +24,13 @@ struct Shared {
 }
 
 struct State {
-    events: Vec<Queued>,
+    events: Vec<Batched>,
     /// Live [`QueueSender`]s: at zero, the queue is closed once drained.
     senders: usize,
     /// The receiver is waiting on `wake` (so a push must wake it).
     waiting: bool,
     /// The receiver is gone: pushed events are dropped.
     abandoned: bool,
-}
-
-/// An event as the queue holds it: 32 bytes for the per-pair events that
-/// come by the million, where an [`Event`] takes 80 (its run-level
-/// variants carry zoned times). The run writes each into memory the
-/// printer's core read last, so in a burst the size is the cost: measured,
-/// a third of what `tasks` spent beyond the bare-tokio floor.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Queued {
-    Pair(PairEvent, usize, Duration),
-    /// `started`, `finished`, `interrupted`: once a run each.
-    Run(Box<Event>),
-}
-
-/// Which per-pair event a [`Queued::Pair`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PairEvent {
-    Said,
-    Cancelled,
-    Failed,
-    Skipped,
-}
-
-impl Queued {
-    fn of(event: Event) -> Queued {
-        match event {
-            Event::Said { index, at } => Queued::Pair(PairEvent::Said, index, at),
-            Event::Cancelled { index, at } => Queued::Pair(PairEvent::Cancelled, index, at),
-            Event::Failed { index, at } => Queued::Pair(PairEvent::Failed, index, at),
-            Event::Skipped { index, at } => Queued::Pair(PairEvent::Skipped, index, at),
-            other => Queued::Run(Box::new(other)),
-        }
-    }
-
-    /// The event again (a run-level one cloned: they are few).
-    pub fn event(&self) -> Event {
-        match *self {
-            Queued::Pair(PairEvent::Said, index, at) => Event::Said { index, at },
-            Queued::Pair(PairEvent::Cancelled, index, at) => Event::Cancelled { index, at },
-            Queued::Pair(PairEvent::Failed, index, at) => Event::Failed { index, at },
-            Queued::Pair(PairEvent::Skipped, index, at) => Event::Skipped { index, at },
-            Queued::Run(ref event) => (**event).clone(),
-        }
-    }
 }
 
 /// The sending half: an [`EventSink`] for a run. Cheap to clone.
@@ -122,7 +78,7 @@ impl EventSink for QueueSender {
         if state.abandoned {
             return;
         }
-        state.events.push(Queued::of(event));
+        state.events.push(Batched::of(event));
         let wake = mem::take(&mut state.waiting);
         drop(state);
         if wake {
@@ -132,13 +88,19 @@ impl EventSink for QueueSender {
 
     /// A batch in one handover: one lock, and the printer's core sees the
     /// run's writes a batch at a time rather than one event at a time.
-    fn events(&self, events: &mut Vec<Event>) {
+    /// Into an empty queue the batch goes whole (its buffer is swapped
+    /// in, not copied), and the sender keeps the queue's empty one.
+    fn events(&self, events: &mut Vec<Batched>) {
         let mut state = self.0.lock();
         if state.abandoned {
             events.clear();
             return;
         }
-        state.events.extend(events.drain(..).map(Queued::of));
+        if state.events.is_empty() {
+            mem::swap(&mut state.events, events);
+        } else {
+            state.events.append(events);
+        }
         let wake = mem::take(&mut state.waiting);
         drop(state);
         if wake {
@@ -168,7 +130,7 @@ impl Drop for QueueSender {
 impl QueueReceiver {
     /// Moves every waiting event into `batch` (which should be empty, so
     /// its room is reused), waiting up to `timeout` for the first one.
-    pub fn take(&self, batch: &mut Vec<Queued>, timeout: Duration) -> Taken {
+    pub fn take(&self, batch: &mut Vec<Batched>, timeout: Duration) -> Taken {
         let mut state = self.0.lock();
         let mut napped = false;
         loop {
@@ -257,18 +219,24 @@ mod tests {
         assert_eq!(indexes, (0..10_000).collect::<Vec<_>>());
     }
 
-    /// Why the queue keeps its own form of events: a burst writes a
-    /// million of them.
+    /// A batch goes in whole, after what waits, and the sender gets an
+    /// empty buffer back.
     #[test]
-    fn a_pair_event_takes_32_bytes_in_the_queue() {
-        assert_eq!(std::mem::size_of::<Queued>(), 32);
-        let started = Event::Finished {
-            at: jiff::Timestamp::UNIX_EPOCH.in_tz("UTC").unwrap(),
-            wall: Duration::from_secs(1),
-        };
-        for event in [said(3), started] {
-            assert_eq!(Queued::of(event.clone()).event(), event);
-        }
+    fn batches_keep_their_order_whole_or_appended() {
+        let (sender, receiver) = queue();
+        let mut first: Vec<Batched> = (0..3).map(|i| Batched::of(said(i))).collect();
+        sender.events(&mut first);
+        assert!(first.is_empty());
+        let mut second: Vec<Batched> = (3..5).map(|i| Batched::of(said(i))).collect();
+        sender.events(&mut second);
+        assert!(second.is_empty());
+        let mut batch = Vec::new();
+        assert_eq!(
+            receiver.take(&mut batch, Duration::from_millis(10)),
+            Taken::Events
+        );
+        let events: Vec<Event> = batch.iter().map(Batched::event).collect();
+        assert_eq!(events, (0..5).map(said).collect::<Vec<_>>());
     }
 
     #[test]

@@ -26,10 +26,31 @@ use crate::render::style::Style;
 /// Columns `text` takes on a terminal. For text that is shown as it is:
 /// saywhen's own, or what [`cut`] returned.
 pub fn width(text: &str) -> usize {
-    if text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+    if plain(text) {
         return text.len();
     }
     text.graphemes(true).map(UnicodeWidthStr::width).sum()
+}
+
+/// Whether `text` is printable ASCII only (spaces included): shown as it
+/// is, a column a byte.
+///
+/// Note: eight bytes at a time (every live line asks it of its message).
+/// In a word whose bytes are all below 0x80, a byte below 0x20 sets its
+/// top bit when 0x20 is taken from each byte, and 0x7F alone sets it when
+/// 1 is added; no borrow or carry crosses a byte that passes.
+fn plain(text: &str) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const TOP: u64 = ONES * 0x80;
+    let fails =
+        |word: u64| (word | word.wrapping_sub(ONES * 0x20) | word.wrapping_add(ONES)) & TOP != 0;
+    let word = |bytes: &[u8]| u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8]));
+    let bytes = text.as_bytes();
+    let Some(last) = bytes.len().checked_sub(8) else {
+        return bytes.iter().all(|b| matches!(b, b' '..=b'~'));
+    };
+    // Whole words, then the last eight bytes (which may overlap them).
+    !bytes.chunks_exact(8).any(|w| fails(word(w))) && !fails(word(&bytes[last..]))
 }
 
 /// `text` as the human view shows it: escaped, and cut to at most `max`
@@ -42,7 +63,7 @@ pub fn cut(text: &str, max: usize, style: &Style) -> String {
 /// [`cut`], borrowing `text` when it is shown as it is (plain ASCII that
 /// fits): what a live line needs, a million times in a burst.
 pub fn cut_borrowed<'t>(text: &'t str, max: usize, style: &Style) -> Cow<'t, str> {
-    if text.len() <= max && text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+    if text.len() <= max && plain(text) {
         return Cow::Borrowed(text);
     }
     let ellipsis = Some(style.ellipsis())
@@ -337,6 +358,33 @@ mod tests {
         Style {
             unicode: false,
             ..Style::default()
+        }
+    }
+
+    #[test]
+    fn plain_is_printable_ascii_and_space() {
+        for b in 0..=255u8 {
+            let text = [b'a', b, b'z'];
+            let Ok(text) = std::str::from_utf8(&text) else {
+                continue;
+            };
+            assert_eq!(plain(text), b.is_ascii_graphic() || b == b' ', "{b}");
+        }
+        assert!(plain(""));
+        assert!(!plain("caf\u{e9}"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_reads_every_byte_of_any_length(
+            text in proptest::collection::vec(
+                proptest::prop_oneof![0x20u8..0x7f, proptest::strategy::Just(0x1f), proptest::strategy::Just(0x7f), 0u8..=255],
+                0..40,
+            ),
+        ) {
+            let text = String::from_utf8_lossy(&text);
+            let expected = text.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
+            proptest::prop_assert_eq!(plain(&text), expected);
         }
     }
 

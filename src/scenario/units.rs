@@ -58,6 +58,15 @@ pub fn write_human(out: &mut String, d: Duration) {
 /// alike: from a second up, what is shown is the milliseconds; below, the
 /// nanoseconds themselves (tagged apart).
 pub fn shown_as(d: Duration) -> u128 {
+    // In 64 bits while they suffice (584 years): a live line asks this.
+    if let Ok(nanos) = u64::try_from(d.as_nanos())
+        && nanos < u64::MAX / 4
+    {
+        return match (nanos + MICRO / 2) / MICRO >= SECOND / MICRO {
+            true => u128::from((nanos + MILLI / 2) / MILLI) << 1,
+            false => (u128::from(nanos) << 1) | 1,
+        };
+    }
     let nanos = d.as_nanos();
     match (nanos + u128::from(MICRO / 2)) / u128::from(MICRO) >= u128::from(SECOND / MICRO) {
         true => ((nanos + u128::from(MILLI / 2)) / u128::from(MILLI)) << 1,
