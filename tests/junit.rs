@@ -256,11 +256,7 @@ fn an_interrupted_mode_is_an_error_not_a_failure() {
     let spec = RunSpec::new(Mode::Tasks, Clock::Virtual);
     let mut report = saywhen::run(plan, &spec, Arc::new(Silent)).unwrap();
     report.interrupted = Some(StopReason::Interrupt);
-    report.timings[0] = Timing {
-        began: Some(Duration::ZERO),
-        ended: None,
-        ..Timing::default()
-    };
+    report.timings[0] = Timing::new(Some(Duration::ZERO), None, Default::default());
     report.wall = Duration::from_millis(400);
     let measured = Measurement::new(report, Vec::new(), 0);
     let expectations = Expectations {

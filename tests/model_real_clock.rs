@@ -89,14 +89,15 @@ fn misses(scenario: &Scenario, schedule: &Schedule, report: &Report) -> Option<S
             Node::Group(g) => report.groups[g as usize],
         };
         let id = scenario.id(node);
-        if certain && measured.end != expected.end {
+        if certain && measured.end() != expected.end {
             wrong.push(format!(
                 "{id} ended {:?}, not {:?}",
-                measured.end, expected.end
+                measured.end(),
+                expected.end
             ));
             continue;
         }
-        let Some(ended) = measured.ended else {
+        let Some(ended) = measured.ended() else {
             continue;
         };
         if !within(ended, earliest, latest, late) {

@@ -39,15 +39,20 @@ fn assert_agrees(text: &str) {
         };
         let id = report.scenario.id(node);
         assert_eq!(
-            measured.end, expected.end,
+            measured.end(),
+            expected.end,
             "{text}: node {id} ended differently"
         );
         assert_eq!(
-            measured.ended,
+            measured.ended(),
             Some(expected.end_at),
             "{text}: node {id} ended at"
         );
-        assert_eq!(measured.began, expected.start, "{text}: node {id} began at");
+        assert_eq!(
+            measured.began(),
+            expected.start,
+            "{text}: node {id} began at"
+        );
     }
     assert_eq!(report.wall, schedule.wall(&report.scenario), "{text}: wall");
     assert_eq!(report.expected, report.wall, "{text}");
@@ -87,7 +92,7 @@ fn each_kind_ends_its_nodes_the_way_asyncio_would() {
     // A deadline cancels what is still asleep; what finished stays done.
     let r = run("timeout(2.5s, gather(1:a, 3:b))");
     assert_eq!((status(&r, "a"), status(&r, "b")), ("done", "cancelled"));
-    assert_eq!(r.groups[0].end, End::TimedOut);
+    assert_eq!(r.groups[0].end(), End::TimedOut);
     // The first to finish wins a race; the rest are cancelled.
     let r = run("race(2:slow, serial(0.5:a, 0.5:b))");
     assert_eq!(status(&r, "slow"), "cancelled");
@@ -96,12 +101,12 @@ fn each_kind_ends_its_nodes_the_way_asyncio_would() {
     let r = run("group(1:a, fail(0.5:boom), 2:c)");
     let statuses: Vec<_> = ["a", "boom", "c"].map(|m| status(&r, m)).to_vec();
     assert_eq!(statuses, ["cancelled", "failed", "cancelled"]);
-    assert_eq!(r.groups[0].end, End::Failed);
+    assert_eq!(r.groups[0].end(), End::Failed);
     // gather goes on after a failure and reports it.
     let r = run("gather(fail(1:boom), 2:b)");
     assert_eq!((status(&r, "boom"), status(&r, "b")), ("failed", "done"));
     assert_eq!(r.wall, secs(2.0));
-    assert_eq!(r.groups[0].end, End::Failed);
+    assert_eq!(r.groups[0].end(), End::Failed);
     // serial skips what comes after a failure.
     let r = run("serial(1:a, fail(1:boom), 1:c)");
     assert_eq!(status(&r, "c"), "skipped");
@@ -112,7 +117,7 @@ fn each_kind_ends_its_nodes_the_way_asyncio_would() {
         (status(&r, "boom"), status(&r, "b")),
         ("failed", "cancelled")
     );
-    assert_eq!(r.groups[0].end, End::Failed);
+    assert_eq!(r.groups[0].end(), End::Failed);
     // A failure propagates: the timeout inside a serial stops it.
     let r = run("serial(timeout(1s, 2:a), 1:b)");
     assert_eq!((status(&r, "a"), status(&r, "b")), ("cancelled", "skipped"));

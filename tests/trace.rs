@@ -277,7 +277,7 @@ fn twin(report: &Report, g: u32) -> bool {
     };
     spawns(g)
         && report.scenario.parent(Node::Group(g)).is_some_and(spawns)
-        && report.groups[g as usize].began.is_some()
+        && report.groups[g as usize].began().is_some()
 }
 
 /// A scenario's group `g` is drawn on the thread after the pairs'.
@@ -302,8 +302,8 @@ fn check_group(events: &[Value], report: &Report, g: u32, at_track: (u64, u64)) 
     assert_eq!(mine.len(), 1, "{mine:?}");
     let span = mine[0];
     assert_eq!(span["name"], named.as_str());
-    let end = timing.ended.unwrap_or(report.wall);
-    match timing.began {
+    let end = timing.ended().unwrap_or(report.wall);
+    match timing.began() {
         Some(began) => {
             assert_eq!(span["ph"], "X");
             assert_eq!(at(span, "ts"), micros(began));
@@ -347,7 +347,7 @@ fn check_flows(events: &[Value], report: &Report, pid: u64) {
     // Where each spawning group's arrows start: its flow_out span.
     let out_of = |g: u32| -> &Value {
         let spawned = scenario.parent(Node::Group(g)).is_some_and(spawns)
-            && report.groups[g as usize].began.is_some();
+            && report.groups[g as usize].began().is_some();
         let tid = match (report.mode, spawned) {
             (Some(_), _) if g == 0 => 0,
             (_, true) => plan + 1 + groups + g as u64,
@@ -364,8 +364,8 @@ fn check_flows(events: &[Value], report: &Report, pid: u64) {
     let mut arrows = 0;
     for (node, _) in scenario.walk() {
         let (began, tid) = match node {
-            Node::Pair { index, .. } => (report.timings[index as usize].began, index as u64 + 1),
-            Node::Group(g) => (report.groups[g as usize].began, group_tid(report, g)),
+            Node::Pair { index, .. } => (report.timings[index as usize].began(), index as u64 + 1),
+            Node::Group(g) => (report.groups[g as usize].began(), group_tid(report, g)),
         };
         let incoming: Vec<&&Value> = in_pid
             .iter()
@@ -491,7 +491,7 @@ fn a_comparison_is_one_process_per_mode_and_one_track_per_pair() {
         [Status::Done, Status::Cancelled, Status::Cancelled],
         "every kind of ending is covered"
     );
-    assert!(c.modes[0].first().timings[2].began.is_none());
+    assert!(c.modes[0].first().timings[2].began().is_none());
 }
 
 #[test]
@@ -614,11 +614,7 @@ fn an_interrupted_run_says_so_and_its_sleeps_end_at_the_stop() {
     let mut report = c.modes[0].first().clone();
     // What Ctrl-C at +2s leaves: a said its message, b was still asleep.
     report.wall = Duration::from_secs(2);
-    report.timings[1] = Timing {
-        began: Some(Duration::ZERO),
-        ended: None,
-        ..Timing::default()
-    };
+    report.timings[1] = Timing::new(Some(Duration::ZERO), None, Default::default());
     report.interrupted = Some(StopReason::Interrupt);
     let mut out = Vec::new();
     Trace.report(&report, &mut out).unwrap();

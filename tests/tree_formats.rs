@@ -145,7 +145,7 @@ fn nodes_of(report: &Report) -> Vec<NodeRow> {
                     row.delay_s = Some(seconds(pair.delay));
                     let timing = report.timings[index as usize];
                     if let (Some(began), Some(ended), Status::Done | Status::Failed) =
-                        (timing.began, timing.ended, Status::of(timing))
+                        (timing.began(), timing.ended(), Status::of(timing))
                     {
                         row.late_s =
                             Some(seconds_signed(signed(ended) - signed(began + pair.delay)));
@@ -165,8 +165,8 @@ fn nodes_of(report: &Report) -> Vec<NodeRow> {
                     report.groups[g as usize]
                 }
             };
-            row.start_s = timing.began.map(seconds);
-            row.finish_s = timing.ended.map(seconds);
+            row.start_s = timing.began().map(seconds);
+            row.finish_s = timing.ended().map(seconds);
             row.status = Some(Status::of(timing).name().to_owned());
             row
         })

@@ -324,7 +324,7 @@ fn failed_commands(results: Results<'_>) -> Vec<FailedCommand> {
             crate::scenario::tree::Node::Group(g) => report.groups.get(g as usize),
             crate::scenario::tree::Node::Pair { index, .. } => report.timings.get(index as usize),
         }
-        .is_some_and(|t| t.ended.is_some() && t.end.failed());
+        .is_some_and(|t| t.ended().is_some() && t.end().failed());
         if !root_failed {
             continue;
         }

@@ -93,22 +93,63 @@ struct Slot {
 const END_SHIFT: u32 = 60;
 const OFFSET_MASK: u64 = (1 << END_SHIFT) - 1;
 
-/// What the record says of one node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// What the record says of one node: 16 bytes, the record's own words
+/// (a million pairs' timings are read several times over by the report,
+/// so their size is its cost).
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub struct Timing {
-    /// When the node began waiting; `None` if it never did.
-    pub began: Option<Duration>,
-    /// When it ended, however it ended; `None` if it has not.
-    pub ended: Option<Duration>,
-    /// How it ended (meaningless while `ended` is `None`).
-    pub end: End,
+    /// The offset it began at, in nanoseconds plus one; 0 if it never did.
+    began: u64,
+    /// The offset it ended at, the same way, under how (an [`End`]).
+    ended: u64,
 }
 
 impl Timing {
+    /// A node that began at `began` and ended at `ended` as `end` says
+    /// (offsets from the start; each exact to 36 years, then saturated).
+    pub fn new(began: Option<Duration>, ended: Option<Duration>, end: End) -> Timing {
+        let word = |at: Option<Duration>| at.map_or(0, |at| encode(at, End::Done));
+        Timing {
+            began: word(began),
+            ended: word(ended) | (code(end) << END_SHIFT),
+        }
+    }
+
+    /// When the node began waiting; `None` if it never did.
+    pub fn began(&self) -> Option<Duration> {
+        offset(self.began)
+    }
+
+    /// When it ended, however it ended; `None` if it has not.
+    pub fn ended(&self) -> Option<Duration> {
+        offset(self.ended & OFFSET_MASK)
+    }
+
+    /// How it ended (meaningless while [`Timing::ended`] is `None`).
+    pub fn end(&self) -> End {
+        End::ALL[(self.ended >> END_SHIFT) as usize % End::ALL.len()]
+    }
+
+    /// The same, not ended (yet), as a node that has only begun.
+    pub fn unended(self) -> Timing {
+        Timing { ended: 0, ..self }
+    }
+
     /// Whether it ended without finishing its work: cancelled, timed out
     /// or skipped.
     pub fn cut_short(&self) -> bool {
-        self.ended.is_some() && matches!(self.end, End::Cancelled | End::TimedOut | End::Skipped)
+        self.ended().is_some()
+            && matches!(self.end(), End::Cancelled | End::TimedOut | End::Skipped)
+    }
+}
+
+impl std::fmt::Debug for Timing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Timing")
+            .field("began", &self.began())
+            .field("ended", &self.ended())
+            .field("end", &self.end())
+            .finish()
     }
 }
 
@@ -388,11 +429,10 @@ impl Recorder {
 
 impl Slot {
     fn timing(&self) -> Timing {
-        let ended = self.ended.load(Ordering::Relaxed);
+        // A begun slot's word carries no end (`store` writes `Done`'s 0).
         Timing {
-            began: offset(self.began.load(Ordering::Relaxed)),
-            ended: offset(ended & OFFSET_MASK),
-            end: End::ALL[(ended >> END_SHIFT) as usize % End::ALL.len()],
+            began: self.began.load(Ordering::Relaxed) & OFFSET_MASK,
+            ended: self.ended.load(Ordering::Relaxed),
         }
     }
 }
@@ -443,6 +483,27 @@ mod tests {
                 other => panic!("{other:?}"),
             })
             .collect()
+    }
+
+    /// A timing keeps what it is given, in the record's 16 bytes.
+    #[test]
+    fn a_timing_gives_back_what_it_was_given() {
+        assert_eq!(std::mem::size_of::<Timing>(), 16);
+        let at = [None, Some(Duration::ZERO), Some(Duration::new(7, 123_456_789))];
+        for began in at {
+            for ended in at {
+                for end in End::ALL {
+                    let timing = Timing::new(began, ended, end);
+                    assert_eq!(timing.began(), began);
+                    assert_eq!(timing.ended(), ended);
+                    assert_eq!(timing.end(), end);
+                    let unended = timing.unended();
+                    assert_eq!((unended.began(), unended.ended()), (began, None));
+                    assert_eq!(unended, Timing::new(began, None, End::Done));
+                }
+            }
+        }
+        assert_eq!(Timing::default(), Timing::new(None, None, End::default()));
     }
 
     /// A batched record holds per-pair events until its runtime goes

@@ -100,7 +100,11 @@ impl Concurrency {
         free: bool,
     ) -> Concurrency {
         let every = matches!(mode, Mode::Serial | Mode::Blocking);
-        let lives = || timings.iter().filter_map(|t| Some((t.began?, t.ended?)));
+        let lives = || {
+            timings
+                .iter()
+                .filter_map(|t| Some((t.began()?, t.ended()?)))
+        };
         // One pass over the pairs for all but a rare peak: their lives
         // added up, the last start and the first end (every pair began
         // before any ended: all were in flight), the time blocks held the
@@ -109,7 +113,7 @@ impl Concurrency {
         let (mut last_start, mut first_end) = (None::<Duration>, None::<Duration>);
         let (mut first, mut last) = (None::<(Duration, usize)>, None::<(Duration, usize)>);
         for (i, t) in timings.iter().enumerate() {
-            if let (Some(from), Some(to)) = (t.began, t.ended) {
+            if let (Some(from), Some(to)) = (t.began(), t.ended()) {
                 total += (to - from).as_secs_f64();
                 last_start = last_start.max(Some(from));
                 if to > from {
@@ -120,7 +124,10 @@ impl Concurrency {
                     held += to - from;
                 }
             }
-            if let Some(at) = t.ended.filter(|_| matches!(t.end, End::Done | End::Failed)) {
+            if let Some(at) = t
+                .ended()
+                .filter(|_| matches!(t.end(), End::Done | End::Failed))
+            {
                 // The first to end, the earliest given among ties; the
                 // last, also the earliest given.
                 if first.is_none_or(|(f, _)| at < f) {
@@ -161,8 +168,8 @@ impl Concurrency {
                     action,
                 },
                 how,
-                from: t.began?,
-                to: t.ended?,
+                from: t.began()?,
+                to: t.ended()?,
                 timer: Duration::ZERO,
             })
         };
@@ -196,7 +203,7 @@ impl Concurrency {
                 Node::Pair { index, .. } => match flat.every {
                     true => timings
                         .and_then(|t| t.get(index as usize))
-                        .is_some_and(|t| t.began.is_some() && t.ended.is_some()),
+                        .is_some_and(|t| t.began().is_some() && t.ended().is_some()),
                     false => flat.one == Some(index as usize),
                 },
             },
@@ -220,8 +227,8 @@ impl Concurrency {
                 let Some(timing) = timings.and_then(|t| t.get(index as usize)) else {
                     return Room::Unknown;
                 };
-                let ended = matches!(timing.end, End::Done | End::Failed)
-                    .then_some(timing.ended)
+                let ended = matches!(timing.end(), End::Done | End::Failed)
+                    .then_some(timing.ended())
                     .flatten();
                 match (self.critical(node, timings), ended) {
                     (true, _) => Room::By(Duration::ZERO),

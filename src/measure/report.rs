@@ -165,9 +165,9 @@ impl Status {
 
     /// How a node with this record ended.
     pub fn of(timing: Timing) -> Status {
-        match timing.ended {
+        match timing.ended() {
             None => Status::Interrupted,
-            Some(_) => Status::from(timing.end),
+            Some(_) => Status::from(timing.end()),
         }
     }
 }
@@ -307,20 +307,20 @@ impl PairReport<'_> {
 
     /// When the pair began waiting, if it did.
     pub fn began(&self) -> Option<Duration> {
-        self.timing.began
+        self.timing.began()
     }
 
     /// When the pair said its message (`None` if it was cancelled or
     /// interrupted).
     pub fn finished(&self) -> Option<Duration> {
         self.timing
-            .ended
-            .filter(|_| matches!(self.timing.end, End::Done | End::Failed))
+            .ended()
+            .filter(|_| matches!(self.timing.end(), End::Done | End::Failed))
     }
 
     /// When the pair's wait ended, however it ended.
     pub fn ended(&self) -> Option<Duration> {
-        self.timing.ended
+        self.timing.ended()
     }
 
     /// When the pair should have finished: its start plus its delay.

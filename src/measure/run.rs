@@ -17,7 +17,7 @@ use crate::engine::arithmetic::Schedule;
 use crate::engine::clock::Clock;
 use crate::engine::command_run::{CommandRun, Exit};
 use crate::engine::event::{Event, EventSink};
-use crate::engine::record::{End, FlushOnPark, Recorder, Timing};
+use crate::engine::record::{FlushOnPark, Recorder, Timing};
 use crate::engine::run_error::RunError;
 use crate::engine::runtime::{self, Flavor, RuntimeInfo};
 use crate::engine::schedule::{self, Expectation};
@@ -301,9 +301,8 @@ fn measured(runs: &[Option<CommandRun>], stopped: Option<Duration>) -> Vec<Optio
 /// the snapshot, and the report describes the run up to its stop.
 fn until(mut timings: Vec<Timing>, stop: Option<Duration>) -> Vec<Timing> {
     if let Some(stop) = stop {
-        for timing in timings.iter_mut().filter(|t| t.ended > Some(stop)) {
-            timing.ended = None;
-            timing.end = End::Done;
+        for timing in timings.iter_mut().filter(|t| t.ended() > Some(stop)) {
+            *timing = timing.unended();
         }
     }
     timings

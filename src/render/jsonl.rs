@@ -407,7 +407,7 @@ impl Jsonl {
 fn replay(report: &Report) -> impl Iterator<Item = Event> + '_ {
     let mut ends: Vec<_> = report
         .pairs()
-        .filter_map(|p| Some((p.ended()?, p.index, p.timing.end)))
+        .filter_map(|p| Some((p.ended()?, p.index, p.timing.end())))
         .collect();
     ends.sort_unstable();
     let started = Event::Started {

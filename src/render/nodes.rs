@@ -204,8 +204,8 @@ impl<'a> Tree<'a> {
                 record.measured = self.report.map(|report| {
                     let timing = report.groups.get(i).copied().unwrap_or_default();
                     Measured {
-                        started: timing.began,
-                        finished: timing.ended,
+                        started: timing.began(),
+                        finished: timing.ended(),
                         status: Status::of(timing),
                         late: None,
                     }

@@ -81,8 +81,10 @@ impl Drawing {
         for (node, _) in scenario.walk() {
             let measured = timing(report, node);
             let model = trace.ends.of(node);
-            let ended = measured.ended.filter(|_| model.end_at != simulate::UNKNOWN);
-            match (measured.began, model.start, ended) {
+            let ended = measured
+                .ended()
+                .filter(|_| model.end_at != simulate::UNKNOWN);
+            match (measured.began(), model.start, ended) {
                 (None, None, _) => {}
                 (Some(began), Some(start), Some(ended)) => {
                     off_by = off_by
@@ -150,7 +152,7 @@ impl Model {
     /// began.
     pub(crate) fn spans(&self, report: &Report, node: Node) -> Option<Vec<Span>> {
         let measured = timing(report, node);
-        let (began, end) = (measured.began?, bar_end(report, measured)?);
+        let (began, end) = (measured.began()?, bar_end(report, measured)?);
         let end = end.max(began);
         let (model_began, spans) = self.life(node);
         let model_began = model_began.unwrap_or(began);
@@ -210,7 +212,7 @@ impl Model {
         seen: &mut BTreeSet<State>,
     ) -> Option<String> {
         let measured = timing(report, node);
-        let (began, end) = (measured.began?, bar_end(report, measured)?);
+        let (began, end) = (measured.began()?, bar_end(report, measured)?);
         let (model_began, spans) = self.life(node);
         let model_began = model_began.unwrap_or(began);
         let (before, during): (Vec<Span>, Vec<Span>) =

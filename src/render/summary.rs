@@ -58,14 +58,17 @@ fn summary_table(report: &Report, style: &Style) -> fit::Fitted {
     let mut rows = Vec::new();
     let pairs = report.plan.pairs();
     let timings = &report.timings;
-    let finished = |t: &Timing| t.ended.filter(|_| matches!(t.end, End::Done | End::Failed));
+    let finished = |t: &Timing| {
+        t.ended()
+            .filter(|_| matches!(t.end(), End::Done | End::Failed))
+    };
     let seen = refill(&mut column, pairs.iter().map(|p| nanos(p.delay)));
     rows.push(spread("delay", &mut column, seen, |n| {
         human(Duration::from_nanos(n))
     }));
     let seen = refill(
         &mut column,
-        timings.iter().filter_map(|t| t.began).map(nanos),
+        timings.iter().filter_map(|t| t.began()).map(nanos),
     );
     rows.push(spread("started", &mut column, seen, |n| {
         offset(Duration::from_nanos(n))
@@ -123,9 +126,9 @@ const SIGN: u64 = 1 << 63;
 /// shares the other columns' buffer.
 fn late_word(pair: &Pair, timing: &Timing) -> Option<u64> {
     let finished = timing
-        .ended
-        .filter(|_| matches!(timing.end, End::Done | End::Failed))?;
-    let intended = nanos(timing.began?).saturating_add(nanos(pair.delay));
+        .ended()
+        .filter(|_| matches!(timing.end(), End::Done | End::Failed))?;
+    let intended = nanos(timing.began()?).saturating_add(nanos(pair.delay));
     let late = i128::from(nanos(finished)) - i128::from(intended);
     let late = late.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
     Some(late as u64 ^ SIGN)
@@ -247,7 +250,7 @@ mod tests {
             (Some(ms(5)), None, End::Done),
             (None, None, End::Done),
         ] {
-            let timing = Timing { began, ended, end };
+            let timing = Timing::new(began, ended, end);
             let report = PairReport {
                 index: 0,
                 pair: &pair,

@@ -450,7 +450,7 @@ fn node_element(
         status.name(),
         xml(&format!(
             "{id} {name}: {}",
-            match (timing.began, timing.ended) {
+            match (timing.began(), timing.ended()) {
                 (Some(began), Some(ended)) =>
                     format!("{} → {}, {}", human(began), human(ended), status.name()),
                 _ => status.name().to_owned(),
@@ -467,11 +467,11 @@ fn node_element(
         y + 15.0,
         xml(label)
     );
-    let (x0, x1) = match (timing.began, tree_timeline::bar_end(report, timing)) {
+    let (x0, x1) = match (timing.began(), tree_timeline::bar_end(report, timing)) {
         (Some(start), Some(end)) => (x(start), x(end.max(start))),
         // Never began: only its note and mark, where it would have started.
         _ => {
-            let at = timing.ended.map_or(LABELS, x);
+            let at = timing.ended().map_or(LABELS, x);
             if let Some(mark) = tree_timeline::mark(status, style) {
                 cut_mark(mark, status, at, y + 11.0, svg);
             }

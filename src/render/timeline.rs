@@ -254,7 +254,7 @@ impl Layout {
 pub(crate) fn axis_end(reports: &[&Report]) -> Duration {
     reports
         .iter()
-        .flat_map(|r| r.timings.iter().filter_map(|t| t.ended).chain([r.wall]))
+        .flat_map(|r| r.timings.iter().filter_map(|t| t.ended()).chain([r.wall]))
         .max()
         .unwrap_or_default()
         .max(Duration::from_nanos(1))
@@ -551,13 +551,15 @@ impl Counts {
         let len = report.timings.len().min(report.plan.len());
         let timings = &report.timings[pairs.start.min(len)..pairs.end.min(len)];
         for timing in timings {
-            let Some(start) = timing.began else { continue };
-            let end = timing.ended.unwrap_or(report.wall);
+            let Some(start) = timing.began() else {
+                continue;
+            };
+            let end = timing.ended().unwrap_or(report.wall);
             change[column(start)] += 1;
             change[column(end) + 1] -= 1;
             // When it said its message (not when it was cut off).
-            if let Some(at) = timing.ended
-                && matches!(timing.end, End::Done | End::Failed)
+            if let Some(at) = timing.ended()
+                && matches!(timing.end(), End::Done | End::Failed)
             {
                 said[column(at)] += 1;
             }

@@ -314,8 +314,8 @@ impl<'a> Tree<'a> {
     fn flow_into(&self, node: Node) -> Option<u64> {
         let parent = self.report.scenario.parent(node)?;
         let began = match node {
-            Node::Pair { index, .. } => self.report.timings[index as usize].began,
-            Node::Group(g) => self.report.groups[g as usize].began,
+            Node::Pair { index, .. } => self.report.timings[index as usize].began(),
+            Node::Group(g) => self.report.groups[g as usize].began(),
         };
         let flow = self.flows[parent as usize];
         (flow != 0 && began.is_some()).then_some(flow)
@@ -443,7 +443,7 @@ fn group_events(
         )
     });
     let end = timing
-        .ended
+        .ended()
         .or((status == Status::Interrupted).then_some(report.wall));
     let args = GroupArgs {
         id,
@@ -453,11 +453,11 @@ fn group_events(
         expected_end: expected.map(|(e, _)| offset(e.end_at)),
         formula: expected.map(|(_, f)| f),
         late_by: timing
-            .ended
+            .ended()
             .zip(expected)
             .map(|(ended, (e, _))| human_signed(signed(ended) - signed(e.end_at))),
     };
-    match (timing.began, end) {
+    match (timing.began(), end) {
         (Some(began), Some(end)) => tracks.span(track, &name, "group", began, end, &args, flow),
         (None, Some(end)) => tracks.instant(track, &name, "never began", end, &args),
         _ => Ok(()),

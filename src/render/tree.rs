@@ -444,7 +444,7 @@ fn measured_cells(
         ) => String::new(),
         (Node::Pair { index, .. }, Status::Done | Status::Failed) => {
             let delay = scenario.plan().pairs()[index as usize].delay;
-            match (timing.began, timing.ended) {
+            match (timing.began(), timing.ended()) {
                 (Some(began), Some(ended)) => {
                     human_signed(signed(ended) - signed(began.saturating_add(delay)))
                 }
@@ -461,8 +461,8 @@ fn measured_cells(
     };
     [
         offset_or_unknown(expected.end_at),
-        timing.began.map_or_else(|| "-".to_owned(), offset),
-        match (status, timing.ended) {
+        timing.began().map_or_else(|| "-".to_owned(), offset),
+        match (status, timing.ended()) {
             (Status::Skipped, _) | (_, None) => "-".to_owned(),
             (_, Some(at)) => offset(at),
         },

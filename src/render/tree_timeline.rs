@@ -436,8 +436,8 @@ pub(crate) fn timing(report: &Report, node: Node) -> Timing {
 /// was interrupted in.
 pub(crate) fn bar_end(report: &Report, timing: Timing) -> Option<Duration> {
     match Status::of(timing) {
-        Status::Interrupted => timing.began.map(|_| report.wall),
-        _ => timing.ended,
+        Status::Interrupted => timing.began().map(|_| report.wall),
+        _ => timing.ended(),
     }
 }
 
@@ -460,7 +460,7 @@ pub(crate) fn note(report: &Report, node: Node, folded: bool, style: &Style) -> 
             }
         }
         Node::Group(g) => {
-            let mut note = match (timing.began, bar_end(report, timing)) {
+            let mut note = match (timing.began(), bar_end(report, timing)) {
                 (Some(began), Some(ended)) => human(ended.saturating_sub(began)),
                 _ => String::new(),
             };
@@ -516,7 +516,7 @@ fn node_row(
     let (text, late) = note(report, node, folded, style);
     let note_style = if late { style.late() } else { style.dim() };
     let area = layout.area;
-    let mut cells = match (timing.began, bar_end(report, timing)) {
+    let mut cells = match (timing.began(), bar_end(report, timing)) {
         _ if by_state => cells.unwrap_or_default(),
         (Some(start), Some(end)) => {
             let (from, to) = (layout.x(start), layout.x(end.max(start)));
@@ -533,7 +533,7 @@ fn node_row(
         }
         _ => " ".repeat(area),
     };
-    let pieces = match (timing.began, timing.ended, mark) {
+    let pieces = match (timing.began(), timing.ended(), mark) {
         (Some(_), _, _) => {
             if let Some((mark, _)) = mark {
                 cells = with_mark(&cells, mark);
