@@ -103,6 +103,21 @@ impl PairEnd {
         })
     }
 
+    /// Which event it is.
+    pub fn kind(self) -> PairEvent {
+        self.kind
+    }
+
+    /// The pair's index.
+    pub fn index(self) -> usize {
+        self.index as usize
+    }
+
+    /// When, from the start.
+    pub fn at(self) -> Duration {
+        Duration::from_nanos(self.nanos)
+    }
+
     /// The event itself.
     pub fn event(self) -> Event {
         self.kind

@@ -489,7 +489,11 @@ mod tests {
     #[test]
     fn a_timing_gives_back_what_it_was_given() {
         assert_eq!(std::mem::size_of::<Timing>(), 16);
-        let at = [None, Some(Duration::ZERO), Some(Duration::new(7, 123_456_789))];
+        let at = [
+            None,
+            Some(Duration::ZERO),
+            Some(Duration::new(7, 123_456_789)),
+        ];
         for began in at {
             for ended in at {
                 for end in End::ALL {

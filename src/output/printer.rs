@@ -133,11 +133,17 @@ fn print_events(
                 // the screen.
                 progress.suspend(|| {
                     for queued in batch.iter().take(end.map_or(batch.len(), |at| at + 1)) {
-                        let event = queued.event();
-                        if let Event::Started { scenario, .. } = &event {
+                        let event = match queued {
+                            Batched::Pair(pair) => {
+                                renderer.pair_event(*pair, &plan, &mut out)?;
+                                continue;
+                            }
+                            Batched::Other(event) => &**event,
+                        };
+                        if let Event::Started { scenario, .. } = event {
                             plan = scenario.plan().clone();
                         }
-                        renderer.event(&event, &plan, &mut out)?;
+                        renderer.event(event, &plan, &mut out)?;
                     }
                     out.flush()
                 })?;

@@ -18,7 +18,7 @@ use comfy_table::CellAlignment;
 
 use crate::engine::clock::Clock;
 use crate::engine::command_run::{CommandRun, Exit};
-use crate::engine::event::Event;
+use crate::engine::event::{Event, PairEnd, PairEvent};
 use crate::escape::escape;
 use crate::measure::Measurement;
 use crate::measure::concurrency::{Concurrency, Room};
@@ -265,6 +265,19 @@ impl Renderer for Human {
                 fit::write_wrapped(out, &line, &self.style, str::to_owned)
             }
         }
+    }
+
+    /// A live line straight from the compact event (a failure may need
+    /// its command's output, which the full event path handles).
+    fn pair_event(&mut self, pair: PairEnd, plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+        let note = match pair.kind() {
+            PairEvent::Said => "",
+            PairEvent::Cancelled => " (cancelled)",
+            PairEvent::Skipped => " (skipped)",
+            PairEvent::Failed => return self.event(&pair.event(), plan, out),
+        };
+        self.live_lines = true;
+        self.live_line(plan, pair.index(), pair.at(), note, out)
     }
 
     fn report(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {

@@ -36,7 +36,7 @@ mod wall_stats;
 use std::fmt;
 use std::io::{self, Write};
 
-use crate::engine::event::Event;
+use crate::engine::event::{Event, PairEnd};
 use crate::measure::Measurement;
 use crate::measure::compare::Comparison;
 use crate::measure::report::Report;
@@ -60,6 +60,12 @@ pub use trace::Trace;
 pub trait Renderer: Send {
     fn event(&mut self, _event: &Event, _plan: &Plan, _out: &mut dyn Write) -> io::Result<()> {
         Ok(())
+    }
+
+    /// A per-pair event, in the compact form the printer takes them in by
+    /// the million; by default, [`Renderer::event`] of it.
+    fn pair_event(&mut self, pair: PairEnd, plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+        self.event(&pair.event(), plan, out)
     }
 
     fn report(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()>;

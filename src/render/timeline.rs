@@ -541,9 +541,9 @@ impl Counts {
         columns: usize,
     ) -> Counts {
         let columns = columns.max(1);
-        let column = |t: Duration| {
-            ((t.as_secs_f64() / end.as_secs_f64() * columns as f64) as usize).min(columns - 1)
-        };
+        let end = end.as_secs_f64();
+        let column =
+            |t: Duration| ((t.as_secs_f64() / end * columns as f64) as usize).min(columns - 1);
         // A difference array: +1 where a wait begins, -1 after it ends; a
         // running sum then gives the waiting count per column.
         let mut change = vec![0i64; columns + 1];
@@ -554,14 +554,13 @@ impl Counts {
             let Some(start) = timing.began() else {
                 continue;
             };
-            let end = timing.ended().unwrap_or(report.wall);
+            let ended = timing.ended();
+            let last = column(ended.unwrap_or(report.wall));
             change[column(start)] += 1;
-            change[column(end) + 1] -= 1;
+            change[last + 1] -= 1;
             // When it said its message (not when it was cut off).
-            if let Some(at) = timing.ended()
-                && matches!(timing.end(), End::Done | End::Failed)
-            {
-                said[column(at)] += 1;
+            if ended.is_some() && matches!(timing.end(), End::Done | End::Failed) {
+                said[last] += 1;
             }
         }
         let waiting = change
