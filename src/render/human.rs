@@ -165,7 +165,8 @@ impl Human {
         out: &mut dyn Write,
     ) -> io::Result<()> {
         let style = &self.style;
-        let path = self.path(index);
+        // A flat run's lines have no path: nothing to build or measure.
+        let path = self.tree.as_ref().map(|_| self.path(index));
         // A burst says a million lines within a few milliseconds: most
         // show the offset the line before showed, which is written once.
         let shown = shown_as(at);
@@ -187,16 +188,22 @@ impl Human {
         line.push_str(&self.offset.text);
         let used = self.offset.width.max(OFFSET_WIDTH) + 2 + note.len();
         let room = style.width.saturating_sub(used);
-        let path = fit::cut_borrowed(&path, room, style);
-        let message = fit::cut_borrowed(plan.message(index), room - fit::width(&path), style);
         line.push_str("  ");
-        line.push_str(&path);
-        let painted = style.paint(style.pair(index), &*message);
-        if painted.is_plain() {
-            line.push_str(&message);
-        } else {
-            use std::fmt::Write as _;
-            let _ = write!(line, "{painted}");
+        let room = match &path {
+            Some(path) => {
+                let path = fit::cut_borrowed(path, room, style);
+                line.push_str(&path);
+                room - fit::width(&path)
+            }
+            None => room,
+        };
+        let message = fit::cut_borrowed(plan.message(index), room, style);
+        match style.color {
+            true => {
+                use std::fmt::Write as _;
+                let _ = write!(line, "{}", style.paint(style.pair(index), &*message));
+            }
+            false => line.push_str(&message),
         }
         line.push_str(note);
         line.push('\n');
