@@ -109,23 +109,26 @@ impl Concurrency {
         // added up, the last start and the first end (every pair began
         // before any ended: all were in flight), the time blocks held the
         // thread, and the pair that ended first or last.
-        let (mut total, mut living, mut held) = (0f64, 0usize, Duration::ZERO);
-        let (mut last_start, mut first_end) = (None::<Duration>, None::<Duration>);
-        let (mut first, mut last) = (None::<(Duration, usize)>, None::<(Duration, usize)>);
+        // In nanoseconds, as the record keeps them: no `Duration` made a
+        // pair (a life is still added up in seconds, as it always was).
+        let (mut total, mut living, mut held) = (0f64, 0usize, 0u64);
+        let (mut last_start, mut first_end) = (None::<u64>, None::<u64>);
+        let (mut first, mut last) = (None::<(u64, usize)>, None::<(u64, usize)>);
         for (i, t) in timings.iter().enumerate() {
-            if let (Some(from), Some(to)) = (t.began(), t.ended()) {
-                total += (to - from).as_secs_f64();
+            if let (Some(from), Some(to)) = (t.began_nanos(), t.ended_nanos()) {
+                let life = to.saturating_sub(from);
+                total += Duration::from_nanos(life).as_secs_f64();
                 last_start = last_start.max(Some(from));
                 if to > from {
                     living += 1;
                     first_end = Some(first_end.map_or(to, |end| end.min(to)));
                 }
                 if mode == Mode::Blocking {
-                    held += to - from;
+                    held = held.saturating_add(life);
                 }
             }
             if let Some(at) = t
-                .ended()
+                .ended_nanos()
                 .filter(|_| matches!(t.end(), End::Done | End::Failed))
             {
                 // The first to end, the earliest given among ties; the
@@ -181,7 +184,7 @@ impl Concurrency {
             in_flight: InFlight { peak, mean },
             busy: match wall.is_zero() {
                 true => 0.0,
-                false => (held.as_secs_f64() / wall.as_secs_f64()).min(1.0),
+                false => (Duration::from_nanos(held).as_secs_f64() / wall.as_secs_f64()).min(1.0),
             },
             path,
             marks: Marks::Flat(Flat {

@@ -59,21 +59,18 @@ fn summary_table(report: &Report, style: &Style) -> fit::Fitted {
     let pairs = report.plan.pairs();
     let timings = &report.timings;
     let finished = |t: &Timing| {
-        t.ended()
+        t.ended_nanos()
             .filter(|_| matches!(t.end(), End::Done | End::Failed))
     };
     let seen = refill(&mut column, pairs.iter().map(|p| nanos(p.delay)));
     rows.push(spread("delay", &mut column, seen, |n| {
         human(Duration::from_nanos(n))
     }));
-    let seen = refill(
-        &mut column,
-        timings.iter().filter_map(|t| t.began()).map(nanos),
-    );
+    let seen = refill(&mut column, timings.iter().filter_map(Timing::began_nanos));
     rows.push(spread("started", &mut column, seen, |n| {
         offset(Duration::from_nanos(n))
     }));
-    let seen = refill(&mut column, timings.iter().filter_map(finished).map(nanos));
+    let seen = refill(&mut column, timings.iter().filter_map(finished));
     rows.push(spread("finished", &mut column, seen, |n| {
         offset(Duration::from_nanos(n))
     }));
@@ -126,10 +123,10 @@ const SIGN: u64 = 1 << 63;
 /// shares the other columns' buffer.
 fn late_word(pair: &Pair, timing: &Timing) -> Option<u64> {
     let finished = timing
-        .ended()
+        .ended_nanos()
         .filter(|_| matches!(timing.end(), End::Done | End::Failed))?;
-    let intended = nanos(timing.began()?).saturating_add(nanos(pair.delay));
-    let late = i128::from(nanos(finished)) - i128::from(intended);
+    let intended = timing.began_nanos()?.saturating_add(nanos(pair.delay));
+    let late = i128::from(finished) - i128::from(intended);
     let late = late.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
     Some(late as u64 ^ SIGN)
 }
