@@ -51,7 +51,7 @@ pub struct Repeat {
     /// Keep every counted run's pair timings (CSV lists every run's
     /// pairs). Either way only the first run's report is kept whole, and of
     /// the others their wall: a series costs one run's memory, plus 16
-    /// bytes a run (and its pairs' timings, 40 bytes a pair, when kept).
+    /// bytes a run (and its pairs' timings, 16 bytes a pair, when kept).
     pub keep_pairs: bool,
 }
 
