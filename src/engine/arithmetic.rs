@@ -420,17 +420,7 @@ impl Planner<'_> {
         match node {
             Node::Pair { index, action } => {
                 let delay = self.scenario.delay(index as usize).unwrap_or(UNKNOWN);
-                let end = failed_if(self.scenario.leaf_fails(index as usize, action));
-                let end_at = start.saturating_add(delay);
-                self.schedule.pairs.set(
-                    index as usize,
-                    Expected {
-                        start: Some(start),
-                        end_at,
-                        end,
-                    },
-                );
-                (end_at, end)
+                self.pair(index, action, start, delay)
             }
             Node::Group(g) => {
                 let (end_at, end, shape, terms, total) = self.group(g, start);
@@ -449,6 +439,27 @@ impl Planner<'_> {
                 (end_at, end)
             }
         }
+    }
+
+    /// Schedules pair `index`, taking `delay`, from `start`.
+    fn pair(
+        &mut self,
+        index: u32,
+        action: Action,
+        start: Duration,
+        delay: Duration,
+    ) -> (Duration, End) {
+        let end = failed_if(self.scenario.leaf_fails(index as usize, action));
+        let end_at = start.saturating_add(delay);
+        self.schedule.pairs.set(
+            index as usize,
+            Expected {
+                start: Some(start),
+                end_at,
+                end,
+            },
+        );
+        (end_at, end)
     }
 
     #[allow(clippy::type_complexity)]
@@ -481,13 +492,24 @@ impl Planner<'_> {
         let mut longest: Option<(Duration, usize, Node)> = None;
         let total = self.scenario.children(g).len();
         for (i, child) in self.scenario.children(g).enumerate() {
-            let (ended, end) = self.node(child, start);
+            // A pair's length is its delay: looked up once (a million
+            // children, in a big gather).
+            let (ended, end, length) = match child {
+                Node::Pair { index, action } => {
+                    let delay = self.scenario.delay(index as usize).unwrap_or(UNKNOWN);
+                    let (ended, end) = self.pair(index, action, start, delay);
+                    (ended, end, delay)
+                }
+                Node::Group(_) => {
+                    let (ended, end) = self.node(child, start);
+                    (ended, end, self.length(child))
+                }
+            };
             end_at = end_at.max(ended);
             failed |= end.failed();
             if shown.len() < TERMS {
                 shown.push(child);
             }
-            let length = self.length(child);
             if longest.is_none_or(|(most, _, _)| length >= most) {
                 longest = Some((length, i, child));
             }

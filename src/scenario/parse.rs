@@ -812,17 +812,23 @@ fn read_lines(mut reader: impl BufRead) -> io::Result<Vec<u8>> {
         if chunk.is_empty() {
             break;
         }
-        for &byte in chunk {
-            match byte {
-                b'\n' => {
-                    if length - usize::from(cr) > MAX_LINE {
-                        return Err(too_long(number));
-                    }
-                    (number, length) = (number + 1, 0);
-                }
-                _ => length += 1,
+        // Line ends found by memchr, many bytes at a time (a million-pair
+        // scenario is a million short lines).
+        let mut from = 0;
+        for at in memchr::memchr_iter(b'\n', chunk) {
+            if at > from {
+                length += at - from;
+                cr = chunk[at - 1] == b'\r';
             }
-            cr = byte == b'\r';
+            if length - usize::from(cr) > MAX_LINE {
+                return Err(too_long(number));
+            }
+            (number, length, cr) = (number + 1, 0, false);
+            from = at + 1;
+        }
+        if from < chunk.len() {
+            length += chunk.len() - from;
+            cr = chunk[chunk.len() - 1] == b'\r';
         }
         // Stop reading at the first line too long, whatever follows.
         if length > MAX_LINE + 1 {
@@ -912,8 +918,31 @@ mod tests {
             (line(MAX_LINE + 1, "\n"), 1),
             (line(5 * MAX_LINE, ""), 1),
         ] {
-            let error = read(text).unwrap_err().to_string();
+            let error = read(text.clone()).unwrap_err().to_string();
             assert!(error.starts_with(&format!("line {number} is")), "{error}");
+            // The same, whatever the reader's chunks (a `\r\n` or a line
+            // split between two).
+            for capacity in [3, 7, 4096] {
+                let cursor = io::Cursor::new(text.clone().into_bytes());
+                let error = read_lines(io::BufReader::with_capacity(capacity, cursor))
+                    .unwrap_err()
+                    .to_string();
+                assert!(error.starts_with(&format!("line {number} is")), "{error}");
+            }
+        }
+        let short = "1:a\r\n\r\n2:bb\n\n\r3:c\r".to_owned();
+        for capacity in 1..8 {
+            let cursor = io::Cursor::new(short.clone().into_bytes());
+            let read = read_lines(io::BufReader::with_capacity(capacity, cursor)).unwrap();
+            assert_eq!(read, short.as_bytes());
+        }
+        // A longest line ending `\r\n`: with chunks of 5 bytes, the `\r`
+        // ends one and the `\n` begins the next.
+        let fits = format!("{}{}", line(2, "\n"), line(MAX_LINE, "\r\n"));
+        for capacity in [3, 5, 7] {
+            let cursor = io::Cursor::new(fits.clone().into_bytes());
+            let read = read_lines(io::BufReader::with_capacity(capacity, cursor)).unwrap();
+            assert_eq!(read, fits.as_bytes());
         }
     }
 
