@@ -224,12 +224,12 @@ fn visit(scenario: &Scenario, deepest: usize, summarise: bool, mut row: impl FnM
         let middle = count - 2 * KEEP;
         let pairs = |(_, node): (usize, Node)| scenario.span(node).0;
         let from = children.next().map(pairs);
-        let to = children
-            .by_ref()
-            .take(middle - 1)
-            .last()
-            .map(pairs)
-            .or(from.clone());
+        // The last of the middle ones, skipped to (runs of pairs at once).
+        let to = match middle {
+            1 => None,
+            _ => children.nth(middle - 2).map(pairs),
+        }
+        .or(from.clone());
         let last: Vec<Row> = children.map(child).collect();
         stack.extend(last.into_iter().rev());
         stack.push(Row::More {

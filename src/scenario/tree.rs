@@ -770,6 +770,27 @@ impl Iterator for Children<'_> {
     fn size_hint(&self) -> (usize, Option<usize>) {
         (self.remaining, Some(self.remaining))
     }
+
+    /// Skips a run of pairs at once, not one by one (the tree timeline
+    /// steps over the middle of a million-child group).
+    fn nth(&mut self, mut n: usize) -> Option<Node> {
+        while let Some(span) = self.spans.first() {
+            let left = match *span {
+                Span::Pairs { count, .. } => (count - self.next) as usize,
+                Span::Group(_) => 1,
+            };
+            if n < left {
+                self.next += n as u32;
+                self.remaining -= n;
+                return self.next();
+            }
+            n -= left;
+            self.remaining -= left;
+            self.spans = &self.spans[1..];
+            self.next = 0;
+        }
+        None
+    }
 }
 
 impl ExactSizeIterator for Children<'_> {}
@@ -914,6 +935,26 @@ impl Builder {
 mod tests {
     use super::*;
     use crate::scenario::parse::parse_argument;
+
+    /// Skipping children gives what stepping over them one by one does.
+    #[test]
+    fn children_skip_as_they_step() {
+        let text = "gather(1:a, 2:b, serial(1:c), 3:d, 4:e, fail(5:f), 6:g, race(1:g, 2:h), 6:i)";
+        let scenario = parse_argument(text, 1, false).unwrap();
+        let all: Vec<Node> = scenario.children(0).collect();
+        assert_eq!(all.len(), 9);
+        for n in 0..=all.len() + 1 {
+            let mut children = scenario.children(0);
+            assert_eq!(children.nth(n), all.get(n).copied(), "{n}");
+            let rest = &all[(n + 1).min(all.len())..];
+            assert_eq!(children.len(), rest.len(), "{n}");
+            for k in 0..=rest.len() {
+                let mut again = children.clone();
+                assert_eq!(again.nth(k), rest.get(k).copied(), "{n} then {k}");
+            }
+            assert_eq!(children.collect::<Vec<_>>(), rest, "{n}");
+        }
+    }
 
     /// The runs cover every pair once, each with the group and the action
     /// the per-pair searches find.
