@@ -367,11 +367,12 @@ impl<'a> Parser<'a> {
                 }
                 _ => {}
             }
+            // A plain pair ends right at its `,` or `)`: no space to skip.
             if !self.plain_pair() {
                 self.node()?;
+                self.skip_space();
             }
             count += 1;
-            self.skip_space();
             match self.peek() {
                 Some(',') => self.at += 1,
                 Some(')') => {}
@@ -631,11 +632,21 @@ impl<'a> Parser<'a> {
     }
 
     fn skip_space(&mut self) {
-        // Most calls find the next token right there.
-        if let Some(&b) = self.text.as_bytes().get(self.at)
-            && b.is_ascii()
-            && !matches!(b, b' ' | b'\t'..=b'\r' | b'#')
+        // Most calls find the next token right there, or after a line's
+        // end and its indent: ASCII spaces, byte by byte.
+        let bytes = self.text.as_bytes();
+        let mut at = self.at;
+        while bytes
+            .get(at)
+            .is_some_and(|b| matches!(b, b' ' | b'\t'..=b'\r'))
         {
+            at += 1;
+        }
+        if let Some(&b) = bytes.get(at)
+            && b.is_ascii()
+            && b != b'#'
+        {
+            self.at = at;
             return;
         }
         loop {
