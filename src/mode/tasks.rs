@@ -19,8 +19,12 @@ pub async fn run(work: &Work, group: u32) -> NodeResult {
         .collect();
     // Awaiting a handle only waits; the task has been running since spawn.
     let mut ended = End::Done;
-    for handle in handles {
-        if handle.await.map_err(|e| Box::new(e.into()))??.failed() {
+    for mut handle in handles {
+        let result = (&mut handle).await;
+        // Its task is over: let the handle go without aborting it (a
+        // million finished tasks need no abort).
+        drop(handle.detach());
+        if result.map_err(|e| Box::new(e.into()))??.failed() {
             ended = End::Failed;
         }
     }
