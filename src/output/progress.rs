@@ -149,13 +149,13 @@ impl Progress {
         }
     }
 
-    /// Follows the run: called by the printer for every event, before it
-    /// writes anything for it.
     /// Whether there is a bar (it needs the run's events).
     pub fn is_on(&self) -> bool {
         self.live.is_some()
     }
 
+    /// Follows the run: called by the printer for every event, before it
+    /// writes anything for it.
     pub fn event(&mut self, event: &Event, plan: &Arc<Plan>) {
         let Some(live) = &mut self.live else { return };
         match event {
