@@ -120,8 +120,7 @@ impl PairEnd {
 
     /// The event itself.
     pub fn event(self) -> Event {
-        self.kind
-            .event(self.index as usize, Duration::from_nanos(self.nanos))
+        self.kind.event(self.index(), self.at())
     }
 }
 

@@ -136,6 +136,20 @@ impl Timing {
         (self.ended & OFFSET_MASK).checked_sub(1)
     }
 
+    /// When it said its message or failed (its work done, not cut off).
+    pub fn finished(&self) -> Option<Duration> {
+        self.ended().filter(|_| self.did_its_work())
+    }
+
+    /// [`Timing::finished`] in nanoseconds.
+    pub fn finished_nanos(&self) -> Option<u64> {
+        self.ended_nanos().filter(|_| self.did_its_work())
+    }
+
+    fn did_its_work(&self) -> bool {
+        matches!(self.end(), End::Done | End::Failed)
+    }
+
     /// How it ended (meaningless while [`Timing::ended`] is `None`).
     pub fn end(&self) -> End {
         End::ALL[(self.ended >> END_SHIFT) as usize % End::ALL.len()]
@@ -515,6 +529,9 @@ mod tests {
                     let nanos = |d: Option<Duration>| d.map(|d| d.as_nanos() as u64);
                     assert_eq!(timing.began_nanos(), nanos(began));
                     assert_eq!(timing.ended_nanos(), nanos(ended));
+                    let finished = ended.filter(|_| matches!(end, End::Done | End::Failed));
+                    assert_eq!(timing.finished(), finished);
+                    assert_eq!(timing.finished_nanos(), nanos(finished));
                     let unended = timing.unended();
                     assert_eq!((unended.began(), unended.ended()), (began, None));
                     assert_eq!(unended, Timing::new(began, None, End::Done));

@@ -14,7 +14,7 @@
 use std::time::Duration;
 
 use crate::engine::arithmetic::Schedule;
-use crate::engine::record::{End, Timing};
+use crate::engine::record::Timing;
 use crate::scenario::mode::Mode;
 use crate::scenario::tree::{Action, Node, Scenario};
 use crate::scenario::units::human;
@@ -127,10 +127,7 @@ impl Concurrency {
                     held = held.saturating_add(life);
                 }
             }
-            if let Some(at) = t
-                .ended_nanos()
-                .filter(|_| matches!(t.end(), End::Done | End::Failed))
-            {
+            if let Some(at) = t.finished_nanos() {
                 // The first to end, the earliest given among ties; the
                 // last, also the earliest given.
                 if first.is_none_or(|(f, _)| at < f) {
@@ -230,9 +227,7 @@ impl Concurrency {
                 let Some(timing) = timings.and_then(|t| t.get(index as usize)) else {
                     return Room::Unknown;
                 };
-                let ended = matches!(timing.end(), End::Done | End::Failed)
-                    .then_some(timing.ended())
-                    .flatten();
+                let ended = timing.finished();
                 match (self.critical(node, timings), ended) {
                     (true, _) => Room::By(Duration::ZERO),
                     (false, None) => Room::Unbounded,

@@ -313,9 +313,7 @@ impl PairReport<'_> {
     /// When the pair said its message (`None` if it was cancelled or
     /// interrupted).
     pub fn finished(&self) -> Option<Duration> {
-        self.timing
-            .ended()
-            .filter(|_| matches!(self.timing.end(), End::Done | End::Failed))
+        self.timing.finished()
     }
 
     /// When the pair's wait ended, however it ended.

@@ -116,13 +116,14 @@ fn print_events(
     loop {
         match receiver.take(&mut batch, IDLE_CHECK) {
             Taken::Events => {
-                let counted = if progress.is_on() { &batch[..] } else { &[] };
-                for queued in counted {
-                    let event = queued.event();
-                    if let Event::Started { scenario, .. } = &event {
-                        progress_plan = scenario.plan().clone();
+                if progress.is_on() {
+                    for queued in &batch {
+                        let event = queued.event();
+                        if let Event::Started { scenario, .. } = &event {
+                            progress_plan = scenario.plan().clone();
+                        }
+                        progress.event(&event, &progress_plan);
                     }
-                    progress.event(&event, &progress_plan);
                 }
                 // After an interruption nothing more belongs to the run, and
                 // an OS thread still asleep (threads, spawn-blocking) would

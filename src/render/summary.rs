@@ -11,7 +11,7 @@ use std::time::Duration;
 use comfy_table::CellAlignment;
 use jiff::SignedDuration;
 
-use crate::engine::record::{End, Timing};
+use crate::engine::record::Timing;
 use crate::measure::report::{Report, Status};
 use crate::render::fit;
 use crate::render::style::Style;
@@ -58,10 +58,6 @@ fn summary_table(report: &Report, style: &Style) -> fit::Fitted {
     let mut rows = Vec::new();
     let pairs = report.plan.pairs();
     let timings = &report.timings;
-    let finished = |t: &Timing| {
-        t.ended_nanos()
-            .filter(|_| matches!(t.end(), End::Done | End::Failed))
-    };
     let seen = refill(&mut column, pairs.iter().map(|p| nanos(p.delay)));
     rows.push(spread("delay", &mut column, seen, |n| {
         human(Duration::from_nanos(n))
@@ -70,7 +66,10 @@ fn summary_table(report: &Report, style: &Style) -> fit::Fitted {
     rows.push(spread("started", &mut column, seen, |n| {
         offset(Duration::from_nanos(n))
     }));
-    let seen = refill(&mut column, timings.iter().filter_map(finished));
+    let seen = refill(
+        &mut column,
+        timings.iter().filter_map(Timing::finished_nanos),
+    );
     rows.push(spread("finished", &mut column, seen, |n| {
         offset(Duration::from_nanos(n))
     }));
@@ -122,9 +121,7 @@ const SIGN: u64 = 1 << 63;
 /// in nanoseconds, as a word that orders as the signed number: lateness
 /// shares the other columns' buffer.
 fn late_word(pair: &Pair, timing: &Timing) -> Option<u64> {
-    let finished = timing
-        .ended_nanos()
-        .filter(|_| matches!(timing.end(), End::Done | End::Failed))?;
+    let finished = timing.finished_nanos()?;
     let intended = timing.began_nanos()?.saturating_add(nanos(pair.delay));
     let late = i128::from(finished) - i128::from(intended);
     let late = late.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
@@ -205,6 +202,7 @@ fn spread<T: Ord + Copy>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::record::End;
 
     fn shown(values: Vec<u64>) -> Vec<String> {
         let mut column = Vec::new();

@@ -28,7 +28,6 @@ use std::collections::BTreeSet;
 use std::io::{self, Write};
 use std::time::Duration;
 
-use crate::engine::record::End;
 use crate::measure::Measurement;
 use crate::measure::report::{Report, Status};
 use crate::render::state_rows::{self, Drawing, Model};
@@ -559,7 +558,7 @@ impl Counts {
             change[column(start)] += 1;
             change[last + 1] -= 1;
             // When it said its message (not when it was cut off).
-            if ended.is_some() && matches!(timing.end(), End::Done | End::Failed) {
+            if timing.finished().is_some() {
                 said[last] += 1;
             }
         }
