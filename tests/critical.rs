@@ -48,7 +48,7 @@ fn polite_tree(depth: u32) -> BoxedStrategy<String> {
 fn check_slack(text: &str, share: f64, within: bool) -> Result<(), TestCaseError> {
     let scenario = scenario(text);
     let (wall, ends) = simulate::ends(&scenario);
-    let parts = critical::path(&scenario, wall, |n| ends.of(n));
+    let parts = critical::path(&scenario, wall, &ends);
     let slack = critical::slack(&scenario, wall, &parts).unwrap();
     for (index, slack) in slack.pairs.iter().enumerate() {
         match *slack {
@@ -99,7 +99,7 @@ proptest! {
     fn the_path_adds_up_to_the_wall(text in tree(3)) {
         let scenario = scenario(&text);
         let (wall, ends) = simulate::ends(&scenario);
-        let parts = critical::path(&scenario, wall, |n| ends.of(n));
+        let parts = critical::path(&scenario, wall, &ends);
         let total: Duration = parts.iter().map(|p| p.length()).sum();
         prop_assert_eq!(total, wall, "{:?}", parts);
         let mut at = Duration::ZERO;
@@ -150,7 +150,7 @@ proptest! {
         let pairs: Vec<String> = delays.iter().map(|ms| format!("{ms}ms:m")).collect();
         let scenario = scenario(&format!("limit({n}, {})", pairs.join(", ")));
         let (wall, ends) = simulate::ends(&scenario);
-        let f = figures::of(&scenario, wall, |node| ends.of(node));
+        let f = figures::of(&scenario, wall, &ends);
         prop_assert!(f.in_flight.peak <= n);
     }
 }
@@ -165,7 +165,7 @@ fn the_book_examples_have_their_paths() {
          serial(0:b0, block(0.075:b1), block(0.01:b2), block(0.015:b3), block(0.35:b4), 0.05:bfin))",
     );
     let (wall, ends) = simulate::ends(&race);
-    let f = figures::of(&race, wall, |n| ends.of(n));
+    let f = figures::of(&race, wall, &ends);
     let names: Vec<&str> = f
         .path
         .iter()
@@ -186,7 +186,7 @@ fn the_book_examples_have_their_paths() {
 
     let gather = scenario("gather(serial(block(1:a), block(1:b)), 1:c)");
     let (wall, ends) = simulate::ends(&gather);
-    let f = figures::of(&gather, wall, |n| ends.of(n));
+    let f = figures::of(&gather, wall, &ends);
     assert_eq!(f.path.len(), 3);
     assert_eq!(f.path[2].from, Duration::from_secs(2));
     assert_eq!(f.in_flight.peak, 1);

@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::engine::record::End;
-use crate::scenario::tree::{Action, GroupKind, Node, Scenario};
+use crate::scenario::tree::{Action, ChildRun, GroupKind, Node, Scenario};
 use crate::scenario::units::human;
 use crate::simulate::bounds::{self, Bounds, Range};
 use crate::simulate::why;
@@ -42,6 +42,7 @@ pub fn human_or_unknown(d: Duration) -> String {
 }
 
 pub use crate::simulate::Expected;
+use crate::simulate::{Expectations, Nanos};
 
 /// The expected schedule of a whole scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -232,6 +233,16 @@ impl Schedule {
     }
 }
 
+impl Expectations for Schedule {
+    fn of(&self, node: Node) -> Expected {
+        self.of_node(node)
+    }
+
+    fn pair_nanos(&self, index: u32) -> Nanos {
+        self.pairs.nanos(index as usize)
+    }
+}
+
 /// Every pair's [`Expected`] in 16 bytes rather than 40: a scenario of a
 /// million pairs keeps them all for its report, and 40 MB was a tenth of
 /// the run's memory. A start is its nanoseconds plus one (0: never
@@ -269,6 +280,29 @@ impl Packed {
                 end: End::ALL[(end >> END_SHIFT) as usize % End::ALL.len()],
             },
         }
+    }
+
+    /// What [`Packed::get`] gives, in nanoseconds: no `Duration` made.
+    fn nanos(&self, index: usize) -> Nanos {
+        match self.words[index] {
+            [WIDE, _] => Nanos::of(self.wide[&index]),
+            [start, end] => Nanos {
+                start: start.checked_sub(1).map(u128::from),
+                end_at: u128::from(end & ((1 << END_SHIFT) - 1)),
+                end: End::ALL[(end >> END_SHIFT) as usize % End::ALL.len()],
+            },
+        }
+    }
+
+    /// Sets pair `index` to start at `start` and end at `end_at` (both in
+    /// nanoseconds, under 60 bits) as `end`: [`Packed::set`] without the
+    /// `Duration`s.
+    fn set_nanos(&mut self, index: usize, start: u64, end_at: u64, end: End) {
+        debug_assert!(start <= end_at && end_at < 1 << END_SHIFT);
+        if self.words[index][0] == WIDE {
+            self.wide.remove(&index);
+        }
+        self.words[index] = [start + 1, end_at | (end as u64) << END_SHIFT];
     }
 
     fn set(&mut self, index: usize, value: Expected) {
@@ -482,49 +516,101 @@ impl Planner<'_> {
     }
 
     /// A group that starts every child at once and waits for them all:
-    /// one pass over its children (a million of them, in a big gather),
-    /// keeping only the ones its formula names, as [`Planner::terms`]
-    /// picks them: the first [`TERMS`], and the (last) longest after
-    /// them.
+    /// one pass over its children (a million of them, in a big gather), a
+    /// run of pairs at a time, keeping only the ones its formula names, as
+    /// [`Planner::terms`] picks them: the first [`TERMS`], and the (last)
+    /// longest after them.
     fn all_at_once(&mut self, g: u32, start: Duration) -> (Duration, End, Shape, Vec<Term>) {
-        let (mut end_at, mut failed) = (start, false);
-        let mut shown = Vec::with_capacity(TERMS);
-        let mut longest: Option<(Duration, usize, Node)> = None;
-        let total = self.scenario.children(g).len();
-        for (i, child) in self.scenario.children(g).enumerate() {
-            // A pair's length is its delay: looked up once (a million
-            // children, in a big gather).
-            let (ended, end, length) = match child {
-                Node::Pair { index, action } => {
-                    let delay = self.scenario.delay(index as usize).unwrap_or(UNKNOWN);
-                    let (ended, end) = self.pair(index, action, start, delay);
-                    (ended, end, delay)
+        let mut seen = AtOnce {
+            end_at: start,
+            failed: false,
+            shown: Vec::with_capacity(TERMS),
+            longest: None,
+            count: 0,
+        };
+        for run in self.scenario.child_runs(g) {
+            match run {
+                ChildRun::Pairs { pairs, action } => {
+                    self.pairs_at_once(pairs, action, start, &mut seen)
                 }
-                Node::Group(_) => {
+                ChildRun::Group(c) => {
+                    let child = Node::Group(c);
                     let (ended, end) = self.node(child, start);
-                    (ended, end, self.length(child))
+                    seen.add(child, ended, end, self.length(child));
                 }
-            };
-            end_at = end_at.max(ended);
-            failed |= end.failed();
-            if shown.len() < TERMS {
-                shown.push(child);
-            }
-            if longest.is_none_or(|(most, _, _)| length >= most) {
-                longest = Some((length, i, child));
             }
         }
-        let mut terms: Vec<Term> = shown
-            .into_iter()
-            .map(|child| self.term(child, Duration::ZERO))
+        let mut terms: Vec<Term> = (seen.shown.iter())
+            .map(|&child| self.term(child, Duration::ZERO))
             .collect();
-        if let Some((_, i, child)) = longest
-            && total > TERMS
+        if let Some((_, i, child)) = seen.longest
+            && seen.count > TERMS
             && i >= TERMS
         {
             terms.push(self.term(child, Duration::ZERO));
         }
-        (end_at, failed_if(failed), Shape::Max, terms)
+        (seen.end_at, failed_if(seen.failed), Shape::Max, terms)
+    }
+
+    /// Schedules the run `pairs` of an all-at-once group, all from
+    /// `start`: each pair's times written in nanoseconds as they are kept,
+    /// its delay looked up once.
+    fn pairs_at_once(
+        &mut self,
+        pairs: std::ops::Range<u32>,
+        action: Action,
+        start: Duration,
+        seen: &mut AtOnce,
+    ) {
+        let first = seen.count;
+        for index in pairs.clone().take(TERMS.saturating_sub(seen.shown.len())) {
+            seen.shown.push(Node::Pair { index, action });
+        }
+        seen.count += pairs.len();
+        // The last longest of the run, and where it stands among all.
+        let mut longest: Option<(Duration, u32)> = None;
+        let mut latest = 0u64;
+        // A command takes what it measured and fails as it did.
+        let quick = (action != Action::Command).then(|| u64::try_from(start.as_nanos()).ok());
+        let end = failed_if(action == Action::Fail);
+        let plan = self.scenario.plan().pairs();
+        for index in pairs.clone() {
+            let delay = match quick {
+                Some(_) => plan[index as usize].delay,
+                None => self.scenario.delay(index as usize).unwrap_or(UNKNOWN),
+            };
+            let end_at = (quick.flatten())
+                .zip(u64::try_from(delay.as_nanos()).ok())
+                .and_then(|(from, delay)| from.checked_add(delay))
+                .filter(|&end_at| end_at < 1 << END_SHIFT);
+            match end_at {
+                Some(end_at) => {
+                    let from = quick.flatten().unwrap_or_default();
+                    self.schedule
+                        .pairs
+                        .set_nanos(index as usize, from, end_at, end);
+                    latest = latest.max(end_at);
+                }
+                None => {
+                    let (ended, end) = self.pair(index, action, start, delay);
+                    seen.end_at = seen.end_at.max(ended);
+                    seen.failed |= end.failed();
+                }
+            }
+            if longest.is_none_or(|(most, _)| delay >= most) {
+                longest = Some((delay, index));
+            }
+        }
+        if !pairs.is_empty() && quick.is_some() {
+            seen.end_at = seen.end_at.max(Duration::from_nanos(latest));
+            seen.failed |= end.failed();
+        }
+        if let Some((delay, index)) = longest
+            && seen.longest.is_none_or(|(most, _, _)| delay >= most)
+        {
+            let i = first + (index - pairs.start) as usize;
+            seen.longest = Some((delay, i, Node::Pair { index, action }));
+        }
     }
 
     fn serial(&mut self, children: &[Node], start: Duration) -> (Duration, End, Shape, Vec<Term>) {
@@ -771,6 +857,34 @@ impl Planner<'_> {
     }
 }
 
+/// What an all-at-once group has seen of its children so far.
+struct AtOnce {
+    /// When the last of them ends.
+    end_at: Duration,
+    failed: bool,
+    /// The first [`TERMS`], for its formula.
+    shown: Vec<Node>,
+    /// The (last) longest: its length, place and node.
+    longest: Option<(Duration, usize, Node)>,
+    /// How many children it has seen.
+    count: usize,
+}
+
+impl AtOnce {
+    /// One more child, which ends at `end_at` as `end`, taking `length`.
+    fn add(&mut self, child: Node, end_at: Duration, end: End, length: Duration) {
+        self.end_at = self.end_at.max(end_at);
+        self.failed |= end.failed();
+        if self.shown.len() < TERMS {
+            self.shown.push(child);
+        }
+        if self.longest.is_none_or(|(most, _, _)| length >= most) {
+            self.longest = Some((length, self.count, child));
+        }
+        self.count += 1;
+    }
+}
+
 fn failed_if(failed: bool) -> End {
     match failed {
         true => End::Failed,
@@ -853,6 +967,49 @@ mod tests {
     /// Packing loses nothing: every end, a start or none, times that fit
     /// in 60 bits and times that do not (kept whole on the side, and let
     /// go when a later value fits again, so equal schedules compare equal).
+    /// A gather begun 40 years in (past what 60 bits of nanoseconds
+    /// hold) schedules its pairs exactly, as the one begun at 0 does; its
+    /// formula names the first children and the last longest.
+    #[test]
+    fn a_gather_begun_late_is_scheduled_exactly() {
+        let years = vec!["365d:y"; 40].join(", ");
+        let late = format!("serial({years}, gather(1:a, fail(2:b), 2:c, serial(1:d)))");
+        let year = Duration::from_secs(365 * 86_400);
+        for (text, begun) in [
+            (late, year * 40),
+            (
+                "gather(1:a, fail(2:b), 2:c, serial(1:d))".to_owned(),
+                Duration::ZERO,
+            ),
+        ] {
+            let scenario = parse_argument(&text, 1, false).unwrap();
+            let schedule = Schedule::of(&scenario);
+            let first = scenario.plan().len() - 4;
+            let ends: Vec<(Option<Duration>, Duration, End)> = (first..first + 4)
+                .map(|i| schedule.pair(i))
+                .map(|e| (e.start.map(|s| s - begun), e.end_at - begun, e.end))
+                .collect();
+            let secs = Duration::from_secs;
+            assert_eq!(
+                ends,
+                [
+                    (Some(secs(0)), secs(1), End::Done),
+                    (Some(secs(0)), secs(2), End::Failed),
+                    (Some(secs(0)), secs(2), End::Done),
+                    (Some(secs(0)), secs(1), End::Done),
+                ],
+                "{text}"
+            );
+            let gather = scenario.groups().len() - 2;
+            assert_eq!(schedule.groups[gather].end, End::Failed, "{text}");
+            assert_eq!(schedule.groups[gather].end_at - begun, secs(2), "{text}");
+            assert_eq!(
+                schedule.formulas[gather], "max(a 1s, b 2s, c 2s, serial 1s = 1s)",
+                "{text}"
+            );
+        }
+    }
+
     /// A packed end's code is its discriminant, which must be its place
     /// in `End::ALL`.
     #[test]
@@ -898,6 +1055,7 @@ mod tests {
         for value in values {
             packed.set(1, value);
             assert_eq!(packed.get(1), value);
+            assert_eq!(packed.nanos(1), Nanos::of(value));
             assert_eq!(packed.get(0), unset);
         }
         packed.set(1, unset);

@@ -74,7 +74,7 @@ impl Concurrency {
     /// leave it).
     pub fn of_tree_with(scenario: &Scenario, schedule: &Schedule, slack: bool) -> Concurrency {
         let wall = schedule.wall(scenario);
-        let f = figures::of(scenario, wall, |node| schedule.of_node(node));
+        let f = figures::of(scenario, wall, schedule);
         let on = OnPath::of(scenario, &f.path);
         Concurrency {
             in_flight: f.in_flight,

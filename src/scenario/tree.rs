@@ -115,6 +115,15 @@ enum Span {
     Group(u32),
 }
 
+/// Some children of one group, as [`Scenario::child_runs`] gives them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChildRun {
+    /// Consecutive pairs that do the same thing.
+    Pairs { pairs: Range<u32>, action: Action },
+    /// One group.
+    Group(u32),
+}
+
 /// A group and where its subtree lies in the scenario's lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
@@ -192,6 +201,25 @@ impl Scenario {
             next: 0,
             remaining: group.count as usize,
         }
+    }
+
+    /// The children of group `index` a run at a time: each run of
+    /// consecutive pairs that do the same thing at once (a million-pair
+    /// gather is one), each group on its own.
+    pub fn child_runs(&self, index: u32) -> impl Iterator<Item = ChildRun> + '_ {
+        let group = &self.groups[index as usize];
+        let spans = &self.spans[group.spans.start as usize..group.spans.end as usize];
+        spans.iter().map(|span| match *span {
+            Span::Pairs {
+                first,
+                count,
+                action,
+            } => ChildRun::Pairs {
+                pairs: first..first + count,
+                action,
+            },
+            Span::Group(g) => ChildRun::Group(g),
+        })
     }
 
     /// The group directly around pair `index`: the last group, in
@@ -954,6 +982,27 @@ mod tests {
             }
             assert_eq!(children.collect::<Vec<_>>(), rest, "{n}");
         }
+    }
+
+    /// The runs of children, spelled out, are the children in order.
+    #[test]
+    fn child_runs_are_the_children() {
+        let text = "gather(1:a, 2:b, serial(1:c), 3:d, fail(5:f), fail(6:g), race(1:g), 6:i)";
+        let scenario = parse_argument(text, 1, false).unwrap();
+        for g in 0..scenario.groups().len() as u32 {
+            let spelled: Vec<Node> = scenario
+                .child_runs(g)
+                .flat_map(|run| match run {
+                    ChildRun::Pairs { pairs, action } => pairs
+                        .map(|index| Node::Pair { index, action })
+                        .collect::<Vec<_>>(),
+                    ChildRun::Group(c) => vec![Node::Group(c)],
+                })
+                .collect();
+            assert_eq!(spelled, scenario.children(g).collect::<Vec<_>>(), "{g}");
+        }
+        let runs: Vec<ChildRun> = scenario.child_runs(0).collect();
+        assert_eq!(runs.len(), 6, "{runs:?}");
     }
 
     /// The runs cover every pair once, each with the group and the action

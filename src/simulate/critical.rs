@@ -34,7 +34,7 @@ use std::time::Duration;
 
 use crate::scenario::end::End;
 use crate::scenario::tree::{Action, GroupKind, Node, Scenario};
-use crate::simulate::observe::Expected;
+use crate::simulate::observe::Expectations;
 use crate::simulate::{UNKNOWN, timer};
 
 /// How a part of the path spends its time.
@@ -95,29 +95,29 @@ struct Candidate {
 /// start and end as `expected` tells: its parts in time order, adding up to
 /// `wall`. Empty for a run that takes no time (or waits on a command not
 /// yet measured).
-pub fn path(scenario: &Scenario, wall: Duration, expected: impl Fn(Node) -> Expected) -> Vec<Part> {
+pub fn path(scenario: &Scenario, wall: Duration, expected: &impl Expectations) -> Vec<Part> {
+    // Most paths have a few parts (a gather's is its longest pair), so the
+    // walk first finds each part by one pass over the candidates (see
+    // [`reaching`]); a path still longer than that (a serial's) collects
+    // and sorts them once and walks on. Both take, among what reaches the
+    // instant, the least by (rank, from, order).
+    walk(scenario, wall, expected, 4)
+}
+
+/// The path, its first `scanned` parts found by a pass each.
+fn walk(
+    scenario: &Scenario,
+    wall: Duration,
+    expected: &impl Expectations,
+    scanned: usize,
+) -> Vec<Part> {
     if wall.is_zero() || wall >= UNKNOWN {
         return Vec::new();
     }
-    // Most paths have a few parts (a gather's is its longest pair), so the
-    // walk first finds each part by one pass over the candidates, worked
-    // out as it goes; a path still longer than that (a serial's) collects
-    // and sorts them once and walks on. Both take, among what reaches the
-    // instant, the least by (rank, from, order).
-    const SCANNED: usize = 4;
     let mut parts = Vec::new();
     let mut at = wall;
-    while !at.is_zero() && parts.len() < SCANNED {
-        let mut reached: Option<Candidate> = None;
-        each_candidate(scenario, &expected, |c| {
-            let better = c.part.to == at
-                && c.part.from < at
-                && reached.as_ref().is_none_or(|r| c.key() < r.key());
-            if better {
-                reached = Some(c);
-            }
-        });
-        let Some(candidate) = reached else {
+    while !at.is_zero() && parts.len() < scanned {
+        let Some(candidate) = reaching(scenario, expected, at) else {
             at = Duration::ZERO;
             break;
         };
@@ -126,7 +126,7 @@ pub fn path(scenario: &Scenario, wall: Duration, expected: impl Fn(Node) -> Expe
     }
     let mut sorted = Vec::new();
     if !at.is_zero() {
-        each_candidate(scenario, &expected, |c| sorted.push(c));
+        each_candidate(scenario, expected, |c| sorted.push(c));
         sorted.sort_unstable_by_key(|c| (c.part.to, c.key()));
     }
     while !at.is_zero() {
@@ -143,6 +143,87 @@ pub fn path(scenario: &Scenario, wall: Duration, expected: impl Fn(Node) -> Expe
     }
     parts.reverse();
     parts
+}
+
+/// What brought the clock to `at`: among the candidates reaching it from
+/// before it, the least by (rank, from, order). One pass over the pairs in
+/// nanoseconds (a million, in a big gather, most of them reaching the
+/// wall together): a pair's candidate is made only for the one chosen.
+fn reaching(scenario: &Scenario, expected: &impl Expectations, at: Duration) -> Option<Candidate> {
+    let at_nanos = at.as_nanos();
+    // (rank, from, index) of the best pair so far, and its run's action
+    // and thread.
+    let mut best: Option<((u8, u128, u32), Action, bool)> = None;
+    for run in scenario.pair_runs() {
+        let on_a_thread = on_a_thread(scenario, run.parent);
+        for index in run.pairs {
+            let Some((rank, from)) =
+                pair_reach(scenario, expected, index, run.action, on_a_thread, at_nanos)
+            else {
+                continue;
+            };
+            let key = (rank, from, index);
+            if best.is_none_or(|(b, _, _)| key < b) {
+                best = Some((key, run.action, on_a_thread));
+            }
+        }
+    }
+    let mut reached = best.and_then(|((_, _, index), action, on_a_thread)| {
+        pair_candidate(scenario, expected, index, action, on_a_thread)
+    });
+    deadline_candidates(scenario, expected, |c| {
+        let better = c.part.to == at
+            && c.part.from < at
+            && reached.as_ref().is_none_or(|r| c.key() < r.key());
+        if better {
+            reached = Some(c);
+        }
+    });
+    reached
+}
+
+/// Pair `index`'s rank and start in nanoseconds, if it moves the clock to
+/// `at` from before it: [`pair_candidate`]'s reckoning, with no
+/// `Duration` made.
+#[inline]
+fn pair_reach(
+    scenario: &Scenario,
+    expected: &impl Expectations,
+    index: u32,
+    action: Action,
+    on_a_thread: bool,
+    at: u128,
+) -> Option<(u8, u128)> {
+    let ends = expected.pair_nanos(index);
+    let from = ends.start.filter(|&from| from < at)?;
+    let delay = scenario.delay(index as usize).filter(|&d| d < UNKNOWN)?;
+    let delay = delay.as_nanos();
+    let sleeps = matches!(action, Action::Say | Action::Fail) && !on_a_thread;
+    let to = match sleeps {
+        true => timer::wakes_at_nanos(from, delay),
+        // Saturating as a `Duration` would: past it, never `at`.
+        false => from + delay,
+    };
+    if to != at {
+        return None;
+    }
+    let fired = ends.end_at >= to && matches!(ends.end, End::Done | End::Failed);
+    Some((rank(action == Action::Block, fired), from))
+}
+
+/// A candidate's rank: 0 a hold, 1 what fired, 2 what was cut off.
+fn rank(holds: bool, fired: bool) -> u8 {
+    match (holds, fired) {
+        (true, _) => 0,
+        (_, true) => 1,
+        (_, false) => 2,
+    }
+}
+
+/// Whether the pairs directly in group `parent` sleep on threads of their
+/// own.
+fn on_a_thread(scenario: &Scenario, parent: Option<u32>) -> bool {
+    parent.is_some_and(|g| scenario.group(g).kind == GroupKind::Threads)
 }
 
 impl Candidate {
@@ -163,25 +244,32 @@ impl Candidate {
 /// had: one pass over the pairs, run by run.
 fn each_candidate(
     scenario: &Scenario,
-    expected: &impl Fn(Node) -> Expected,
+    expected: &impl Expectations,
     mut each: impl FnMut(Candidate),
 ) {
     for run in scenario.pair_runs() {
-        let on_a_thread = run
-            .parent
-            .is_some_and(|g| scenario.group(g).kind == GroupKind::Threads);
+        let on_a_thread = on_a_thread(scenario, run.parent);
         for index in run.pairs {
             if let Some(c) = pair_candidate(scenario, expected, index, run.action, on_a_thread) {
                 each(c);
             }
         }
     }
+    deadline_candidates(scenario, expected, each);
+}
+
+/// Tells `each` every deadline of a `timeout(...)` that started.
+fn deadline_candidates(
+    scenario: &Scenario,
+    expected: &impl Expectations,
+    mut each: impl FnMut(Candidate),
+) {
     for (g, group) in scenario.groups().iter().enumerate() {
         let GroupKind::Timeout(limit) = group.kind else {
             continue;
         };
         let node = Node::Group(g as u32);
-        let ends = expected(node);
+        let ends = expected.of(node);
         let Some(from) = ends.start else {
             continue;
         };
@@ -202,16 +290,15 @@ fn each_candidate(
 
 /// Pair `index`'s way of moving the clock, if it started and its length
 /// is known.
-#[inline]
 fn pair_candidate(
     scenario: &Scenario,
-    expected: &impl Fn(Node) -> Expected,
+    expected: &impl Expectations,
     index: u32,
     action: Action,
     on_a_thread: bool,
 ) -> Option<Candidate> {
     let node = Node::Pair { index, action };
-    let ends = expected(node);
+    let ends = expected.of(node);
     let from = ends.start?;
     let delay = scenario.delay(index as usize)?;
     if delay >= UNKNOWN {
@@ -232,11 +319,7 @@ fn pair_candidate(
             to,
             timer: to.saturating_sub(from.saturating_add(delay)),
         },
-        rank: match (how, fired) {
-            (How::Holds, _) => 0,
-            (_, true) => 1,
-            (_, false) => 2,
-        },
+        rank: rank(how == How::Holds, fired),
         order: (0, index),
     })
 }
@@ -420,12 +503,41 @@ mod tests {
     fn path_of(text: &str) -> (Scenario, Duration, Vec<Part>) {
         let scenario = scenario(text);
         let (wall, ends) = crate::simulate::ends(&scenario);
-        let parts = path(&scenario, wall, |n| ends.of(n));
+        let parts = path(&scenario, wall, &ends);
         (scenario, wall, parts)
     }
 
     fn total(parts: &[Part]) -> Duration {
         parts.iter().map(Part::length).sum()
+    }
+
+    /// The passes in nanoseconds find the path the sorted candidates do,
+    /// part for part: holds, sleeps on the timer's steps, threads, losers
+    /// cut off, deadlines, failures, ties.
+    #[test]
+    fn passes_find_what_the_sort_finds() {
+        for text in [
+            "gather(1:a, 2:b, 2:c, 1.5ms:d)",
+            "serial(1:a, 0.3ms:b, gather(1.5ms:c, 2ms:d), 0:e, 1:f, 1:g)",
+            "race(serial(0:a0, block(0.03:a1), block(0.01:a2), block(0.02:a3), 0.05:afin), \
+             serial(0:b0, block(0.075:b1), block(0.01:b2), block(0.015:b3), block(0.35:b4), 0.05:bfin))",
+            "gather(serial(block(1:a), block(1:b)), 1:c, threads(1:d, 3:e))",
+            "timeout(1s, gather(2:a, 0.5:b))",
+            "serial(timeout(1s, 2:a), timeout(2s, 1:b), 1:c, spawn_blocking(1:d))",
+            "tasks(1:a, fail(0.5:b), 2:c, serial(0.25:d, 0.25:e))",
+            "limit(2, 1:a, 1:b, 1:c, 1.5ms:d, serial(1:e, 1:f))",
+            "race(1:a, 1:b, gather(1:c, 1:d))",
+            "joinset(block(1ms:k), spawn_blocking(2:s), 2:t)",
+        ] {
+            let Ok(scenario) = parse_argument(text, 1, false) else {
+                panic!("{text}");
+            };
+            let (wall, ends) = crate::simulate::ends(&scenario);
+            let sorted = walk(&scenario, wall, &ends, 0);
+            assert_eq!(walk(&scenario, wall, &ends, usize::MAX), sorted, "{text}");
+            assert_eq!(path(&scenario, wall, &ends), sorted, "{text}");
+            assert_eq!(total(&sorted), wall, "{text}");
+        }
     }
 
     /// The Rust book's race: the clock gets to 510 ms through the holds,

@@ -24,7 +24,8 @@ use std::time::Duration;
 use crate::scenario::end::End;
 
 pub use observe::{
-    Change, Ends, Expected, Hold, Life, Nothing, Observer, Phase, Span, State, Trace,
+    Change, Ends, Expectations, Expected, Hold, Life, Nanos, Nothing, Observer, Phase, Span, State,
+    Trace,
 };
 
 use crate::scenario::tree::Scenario;

@@ -103,6 +103,51 @@ impl Expected {
     };
 }
 
+/// A pair's [`Expected`] in nanoseconds: what the figures read of a
+/// million pairs, with no `Duration` made (and taken apart again) for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nanos {
+    /// `None` for a pair that never starts.
+    pub start: Option<u128>,
+    pub end_at: u128,
+    pub end: End,
+}
+
+impl Nanos {
+    pub fn of(expected: Expected) -> Nanos {
+        Nanos {
+            start: expected.start.map(|start| start.as_nanos()),
+            end_at: expected.end_at.as_nanos(),
+            end: expected.end,
+        }
+    }
+}
+
+/// The `Duration` of `nanos` (at most [`Duration::MAX`]): without a
+/// 128-bit division while it fits in 64 bits.
+pub fn duration(nanos: u128) -> Duration {
+    match u64::try_from(nanos) {
+        Ok(nanos) => Duration::from_nanos(nanos),
+        Err(_) => match u64::try_from(nanos / 1_000_000_000) {
+            Ok(secs) => Duration::new(secs, (nanos % 1_000_000_000) as u32),
+            Err(_) => Duration::MAX,
+        },
+    }
+}
+
+/// What is expected of every node: the arithmetic's schedule, or the
+/// model's [`Ends`].
+pub trait Expectations {
+    /// What is expected of `node`.
+    fn of(&self, node: Node) -> Expected;
+
+    /// What is expected of pair `index`, in nanoseconds.
+    fn pair_nanos(&self, index: u32) -> Nanos {
+        let action = crate::scenario::tree::Action::Say;
+        Nanos::of(self.of(Node::Pair { index, action }))
+    }
+}
+
 /// Each node's start and end: the expected schedule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ends {
@@ -132,6 +177,12 @@ impl Ends {
             Node::Pair { index, .. } => &mut self.pairs[index as usize],
             Node::Group(g) => &mut self.groups[g as usize],
         }
+    }
+}
+
+impl Expectations for Ends {
+    fn of(&self, node: Node) -> Expected {
+        Ends::of(self, node)
     }
 }
 
@@ -379,5 +430,27 @@ impl Observer for Trace {
             from,
             to,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Nanoseconds back to a `Duration` are the `Duration`, in 64 bits and
+    /// past them, up to the longest there is.
+    #[test]
+    fn nanoseconds_make_the_duration_back() {
+        for d in [
+            Duration::ZERO,
+            Duration::new(1, 1),
+            Duration::from_nanos(u64::MAX),
+            Duration::from_nanos(u64::MAX) + Duration::from_nanos(1),
+            Duration::new(u64::MAX, 5),
+            Duration::MAX,
+        ] {
+            assert_eq!(duration(d.as_nanos()), d, "{d:?}");
+        }
+        assert_eq!(duration(u128::MAX), Duration::MAX);
     }
 }

@@ -71,9 +71,53 @@ pub fn wakes_at(now: Duration, delay: Duration) -> Duration {
     at_step(step_of(now.saturating_add(delay))).max(now)
 }
 
+/// [`wakes_at`] in nanoseconds, as the figures read a million pairs: the
+/// same instant (the sum saturating where a `Duration` would, the step's
+/// start where [`at_step`] does), in 64 bits while it fits.
+pub fn wakes_at_nanos(now: u128, delay: u128) -> u128 {
+    let step = STEP.as_nanos() as u64;
+    let sum = now.saturating_add(delay).min(Duration::MAX.as_nanos());
+    let woken = match u64::try_from(sum) {
+        Ok(sum) if sum <= u64::MAX - step => u128::from(sum.div_ceil(step) * step),
+        _ => sum
+            .div_ceil(u128::from(step))
+            .saturating_mul(u128::from(step)),
+    };
+    woken.min(u128::from(u64::MAX)).max(now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The instant in nanoseconds is the instant of `wakes_at`, at the
+    /// edges of 64 bits and of a `Duration` too.
+    #[test]
+    fn waking_in_nanoseconds_is_waking() {
+        let edges = [
+            Duration::ZERO,
+            Duration::from_nanos(1),
+            Duration::from_micros(999),
+            Duration::from_millis(1),
+            Duration::new(1, 1),
+            Duration::new(365 * 86_400, 0),
+            Duration::from_nanos(u64::MAX - 1_000_000),
+            Duration::from_nanos(u64::MAX - 999_999),
+            Duration::from_nanos(u64::MAX),
+            Duration::new(u64::MAX / 1_000_000_000 + 1, 5),
+            Duration::MAX - Duration::from_secs(1),
+            Duration::MAX,
+        ];
+        for now in edges {
+            for delay in edges {
+                assert_eq!(
+                    wakes_at_nanos(now.as_nanos(), delay.as_nanos()),
+                    wakes_at(now, delay).as_nanos(),
+                    "{now:?} + {delay:?}"
+                );
+            }
+        }
+    }
 
     /// The 64-bit reckoning is the 128-bit one, up to where it overflows
     /// and past it.
