@@ -252,7 +252,7 @@ impl Lesson {
             Topic::Block => "pub async fn run(",
             Topic::Sh => "pub async fn run(",
             Topic::Ties => "fn fire_timers(",
-            Topic::Critical => "pub fn path(",
+            Topic::Critical => "fn walk(",
             Topic::Play => "pub fn apply(",
         }
     }

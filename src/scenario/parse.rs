@@ -357,8 +357,8 @@ impl<'a> Parser<'a> {
         let mut count = 0;
         loop {
             self.skip_space();
-            match self.peek() {
-                Some(')') => {
+            match self.peek_byte() {
+                Some(b')') => {
                     self.at += 1;
                     break;
                 }
@@ -373,9 +373,9 @@ impl<'a> Parser<'a> {
                 self.skip_space();
             }
             count += 1;
-            match self.peek() {
-                Some(',') => self.at += 1,
-                Some(')') => {}
+            match self.peek_byte() {
+                Some(b',') => self.at += 1,
+                Some(b')') => {}
                 None => {
                     return Err(self.error_at(open, &format!("'{name}(' is never closed: add ')'")));
                 }
@@ -473,16 +473,13 @@ impl<'a> Parser<'a> {
         let bytes = &self.text.as_bytes()[self.at..];
         let colon = bytes
             .iter()
-            .position(|&b| !matches!(b, b'0'..=b'9' | b'.'))
+            .position(|&b| CLASS[b as usize] & DELAY == 0)
             .filter(|&i| i > 0 && bytes[i] == b':');
         let Some(colon) = colon else {
             return false;
         };
         let rest = &bytes[colon + 1..];
-        let Some(end) = rest.iter().position(|&b| {
-            !matches!(b, b' '..=b'~')
-                || matches!(b, b',' | b')' | b'(' | b'\'' | b'"' | b'#' | b':')
-        }) else {
+        let Some(end) = rest.iter().position(|&b| CLASS[b as usize] & MESSAGE == 0) else {
             return false;
         };
         if !matches!(rest[end], b',' | b')') || rest.first() == Some(&b' ') {
@@ -497,6 +494,12 @@ impl<'a> Parser<'a> {
         self.builder.pair(Action::Say);
         self.at += colon + 1 + end;
         true
+    }
+
+    /// The next byte, for a look at the ASCII that ends a node (no
+    /// character decoded: a million children are read).
+    fn peek_byte(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
     }
 
     /// `DELAY:MESSAGE`.
@@ -638,7 +641,7 @@ impl<'a> Parser<'a> {
         let mut at = self.at;
         while bytes
             .get(at)
-            .is_some_and(|b| matches!(b, b' ' | b'\t'..=b'\r'))
+            .is_some_and(|&b| CLASS[b as usize] & SPACE != 0)
         {
             at += 1;
         }
@@ -779,6 +782,37 @@ pub enum ScenarioError {
     )]
     Nothing,
 }
+
+/// What each byte can be in the text a million children are read from,
+/// looked up rather than compared: [`DELAY`], [`MESSAGE`], [`SPACE`].
+const CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_digit() || c == b'.' {
+            class[b] |= DELAY;
+        }
+        // Plain ASCII a bare message may hold: no control character, and
+        // none of what ends or quotes it.
+        if matches!(c, b' '..=b'~') && !matches!(c, b',' | b')' | b'(' | b'\'' | b'"' | b'#' | b':')
+        {
+            class[b] |= MESSAGE;
+        }
+        // `char::is_whitespace` of the ASCII characters.
+        if matches!(c, b' ' | b'\t'..=b'\r') {
+            class[b] |= SPACE;
+        }
+        b += 1;
+    }
+    class
+};
+/// A digit or a point: what a plain delay is written with.
+const DELAY: u8 = 1;
+/// What a plain message holds.
+const MESSAGE: u8 = 2;
+/// ASCII white space.
+const SPACE: u8 = 4;
 
 /// The scenarios of the command line, then those of each file (`-` is
 /// stdin), in order.
@@ -956,6 +990,21 @@ mod tests {
             assert_eq!(read, fits.as_bytes());
         }
     }
+    /// The table of byte classes says what the comparisons it replaced
+    /// said, byte for byte.
+    #[test]
+    fn byte_classes_are_the_comparisons() {
+        for b in 0..=255u8 {
+            let class = CLASS[b as usize];
+            assert_eq!(class & DELAY != 0, matches!(b, b'0'..=b'9' | b'.'), "{b}");
+            let message = matches!(b, b' '..=b'~')
+                && !matches!(b, b',' | b')' | b'(' | b'\'' | b'"' | b'#' | b':');
+            assert_eq!(class & MESSAGE != 0, message, "{b}");
+            let space = (b as char).is_whitespace() && b.is_ascii();
+            assert_eq!(class & SPACE != 0, space, "{b}");
+        }
+    }
+
 
     #[test]
     fn plain_pairs_and_their_neighbours() {

@@ -96,15 +96,17 @@ struct Candidate {
 /// `wall`. Empty for a run that takes no time (or waits on a command not
 /// yet measured).
 pub fn path(scenario: &Scenario, wall: Duration, expected: &impl Expectations) -> Vec<Part> {
-    // Most paths have a few parts (a gather's is its longest pair), so the
-    // walk first finds each part by one pass over the candidates (see
-    // [`reaching`]); a path still longer than that (a serial's) collects
-    // and sorts them once and walks on. Both take, among what reaches the
-    // instant, the least by (rank, from, order).
     walk(scenario, wall, expected, 4)
 }
 
-/// The path, its first `scanned` parts found by a pass each.
+/// The path, walked back from the wall: at each instant, what brought the
+/// clock there; its first `scanned` parts found by a pass each.
+///
+/// Note: for speed, most paths having a few parts (a gather's is its
+/// longest pair), the walk first finds each part by one pass over the
+/// candidates (`reaching`, in nanoseconds); a path still longer than that
+/// (a serial's) collects and sorts them once and walks on. Both take,
+/// among what reaches the instant, the least by (rank, from, order).
 fn walk(
     scenario: &Scenario,
     wall: Duration,
