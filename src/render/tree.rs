@@ -260,10 +260,13 @@ fn nodes_table(
     // Each row's critical mark, put after its name once the names are cut
     // to fit.
     let mut marks: Vec<String> = Vec::new();
-    for (node, depth) in scenario.walk() {
-        if !list_pairs && matches!(node, Node::Pair { .. }) {
-            continue;
-        }
+    // Without pair rows, only the groups are walked (a million pairs
+    // skipped, not stepped over).
+    let walk: Vec<(Node, usize)> = match list_pairs {
+        true => scenario.walk().collect(),
+        false => scenario.walk_groups().collect(),
+    };
+    for (node, depth) in walk {
         let expected = schedule.of_node(node);
         let mark = match concurrency.critical(node, report.map(|r| r.timings.as_slice())) {
             true => format!(" {}", critical_mark(style)),

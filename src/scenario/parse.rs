@@ -1005,7 +1005,6 @@ mod tests {
         }
     }
 
-
     #[test]
     fn plain_pairs_and_their_neighbours() {
         for text in [

@@ -496,8 +496,16 @@ impl Scenario {
     pub fn walk(&self) -> Walk<'_> {
         Walk {
             scenario: self,
-            stack: vec![(self.root, 0)],
+            root: Some(self.root),
+            stack: Vec::new(),
         }
+    }
+
+    /// The groups alone, in pre-order, with their depths: the walk of a
+    /// view that shows no pair (a million of them, in a big gather).
+    pub fn walk_groups(&self) -> impl Iterator<Item = (Node, usize)> + '_ {
+        let groups = self.groups.iter().enumerate();
+        groups.map(|(g, group)| (Node::Group(g as u32), group.depth as usize))
     }
 
     /// How many nodes (pairs and groups) the tree has.
@@ -641,23 +649,47 @@ fn same(a: Node, b: Node) -> bool {
     }
 }
 
-/// The nodes of a scenario in pre-order; see [`Scenario::walk`].
+/// The nodes of a scenario in pre-order; see [`Scenario::walk`]. It keeps
+/// the children still to come of each group it is inside, not a list of
+/// them: a group of a million pairs costs its walk no memory.
 pub struct Walk<'a> {
     scenario: &'a Scenario,
-    stack: Vec<(Node, usize)>,
+    /// The root, until it is given.
+    root: Option<Node>,
+    /// The groups being walked, innermost last: their children to come,
+    /// and those children's depth.
+    stack: Vec<(Children<'a>, usize)>,
+}
+
+impl Walk<'_> {
+    /// Gives `node` at `depth`, entering it if it is a group.
+    fn visit(&mut self, node: Node, depth: usize) -> Option<(Node, usize)> {
+        if let Node::Group(g) = node {
+            self.stack.push((self.scenario.children(g), depth + 1));
+        }
+        Some((node, depth))
+    }
 }
 
 impl Iterator for Walk<'_> {
     type Item = (Node, usize);
 
     fn next(&mut self) -> Option<(Node, usize)> {
-        let (node, depth) = self.stack.pop()?;
-        if let Node::Group(g) = node {
-            let children: Vec<Node> = self.scenario.children(g).collect();
-            self.stack
-                .extend(children.into_iter().rev().map(|child| (child, depth + 1)));
+        if let Some(root) = self.root.take() {
+            return self.visit(root, 0);
         }
-        Some((node, depth))
+        loop {
+            let (children, depth) = self.stack.last_mut()?;
+            match children.next() {
+                Some(node) => {
+                    let depth = *depth;
+                    return self.visit(node, depth);
+                }
+                None => {
+                    self.stack.pop();
+                }
+            }
+        }
     }
 }
 
@@ -981,6 +1013,34 @@ mod tests {
                 assert_eq!(again.nth(k), rest.get(k).copied(), "{n} then {k}");
             }
             assert_eq!(children.collect::<Vec<_>>(), rest, "{n}");
+        }
+    }
+
+    /// The walk is the pre-order of the children lists, each node at its
+    /// depth; the walk of the groups is the walk without its pairs.
+    #[test]
+    fn the_walk_is_the_pre_order() {
+        fn pre_order(scenario: &Scenario, node: Node, depth: usize, out: &mut Vec<(Node, usize)>) {
+            out.push((node, depth));
+            if let Node::Group(g) = node {
+                for child in scenario.children(g) {
+                    pre_order(scenario, child, depth + 1, out);
+                }
+            }
+        }
+        for text in [
+            "1:a",
+            "gather(1:a, 2:b)",
+            "gather(1:a, serial(1:c, race(1:d, limit(1, 1:e, gather(1:f)))), 3:d, tasks(1:g), 6:i)",
+        ] {
+            let scenario = parse_argument(text, 1, false).unwrap();
+            let mut expected = Vec::new();
+            pre_order(&scenario, scenario.root(), 0, &mut expected);
+            assert_eq!(scenario.walk().collect::<Vec<_>>(), expected, "{text}");
+            let groups: Vec<_> = (expected.into_iter())
+                .filter(|(node, _)| matches!(node, Node::Group(_)))
+                .collect();
+            assert_eq!(scenario.walk_groups().collect::<Vec<_>>(), groups, "{text}");
         }
     }
 
