@@ -29,55 +29,54 @@ pub fn label(scenario: &Scenario, node: Node) -> String {
     }
 }
 
-/// The waits the thread's holders caused, one line each, longest first
-/// beyond the first few.
+/// The waits the thread's holders caused, one line each: the first
+/// [`SHOWN`], then how many more.
 pub fn waits(scenario: &Scenario, trace: &Trace) -> Vec<String> {
-    let mut lines = Vec::new();
+    let mut lines = Lines::default();
     for life in trace.lives(scenario) {
         for span in life.spans.iter().filter(|s| s.state == State::Ready) {
             let length = span.to - span.from;
             if length < Duration::from_micros(1) {
                 continue;
             }
-            let mut holders: Vec<String> = Vec::new();
-            for hold in &trace.holds {
-                let from = hold.from.max(span.from);
-                let to = hold.to.min(span.to);
-                if to > from {
-                    holders.push(format!(
-                        "{} {}",
-                        label(scenario, hold.node),
-                        human(to - from)
-                    ));
+            lines.add(|| {
+                let mut holders: Vec<String> = Vec::new();
+                for hold in &trace.holds {
+                    let from = hold.from.max(span.from);
+                    let to = hold.to.min(span.to);
+                    if to > from {
+                        holders.push(format!(
+                            "{} {}",
+                            label(scenario, hold.node),
+                            human(to - from)
+                        ));
+                    }
                 }
-            }
-            let how = match life.began {
-                Some(began) if began < span.to && began <= span.from => {
-                    format!(
-                        "is due at +{} but waits {}",
-                        human(span.from),
-                        human(length)
-                    )
-                }
-                _ => format!("waits {} to start", human(length)),
-            };
-            let why = match holders.is_empty() {
-                true => "the thread is busy".to_owned(),
-                false => format!("the thread is held by {}", holders.join(" + ")),
-            };
-            lines.push((
-                length,
-                format!("{} {how}: {why}", label(scenario, life.node)),
-            ));
+                let how = match life.began {
+                    Some(began) if began < span.to && began <= span.from => {
+                        format!(
+                            "is due at +{} but waits {}",
+                            human(span.from),
+                            human(length)
+                        )
+                    }
+                    _ => format!("waits {} to start", human(length)),
+                };
+                let why = match holders.is_empty() {
+                    true => "the thread is busy".to_owned(),
+                    false => format!("the thread is held by {}", holders.join(" + ")),
+                };
+                format!("{} {how}: {why}", label(scenario, life.node))
+            });
         }
     }
-    elide(lines)
+    lines.done()
 }
 
 /// Where the timer's 1 ms steps moved a sleep's end: `a 1.5ms ends at
-/// +2ms (+500µs)`.
+/// +2ms (+500µs)`; the first [`SHOWN`], then how many more.
 pub fn steps(scenario: &Scenario, ends: &Ends) -> Vec<String> {
-    let mut lines = Vec::new();
+    let mut lines = Lines::default();
     for (index, (pair, expected)) in scenario.plan().pairs().iter().zip(&ends.pairs).enumerate() {
         let Some(start) = expected.start else {
             continue;
@@ -92,28 +91,77 @@ pub fn steps(scenario: &Scenario, ends: &Ends) -> Vec<String> {
         {
             continue;
         }
-        let node = Node::Pair {
-            index: index as u32,
-            action: Action::Say,
-        };
-        let line = format!(
-            "{} {} ends at +{} (+{})",
-            label(scenario, node),
-            human(pair.delay),
-            human(expected.end_at),
-            human(moved)
-        );
-        lines.push((moved, line));
+        lines.add(|| {
+            let node = Node::Pair {
+                index: index as u32,
+                action: Action::Say,
+            };
+            format!(
+                "{} {} ends at +{} (+{})",
+                label(scenario, node),
+                human(pair.delay),
+                human(expected.end_at),
+                human(moved)
+            )
+        });
     }
-    elide(lines)
+    lines.done()
 }
 
-/// The first few lines as they came, then `… N more`.
-fn elide(lines: Vec<(Duration, String)>) -> Vec<String> {
-    let total = lines.len();
-    let mut shown: Vec<String> = lines.into_iter().take(SHOWN).map(|(_, l)| l).collect();
-    if total > SHOWN {
-        shown.push(format!("… {} more", total - SHOWN));
+/// The first [`SHOWN`] lines as they come, then `… N more`: a line past
+/// them is counted, not written (a million pairs the timer moved are a
+/// million lines nobody reads).
+#[derive(Default)]
+struct Lines {
+    shown: Vec<String>,
+    more: usize,
+}
+
+impl Lines {
+    fn add(&mut self, line: impl FnOnce() -> String) {
+        match self.shown.len() < SHOWN {
+            true => self.shown.push(line()),
+            false => self.more += 1,
+        }
     }
-    shown
+
+    fn done(mut self) -> Vec<String> {
+        if self.more > 0 {
+            self.shown.push(format!("… {} more", self.more));
+        }
+        self.shown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse::parse_argument;
+
+    /// Past the first few, the lines are counted, not written: a gather
+    /// of ten sleeps the timer moves tells six and `… 4 more`, and the
+    /// six are the first six in order.
+    #[test]
+    fn past_the_first_few_lines_are_counted() {
+        let pairs: Vec<String> = (0..10).map(|i| format!("1.5ms:p{i}")).collect();
+        let scenario = parse_argument(&format!("gather({})", pairs.join(", ")), 1, false).unwrap();
+        let (_, ends) = crate::simulate::ends(&scenario);
+        let lines = steps(&scenario, &ends);
+        assert_eq!(lines.len(), SHOWN + 1, "{lines:?}");
+        assert_eq!(lines[0], "p0 1.5ms ends at +2ms (+500µs)");
+        assert_eq!(lines[SHOWN - 1], "p5 1.5ms ends at +2ms (+500µs)");
+        assert_eq!(lines[SHOWN], "… 4 more");
+
+        let blocks: Vec<String> = (0..9).map(|i| format!("block(1ms:b{i})")).collect();
+        let text = format!("gather({}, 1ms:late)", blocks.join(", "));
+        let scenario = parse_argument(&text, 1, false).unwrap();
+        let (_, trace) = crate::simulate::trace(&scenario);
+        let lines = waits(&scenario, &trace);
+        assert_eq!(lines.len(), SHOWN + 1, "{lines:?}");
+        assert!(lines[0].contains("the thread is held by"), "{lines:?}");
+        assert!(
+            lines[SHOWN].starts_with("… ") && lines[SHOWN].ends_with(" more"),
+            "{lines:?}"
+        );
+    }
 }
