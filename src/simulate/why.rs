@@ -76,34 +76,41 @@ pub fn waits(scenario: &Scenario, trace: &Trace) -> Vec<String> {
 /// Where the timer's 1 ms steps moved a sleep's end: `a 1.5ms ends at
 /// +2ms (+500µs)`; the first [`SHOWN`], then how many more.
 pub fn steps(scenario: &Scenario, ends: &Ends) -> Vec<String> {
+    // Pair by pair in the order written, each run of pairs with its one
+    // action (not searched for pair by pair: a million the steps moved).
+    let mut runs: Vec<_> = scenario.pair_runs().collect();
+    runs.sort_unstable_by_key(|run| run.pairs.start);
+    let pairs = scenario.plan().pairs();
     let mut lines = Lines::default();
-    for (index, (pair, expected)) in scenario.plan().pairs().iter().zip(&ends.pairs).enumerate() {
-        let Some(start) = expected.start else {
-            continue;
-        };
-        let moved = expected
-            .end_at
-            .saturating_sub(start.saturating_add(pair.delay));
-        // The search for a pair's action only for the few a step moved.
-        if moved.is_zero()
-            || moved >= STEP
-            || !matches!(scenario.action_of(index), Action::Say | Action::Fail)
-        {
-            continue;
-        }
-        lines.add(|| {
-            let node = Node::Pair {
-                index: index as u32,
-                action: Action::Say,
+    for run in runs
+        .into_iter()
+        .filter(|run| matches!(run.action, Action::Say | Action::Fail))
+    {
+        for index in run.pairs {
+            let (pair, expected) = (&pairs[index as usize], &ends.pairs[index as usize]);
+            let Some(start) = expected.start else {
+                continue;
             };
-            format!(
-                "{} {} ends at +{} (+{})",
-                label(scenario, node),
-                human(pair.delay),
-                human(expected.end_at),
-                human(moved)
-            )
-        });
+            let moved = expected
+                .end_at
+                .saturating_sub(start.saturating_add(pair.delay));
+            if moved.is_zero() || moved >= STEP {
+                continue;
+            }
+            lines.add(|| {
+                let node = Node::Pair {
+                    index,
+                    action: Action::Say,
+                };
+                format!(
+                    "{} {} ends at +{} (+{})",
+                    label(scenario, node),
+                    human(pair.delay),
+                    human(expected.end_at),
+                    human(moved)
+                )
+            });
+        }
     }
     lines.done()
 }
@@ -151,6 +158,14 @@ mod tests {
         assert_eq!(lines[0], "p0 1.5ms ends at +2ms (+500µs)");
         assert_eq!(lines[SHOWN - 1], "p5 1.5ms ends at +2ms (+500µs)");
         assert_eq!(lines[SHOWN], "… 4 more");
+
+        // In the order written, whichever group each pair is in.
+        let scenario =
+            parse_argument("gather(1.5ms:a, serial(1.5ms:b), 1.5ms:c)", 1, false).unwrap();
+        let (_, ends) = crate::simulate::ends(&scenario);
+        let lines = steps(&scenario, &ends);
+        let names: Vec<&str> = lines.iter().map(|line| &line[..1]).collect();
+        assert_eq!(names, ["a", "b", "c"], "{lines:?}");
 
         let blocks: Vec<String> = (0..9).map(|i| format!("block(1ms:b{i})")).collect();
         let text = format!("gather({}, 1ms:late)", blocks.join(", "));
