@@ -13,7 +13,7 @@
 use std::time::Duration;
 
 use crate::scenario::end::End;
-use crate::scenario::tree::{Action, GroupKind, Node, Scenario};
+use crate::scenario::tree::{Action, ChildRun, GroupKind, Node, Scenario};
 use crate::simulate::observe::{Ends, Expected};
 use crate::simulate::{UNKNOWN, timer};
 
@@ -66,8 +66,27 @@ fn node(scenario: &Scenario, ends: &mut Ends, node: Node, start: Duration) -> Du
         Node::Group(g) => {
             let serial = scenario.group(g).kind == GroupKind::Serial;
             let mut end_at = start;
-            for child in scenario.children(g) {
-                let ended = self::node(scenario, ends, child, if serial { end_at } else { start });
+            for run in scenario.child_runs(g) {
+                let ended = match run {
+                    // A run of pairs started at once (a million, in a big
+                    // gather): one loop, not a call a pair.
+                    ChildRun::Pairs { pairs, .. } if !serial => {
+                        at_once(scenario, ends, pairs, start)
+                    }
+                    ChildRun::Pairs { pairs, action } => {
+                        for index in pairs {
+                            end_at =
+                                self::node(scenario, ends, Node::Pair { index, action }, end_at);
+                        }
+                        end_at
+                    }
+                    ChildRun::Group(c) => self::node(
+                        scenario,
+                        ends,
+                        Node::Group(c),
+                        if serial { end_at } else { start },
+                    ),
+                };
                 end_at = end_at.max(ended);
             }
             ends.groups[g as usize] = Expected {
@@ -78,6 +97,27 @@ fn node(scenario: &Scenario, ends: &mut Ends, node: Node, start: Duration) -> Du
             end_at
         }
     }
+}
+
+/// The pairs `pairs`, all started at `start`: when the last of them ends.
+fn at_once(
+    scenario: &Scenario,
+    ends: &mut Ends,
+    pairs: std::ops::Range<u32>,
+    start: Duration,
+) -> Duration {
+    let mut last = start;
+    for index in pairs {
+        let delay = scenario.delay(index as usize).unwrap_or(UNKNOWN);
+        let end_at = timer::wakes_at(start, delay);
+        ends.pairs[index as usize] = Expected {
+            start: Some(start),
+            end_at,
+            end: End::Done,
+        };
+        last = last.max(end_at);
+    }
+    last
 }
 
 #[cfg(test)]
