@@ -42,7 +42,7 @@ pub fn human_or_unknown(d: Duration) -> String {
 }
 
 pub use crate::simulate::Expected;
-use crate::simulate::{Expectations, Nanos};
+use crate::simulate::{Expectations, Nanos, Observer};
 
 /// The expected schedule of a whole scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,21 +105,30 @@ impl Schedule {
             // ends (a property test below), and no step moved an end.
             return schedule;
         }
-        let ends = match scenario.blocks() {
+        match scenario.blocks() {
             // Who waits for whom needs every state; only a blocking
             // scenario has anyone waiting on the thread.
             true => {
                 let (_, trace) = crate::simulate::trace(scenario);
                 schedule.waits = why::waits(scenario, &trace);
-                trace.ends
+                for (index, &expected) in trace.ends.pairs.iter().enumerate() {
+                    schedule.pairs.set(index, expected);
+                }
+                schedule.groups = trace.ends.groups;
             }
-            false => crate::simulate::ends(scenario).1,
-        };
-        schedule.steps = why::steps(scenario, &ends);
-        for (index, &expected) in ends.pairs.iter().enumerate() {
-            schedule.pairs.set(index, expected);
+            // The model's ends go straight into the schedule's own form:
+            // no 40 bytes a pair on the side (40 MB of fresh pages for a
+            // million).
+            false => {
+                let modelled = Modelled {
+                    pairs: Packed::new(scenario.plan().len(), unset),
+                    groups: vec![unset; scenario.groups().len()],
+                };
+                let (_, modelled) = crate::simulate::ends_into(scenario, modelled);
+                (schedule.pairs, schedule.groups) = (modelled.pairs, modelled.groups);
+            }
         }
-        schedule.groups = ends.groups;
+        schedule.steps = why::steps(scenario, &schedule);
         schedule
     }
 
@@ -243,6 +252,31 @@ impl Expectations for Schedule {
     }
 }
 
+/// What the model tells of each node, kept as the schedule keeps it.
+struct Modelled {
+    pairs: Packed,
+    groups: Vec<Expected>,
+}
+
+impl Observer for Modelled {
+    fn begin(&mut self, node: Node, at: Duration) {
+        match node {
+            Node::Pair { index, .. } => self.pairs.begin(index as usize, at),
+            Node::Group(g) => self.groups[g as usize].start = Some(at),
+        }
+    }
+
+    fn end(&mut self, node: Node, at: Duration, end: End) {
+        match node {
+            Node::Pair { index, .. } => self.pairs.end(index as usize, at, end),
+            Node::Group(g) => {
+                let group = &mut self.groups[g as usize];
+                (group.end_at, group.end) = (at, end);
+            }
+        }
+    }
+}
+
 /// Every pair's [`Expected`] in 16 bytes rather than 40: a scenario of a
 /// million pairs keeps them all for its report, and 40 MB was a tenth of
 /// the run's memory. A start is its nanoseconds plus one (0: never
@@ -305,6 +339,24 @@ impl Packed {
         self.words[index] = [start + 1, end_at | (end as u64) << END_SHIFT];
     }
 
+    /// Pair `index` starts at `at`: one word written, while it fits.
+    fn begin(&mut self, index: usize, at: Duration) {
+        match (self.words[index][0], fits(at)) {
+            (start, Some(nanos)) if start != WIDE => self.words[index][0] = nanos + 1,
+            _ => self.update(index, |e| e.start = Some(at)),
+        }
+    }
+
+    /// Pair `index` ends at `at` as `end`: one word written, while it fits.
+    fn end(&mut self, index: usize, at: Duration, end: End) {
+        match (self.words[index][0], fits(at)) {
+            (start, Some(nanos)) if start != WIDE => {
+                self.words[index][1] = nanos | (end as u64) << END_SHIFT;
+            }
+            _ => self.update(index, |e| (e.end_at, e.end) = (at, end)),
+        }
+    }
+
     fn set(&mut self, index: usize, value: Expected) {
         match pack(value) {
             Some(words) => {
@@ -327,13 +379,15 @@ impl Packed {
     }
 }
 
+/// `d` in nanoseconds, if it fits in 60 bits.
+fn fits(d: Duration) -> Option<u64> {
+    u64::try_from(d.as_nanos())
+        .ok()
+        .filter(|&n| n < 1 << END_SHIFT)
+}
+
 /// `value` in two words, if its times fit in 60 bits of nanoseconds.
 fn pack(value: Expected) -> Option<[u64; 2]> {
-    let fits = |d: Duration| {
-        u64::try_from(d.as_nanos())
-            .ok()
-            .filter(|&n| n < 1 << END_SHIFT)
-    };
     let start = match value.start {
         None => 0,
         Some(start) => fits(start)? + 1,
@@ -1057,6 +1111,13 @@ mod tests {
             assert_eq!(packed.get(1), value);
             assert_eq!(packed.nanos(1), Nanos::of(value));
             assert_eq!(packed.get(0), unset);
+            // Told as the model tells it: a start, then an end.
+            let mut told = Packed::new(1, unset);
+            if let Some(start) = value.start {
+                told.begin(0, start);
+            }
+            told.end(0, value.end_at, value.end);
+            assert_eq!(told.get(0), value);
         }
         packed.set(1, unset);
         assert_eq!(packed, Packed::new(2, unset));

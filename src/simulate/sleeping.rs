@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use crate::scenario::end::End;
 use crate::scenario::tree::{Action, ChildRun, GroupKind, Node, Scenario};
-use crate::simulate::observe::{Ends, Expected};
+use crate::simulate::observe::Observer;
 use crate::simulate::{UNKNOWN, timer};
 
 /// Whether the shortcut covers `scenario`.
@@ -44,24 +44,24 @@ pub fn on_the_steps(scenario: &Scenario) -> bool {
 }
 
 /// Each node's start and end, and the wall, of a scenario it
-/// [`covers`].
-pub fn ends(scenario: &Scenario) -> (Duration, Ends) {
-    let mut ends = Ends::new(scenario);
-    let wall = node(scenario, &mut ends, scenario.root(), Duration::ZERO);
-    (wall, ends)
+/// [`covers`], told to `observer` (every node begins, then ends, as it is
+/// worked out); returns the wall and the observer.
+pub fn run<O: Observer>(scenario: &Scenario, mut observer: O) -> (Duration, O) {
+    let wall = node(scenario, &mut observer, scenario.root(), Duration::ZERO);
+    (wall, observer)
 }
 
-fn node(scenario: &Scenario, ends: &mut Ends, node: Node, start: Duration) -> Duration {
-    match node {
+fn node(
+    scenario: &Scenario,
+    observer: &mut impl Observer,
+    node: Node,
+    start: Duration,
+) -> Duration {
+    observer.begin(node, start);
+    let end_at = match node {
         Node::Pair { index, .. } => {
             let delay = scenario.delay(index as usize).unwrap_or(UNKNOWN);
-            let end_at = timer::wakes_at(start, delay);
-            ends.pairs[index as usize] = Expected {
-                start: Some(start),
-                end_at,
-                end: End::Done,
-            };
-            end_at
+            timer::wakes_at(start, delay)
         }
         Node::Group(g) => {
             let serial = scenario.group(g).kind == GroupKind::Serial;
@@ -70,51 +70,45 @@ fn node(scenario: &Scenario, ends: &mut Ends, node: Node, start: Duration) -> Du
                 let ended = match run {
                     // A run of pairs started at once (a million, in a big
                     // gather): one loop, not a call a pair.
-                    ChildRun::Pairs { pairs, .. } if !serial => {
-                        at_once(scenario, ends, pairs, start)
+                    ChildRun::Pairs { pairs, action } if !serial => {
+                        at_once(scenario, observer, pairs, action, start)
                     }
                     ChildRun::Pairs { pairs, action } => {
                         for index in pairs {
-                            end_at =
-                                self::node(scenario, ends, Node::Pair { index, action }, end_at);
+                            let pair = Node::Pair { index, action };
+                            end_at = self::node(scenario, observer, pair, end_at);
                         }
                         end_at
                     }
-                    ChildRun::Group(c) => self::node(
-                        scenario,
-                        ends,
-                        Node::Group(c),
-                        if serial { end_at } else { start },
-                    ),
+                    ChildRun::Group(c) => {
+                        let from = if serial { end_at } else { start };
+                        self::node(scenario, observer, Node::Group(c), from)
+                    }
                 };
                 end_at = end_at.max(ended);
             }
-            ends.groups[g as usize] = Expected {
-                start: Some(start),
-                end_at,
-                end: End::Done,
-            };
             end_at
         }
-    }
+    };
+    observer.end(node, end_at, End::Done);
+    end_at
 }
 
 /// The pairs `pairs`, all started at `start`: when the last of them ends.
 fn at_once(
     scenario: &Scenario,
-    ends: &mut Ends,
+    observer: &mut impl Observer,
     pairs: std::ops::Range<u32>,
+    action: Action,
     start: Duration,
 ) -> Duration {
     let mut last = start;
     for index in pairs {
         let delay = scenario.delay(index as usize).unwrap_or(UNKNOWN);
         let end_at = timer::wakes_at(start, delay);
-        ends.pairs[index as usize] = Expected {
-            start: Some(start),
-            end_at,
-            end: End::Done,
-        };
+        let pair = Node::Pair { index, action };
+        observer.begin(pair, start);
+        observer.end(pair, end_at, End::Done);
         last = last.max(end_at);
     }
     last
@@ -124,7 +118,12 @@ fn at_once(
 mod tests {
     use super::*;
     use crate::scenario::parse::parse_argument;
+    use crate::simulate::observe::Ends;
     use crate::simulate::simulate;
+
+    fn ends(scenario: &Scenario) -> (Duration, Ends) {
+        run(scenario, Ends::new(scenario))
+    }
     use proptest::prelude::*;
 
     /// A random tree the shortcut covers, as the language writes it:

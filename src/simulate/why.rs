@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::scenario::tree::{Action, Node, Scenario};
 use crate::scenario::units::human;
-use crate::simulate::observe::{Ends, State, Trace};
+use crate::simulate::observe::{Expectations, State, Trace, duration};
 use crate::simulate::timer::STEP;
 
 /// How many lines of each kind to show before eliding.
@@ -75,7 +75,7 @@ pub fn waits(scenario: &Scenario, trace: &Trace) -> Vec<String> {
 
 /// Where the timer's 1 ms steps moved a sleep's end: `a 1.5ms ends at
 /// +2ms (+500µs)`; the first [`SHOWN`], then how many more.
-pub fn steps(scenario: &Scenario, ends: &Ends) -> Vec<String> {
+pub fn steps(scenario: &Scenario, ends: &impl Expectations) -> Vec<String> {
     // Pair by pair in the order written, each run of pairs with its one
     // action (not searched for pair by pair: a million the steps moved).
     let mut runs: Vec<_> = scenario.pair_runs().collect();
@@ -87,14 +87,17 @@ pub fn steps(scenario: &Scenario, ends: &Ends) -> Vec<String> {
         .filter(|run| matches!(run.action, Action::Say | Action::Fail))
     {
         for index in run.pairs {
-            let (pair, expected) = (&pairs[index as usize], &ends.pairs[index as usize]);
+            let (pair, expected) = (&pairs[index as usize], ends.pair_nanos(index));
             let Some(start) = expected.start else {
                 continue;
             };
-            let moved = expected
-                .end_at
-                .saturating_sub(start.saturating_add(pair.delay));
-            if moved.is_zero() || moved >= STEP {
+            // In nanoseconds (a million pairs), saturating as a `Duration`
+            // would.
+            let due = start
+                .saturating_add(pair.delay.as_nanos())
+                .min(Duration::MAX.as_nanos());
+            let moved = expected.end_at.saturating_sub(due);
+            if moved == 0 || moved >= STEP.as_nanos() {
                 continue;
             }
             lines.add(|| {
@@ -106,8 +109,8 @@ pub fn steps(scenario: &Scenario, ends: &Ends) -> Vec<String> {
                     "{} {} ends at +{} (+{})",
                     label(scenario, node),
                     human(pair.delay),
-                    human(expected.end_at),
-                    human(moved)
+                    human(duration(expected.end_at)),
+                    human(duration(moved))
                 )
             });
         }
