@@ -311,7 +311,7 @@ impl Packed {
             [start, end] => Expected {
                 start: start.checked_sub(1).map(Duration::from_nanos),
                 end_at: Duration::from_nanos(end & ((1 << END_SHIFT) - 1)),
-                end: End::ALL[(end >> END_SHIFT) as usize % End::ALL.len()],
+                end: End::of_code(end >> END_SHIFT),
             },
         }
     }
@@ -323,7 +323,7 @@ impl Packed {
             [start, end] => Nanos {
                 start: start.checked_sub(1).map(u128::from),
                 end_at: u128::from(end & ((1 << END_SHIFT) - 1)),
-                end: End::ALL[(end >> END_SHIFT) as usize % End::ALL.len()],
+                end: End::of_code(end >> END_SHIFT),
             },
         }
     }
@@ -336,7 +336,7 @@ impl Packed {
         if self.words[index][0] == WIDE {
             self.wide.remove(&index);
         }
-        self.words[index] = [start + 1, end_at | (end as u64) << END_SHIFT];
+        self.words[index] = [start + 1, end_at | end.code() << END_SHIFT];
     }
 
     /// Pair `index` starts at `at`: one word written, while it fits.
@@ -351,7 +351,7 @@ impl Packed {
     fn end(&mut self, index: usize, at: Duration, end: End) {
         match (self.words[index][0], fits(at)) {
             (start, Some(nanos)) if start != WIDE => {
-                self.words[index][1] = nanos | (end as u64) << END_SHIFT;
+                self.words[index][1] = nanos | end.code() << END_SHIFT;
             }
             _ => self.update(index, |e| (e.end_at, e.end) = (at, end)),
         }
@@ -392,9 +392,7 @@ fn pack(value: Expected) -> Option<[u64; 2]> {
         None => 0,
         Some(start) => fits(start)? + 1,
     };
-    // `End`'s discriminant is its place in `End::ALL`.
-    let code = value.end as u64;
-    Some([start, fits(value.end_at)? | code << END_SHIFT])
+    Some([start, fits(value.end_at)? | value.end.code() << END_SHIFT])
 }
 
 /// How many of a group's children its formula names before it elides.
@@ -616,30 +614,29 @@ impl Planner<'_> {
         start: Duration,
         seen: &mut AtOnce,
     ) {
-        let first = seen.count;
+        let (first, run_start) = (seen.count, pairs.start);
         for index in pairs.clone().take(TERMS.saturating_sub(seen.shown.len())) {
             seen.shown.push(Node::Pair { index, action });
         }
         seen.count += pairs.len();
         // The last longest of the run, and where it stands among all.
         let mut longest: Option<(Duration, u32)> = None;
+        // When the last of those kept as words ends, in nanoseconds.
         let mut latest = 0u64;
-        // A command takes what it measured and fails as it did.
-        let quick = (action != Action::Command).then(|| u64::try_from(start.as_nanos()).ok());
+        // A command takes what it measured and fails as it did: the
+        // general way, as does a pair whose times do not fit the words.
+        let command = action == Action::Command;
+        let from = fits(start).filter(|_| !command);
         let end = failed_if(action == Action::Fail);
         let plan = self.scenario.plan().pairs();
-        for index in pairs.clone() {
-            let delay = match quick {
-                Some(_) => plan[index as usize].delay,
-                None => self.scenario.delay(index as usize).unwrap_or(UNKNOWN),
+        for index in pairs {
+            let delay = match command {
+                true => self.scenario.delay(index as usize).unwrap_or(UNKNOWN),
+                false => plan[index as usize].delay,
             };
-            let end_at = (quick.flatten())
-                .zip(u64::try_from(delay.as_nanos()).ok())
-                .and_then(|(from, delay)| from.checked_add(delay))
-                .filter(|&end_at| end_at < 1 << END_SHIFT);
-            match end_at {
-                Some(end_at) => {
-                    let from = quick.flatten().unwrap_or_default();
+            let packed = from.and_then(|from| Some((from, from.checked_add(fits(delay)?)?)));
+            match packed.filter(|&(_, end_at)| end_at < 1 << END_SHIFT) {
+                Some((from, end_at)) => {
                     self.schedule
                         .pairs
                         .set_nanos(index as usize, from, end_at, end);
@@ -655,14 +652,16 @@ impl Planner<'_> {
                 longest = Some((delay, index));
             }
         }
-        if !pairs.is_empty() && quick.is_some() {
+        // (A pair that did not fit was seen on its own, and this changes
+        // nothing for it.)
+        if from.is_some() {
             seen.end_at = seen.end_at.max(Duration::from_nanos(latest));
             seen.failed |= end.failed();
         }
         if let Some((delay, index)) = longest
             && seen.longest.is_none_or(|(most, _, _)| delay >= most)
         {
-            let i = first + (index - pairs.start) as usize;
+            let i = first + (index - run_start) as usize;
             seen.longest = Some((delay, i, Node::Pair { index, action }));
         }
     }
@@ -1018,9 +1017,6 @@ mod tests {
         }
     }
 
-    /// Packing loses nothing: every end, a start or none, times that fit
-    /// in 60 bits and times that do not (kept whole on the side, and let
-    /// go when a later value fits again, so equal schedules compare equal).
     /// A gather begun 40 years in (past what 60 bits of nanoseconds
     /// hold) schedules its pairs exactly, as the one begun at 0 does; its
     /// formula names the first children and the last longest.
@@ -1064,15 +1060,9 @@ mod tests {
         }
     }
 
-    /// A packed end's code is its discriminant, which must be its place
-    /// in `End::ALL`.
-    #[test]
-    fn an_ends_code_is_its_place() {
-        for (place, end) in End::ALL.into_iter().enumerate() {
-            assert_eq!(end as usize, place, "{end:?}");
-        }
-    }
-
+    /// Packing loses nothing: every end, a start or none, times that fit
+    /// in 60 bits and times that do not (kept whole on the side, and let
+    /// go when a later value fits again, so equal schedules compare equal).
     #[test]
     fn packed_expectations_read_back_exactly() {
         let huge = Duration::from_secs(400 * 365 * 86_400);

@@ -111,7 +111,7 @@ impl Timing {
         let word = |at: Option<Duration>| at.map_or(0, |at| encode(at, End::Done));
         Timing {
             began: word(began),
-            ended: word(ended) | (code(end) << END_SHIFT),
+            ended: word(ended) | (end.code() << END_SHIFT),
         }
     }
 
@@ -152,7 +152,7 @@ impl Timing {
 
     /// How it ended (meaningless while [`Timing::ended`] is `None`).
     pub fn end(&self) -> End {
-        End::ALL[(self.ended >> END_SHIFT) as usize % End::ALL.len()]
+        End::of_code(self.ended >> END_SHIFT)
     }
 
     /// The same, not ended (yet), as a node that has only begun.
@@ -466,7 +466,7 @@ fn encode(at: Duration, end: End) -> u64 {
     // 60 bits of nanoseconds last 36 years, far beyond the longest run;
     // saturate rather than wrap.
     let nanos = u64::try_from(at.as_nanos()).map_or(OFFSET_MASK - 1, |n| n.min(OFFSET_MASK - 1));
-    (nanos + 1) | (code(end) << END_SHIFT)
+    (nanos + 1) | (end.code() << END_SHIFT)
 }
 
 fn store(slot: &AtomicU64, at: Duration, flags: u64) {
@@ -486,11 +486,6 @@ fn offset(stored: u64) -> Option<Duration> {
         0 => None,
         n => Some(Duration::from_nanos(n - 1)),
     }
-}
-
-/// The number an [`End`] is stored as in the top bits of `ended`.
-fn code(end: End) -> u64 {
-    End::ALL.iter().position(|&e| e == end).unwrap_or(0) as u64
 }
 
 #[cfg(test)]

@@ -30,6 +30,18 @@ impl End {
         End::Skipped,
     ];
 
+    /// Its number: its place in [`End::ALL`], what the record and the
+    /// schedule keep in the top bits of a word.
+    pub fn code(self) -> u64 {
+        self as u64
+    }
+
+    /// The end numbered `code` (see [`End::code`]; past the last, counted
+    /// round again).
+    pub fn of_code(code: u64) -> End {
+        End::ALL[code as usize % End::ALL.len()]
+    }
+
     /// Whether its parent sees a failure: a `fail(...)` pair, a group
     /// reporting one, a deadline that came first.
     pub fn failed(self) -> bool {
@@ -45,6 +57,22 @@ impl End {
             End::Cancelled => "cancelled",
             End::TimedOut => "timed out",
             End::Skipped => "skipped",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An end's code is its discriminant, which must be its place in
+    /// `End::ALL`, and the code gives the end back.
+    #[test]
+    fn an_ends_code_is_its_place() {
+        for (place, end) in End::ALL.into_iter().enumerate() {
+            assert_eq!(end as usize, place, "{end:?}");
+            assert_eq!(end.code(), place as u64, "{end:?}");
+            assert_eq!(End::of_code(end.code()), end, "{end:?}");
         }
     }
 }

@@ -658,8 +658,7 @@ impl<'a> Parser<'a> {
             // when a non-ASCII character follows them.
             let bytes = rest.as_bytes();
             let mut ascii = 0;
-            // `char::is_whitespace` of the ASCII characters.
-            while ascii < bytes.len() && matches!(bytes[ascii], b' ' | b'\t'..=b'\r') {
+            while ascii < bytes.len() && CLASS[bytes[ascii] as usize] & SPACE != 0 {
                 ascii += 1;
             }
             let trimmed = match rest.as_bytes().get(ascii) {
@@ -990,6 +989,7 @@ mod tests {
             assert_eq!(read, fits.as_bytes());
         }
     }
+
     /// The table of byte classes says what the comparisons it replaced
     /// said, byte for byte.
     #[test]

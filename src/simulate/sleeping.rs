@@ -120,11 +120,11 @@ mod tests {
     use crate::scenario::parse::parse_argument;
     use crate::simulate::observe::Ends;
     use crate::simulate::simulate;
+    use proptest::prelude::*;
 
     fn ends(scenario: &Scenario) -> (Duration, Ends) {
         run(scenario, Ends::new(scenario))
     }
-    use proptest::prelude::*;
 
     /// A random tree the shortcut covers, as the language writes it:
     /// delays of whole and fractional milliseconds, zero included, so
