@@ -90,26 +90,31 @@ pub fn wakes_at_nanos(now: u128, delay: u128) -> u128 {
 mod tests {
     use super::*;
 
+    /// Where the timer's reckonings could part: a step's edges, a year,
+    /// the edges of 64 bits of nanoseconds and of a `Duration`.
+    const EDGES: [Duration; 14] = [
+        Duration::ZERO,
+        Duration::from_nanos(1),
+        Duration::from_micros(999),
+        Duration::from_millis(1),
+        Duration::new(1, 1),
+        Duration::new(365 * 86_400, 0),
+        Duration::new(365 * 86_400, 999_999_999),
+        Duration::new(u64::MAX / 1_000_000_000, 0),
+        Duration::from_nanos(u64::MAX - 1_000_000),
+        Duration::from_nanos(u64::MAX - 999_999),
+        Duration::from_nanos(u64::MAX),
+        Duration::new(u64::MAX / 1_000_000_000 + 1, 5),
+        Duration::new(u64::MAX - 1, 999_999_999),
+        Duration::MAX,
+    ];
+
     /// The instant in nanoseconds is the instant of `wakes_at`, at the
     /// edges of 64 bits and of a `Duration` too.
     #[test]
     fn waking_in_nanoseconds_is_waking() {
-        let edges = [
-            Duration::ZERO,
-            Duration::from_nanos(1),
-            Duration::from_micros(999),
-            Duration::from_millis(1),
-            Duration::new(1, 1),
-            Duration::new(365 * 86_400, 0),
-            Duration::from_nanos(u64::MAX - 1_000_000),
-            Duration::from_nanos(u64::MAX - 999_999),
-            Duration::from_nanos(u64::MAX),
-            Duration::new(u64::MAX / 1_000_000_000 + 1, 5),
-            Duration::MAX - Duration::from_secs(1),
-            Duration::MAX,
-        ];
-        for now in edges {
-            for delay in edges {
+        for now in EDGES {
+            for delay in EDGES {
                 assert_eq!(
                     wakes_at_nanos(now.as_nanos(), delay.as_nanos()),
                     wakes_at(now, delay).as_nanos(),
@@ -128,17 +133,7 @@ mod tests {
                 .div_ceil(STEP.as_nanos())
                 .min(u128::from(u64::MAX)) as u64
         };
-        for d in [
-            Duration::ZERO,
-            Duration::from_nanos(1),
-            Duration::from_micros(999),
-            Duration::from_millis(1),
-            Duration::new(1, 1),
-            Duration::new(365 * 86_400, 999_999_999),
-            Duration::new(u64::MAX / 1_000_000_000, 0),
-            Duration::new(u64::MAX / 1_000_000_000 + 1, 5),
-            Duration::MAX,
-        ] {
+        for d in EDGES {
             assert_eq!(step_of(d), wide(d), "{d:?}");
         }
     }
